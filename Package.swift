@@ -1,0 +1,63 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
+let package = Package(
+    name: "gatehouse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // C libraries, thin shims only.
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+
+        // Shared modules.
+        .target(name: "Messages"),
+        .target(name: "Transport", dependencies: ["CZeroMQ", logging]),
+        .target(name: "HTTP", dependencies: ["CCurl", logging]),
+        .target(name: "Telegram", dependencies: ["HTTP", logging]),
+        .target(name: "Rendering"),
+        .target(name: "Settings", dependencies: [logging]),
+
+        // The four programs.
+        .target(name: "Ingress", dependencies: ["Messages", "Transport", "Telegram", "Settings", logging, lifecycle]),
+        .target(name: "Guard", dependencies: [
+            "Messages", "Transport", "Settings", logging, lifecycle, crypto,
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Executor", dependencies: [
+            "Messages", "Transport", "Settings", logging, lifecycle, crypto,
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+        .target(name: "Egress", dependencies: ["Messages", "Transport", "Telegram", "Rendering", "Settings", logging, lifecycle]),
+
+        // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
+        .executableTarget(name: "gatehouse", dependencies: [
+            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", logging, lifecycle,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+
+        // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
+        .target(name: "TestSupport", dependencies: [
+            "Messages", logging, .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ], path: "Tests/Support", resources: [.copy("Fixtures")]),
+
+        .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
+    ]
+)

@@ -1,0 +1,89 @@
+/// An egress instance announces itself and how many deliveries it takes at once.
+public struct EgressReady: WireMessage, Equatable {
+    public static let type = MessageType.egressReady
+
+    public var egressId: String
+    public var capacity: Int
+
+    public init(egressId: String, capacity: Int) {
+        self.egressId = egressId
+        self.capacity = capacity
+    }
+}
+
+/// Something to show in a Telegram chat. Final replies come from the guard's outbox and are re-sent until a
+/// `DeliveryResult` confirms them; chat actions ("typing") are best effort and never confirmed.
+public struct Delivery: WireMessage, Equatable {
+    public static let type = MessageType.delivery
+
+    public enum Kind: String, Codable, Sendable {
+        /// A message with `text`.
+        case message
+        /// `sendChatAction` with `chatAction`.
+        case chatAction = "chat_action"
+    }
+
+    public enum Format: String, Codable, Sendable {
+        /// Claude's Markdown; egress renders it to Telegram HTML.
+        case markdown
+        /// Text shown exactly as written.
+        case plain
+    }
+
+    /// The outbox id: the same across re-sends of one reply.
+    public var deliveryId: String
+    public var kind: Kind
+    public var chatId: Int64
+    public var threadId: Int64?
+    public var replyToMessageId: Int64?
+    public var text: String?
+    public var format: Format
+    public var chatAction: String?
+
+    public init(
+        deliveryId: String, kind: Kind, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,
+        text: String? = nil, format: Format = .plain, chatAction: String? = nil
+    ) {
+        self.deliveryId = deliveryId
+        self.kind = kind
+        self.chatId = chatId
+        self.threadId = threadId
+        self.replyToMessageId = replyToMessageId
+        self.text = text
+        self.format = format
+        self.chatAction = chatAction
+    }
+}
+
+/// What Telegram said about a delivery.
+public struct DeliveryResult: WireMessage, Equatable {
+    public static let type = MessageType.deliveryResult
+
+    public enum Status: String, Codable, Sendable {
+        /// Telegram accepted every part; `telegramMessageIds` lists them.
+        case sent
+        /// Telegram will never accept it (chat gone, bot blocked); do not retry.
+        case rejected
+        /// Not sent this time (network, 5xx, 429); the guard sends it again later.
+        case retry
+    }
+
+    public var deliveryId: String
+    public var status: Status
+    public var telegramMessageIds: [Int64]
+    /// Why it failed, for the log; never holds the bot token.
+    public var error: String?
+    /// For 429: do not retry before this many milliseconds.
+    public var retryAfterMs: Int64?
+
+    public init(
+        deliveryId: String, status: Status, telegramMessageIds: [Int64] = [], error: String? = nil,
+        retryAfterMs: Int64? = nil
+    ) {
+        self.deliveryId = deliveryId
+        self.status = status
+        self.telegramMessageIds = telegramMessageIds
+        self.error = error
+        self.retryAfterMs = retryAfterMs
+    }
+}

@@ -1,0 +1,32 @@
+/// The type frame of every wire message. A router acts on it without decoding the body.
+/// Names are `<link>.<what>`; the link says which guard endpoint carries the message.
+public enum MessageType: String, Sendable, CaseIterable {
+    // Both directions, on every link.
+    case heartbeat = "heartbeat"
+
+    // intake: ingress ⇄ guard
+    case update = "intake.update"
+    case updateAck = "intake.update_ack"
+
+    // work: executor ⇄ guard
+    case executorReady = "work.ready"
+    case job = "work.job"
+    case jobAccepted = "work.job_accepted"
+    case jobStarted = "work.job_started"
+    case jobProgress = "work.job_progress"
+    case permissionRequest = "work.permission_request"
+    case permissionDecision = "work.permission_decision"
+    case jobResult = "work.job_result"
+    case jobResultAck = "work.job_result_ack"
+    case cancelJob = "work.cancel"
+
+    // delivery: egress ⇄ guard
+    case egressReady = "delivery.ready"
+    case delivery = "delivery.send"
+    case deliveryResult = "delivery.result"
+}
+
+/// A typed message that can travel on the wire.
+public protocol WireMessage: Codable, Sendable {
+    static var type: MessageType { get }
+}

@@ -1,0 +1,217 @@
+/// An executor announces itself: on connect, after reconnecting, and whenever the guard asks again.
+public struct ExecutorReady: WireMessage, Equatable {
+    public static let type = MessageType.executorReady
+
+    public var executorId: String
+    public var host: String
+    /// How many jobs it runs at once.
+    public var capacity: Int
+    /// Jobs it is still running (after a guard restart, these are accepted back, not re-dispatched).
+    public var runningJobIds: [String]
+
+    public init(executorId: String, host: String, capacity: Int, runningJobIds: [String]) {
+        self.executorId = executorId
+        self.host = host
+        self.capacity = capacity
+        self.runningJobIds = runningJobIds
+    }
+}
+
+/// A job the guard gives one executor: run Claude Code once, in one workspace.
+public struct JobAssignment: WireMessage, Equatable {
+    public static let type = MessageType.job
+
+    public var jobId: String
+    /// 1 for the first dispatch; higher when re-dispatched after an executor died before starting it.
+    public var attempt: Int
+    public var userId: Int64
+    public var chatId: Int64
+    /// The working directory relative to the executor's `APPROVED_DIRECTORY` ("" is the root itself).
+    public var workspace: String
+    public var prompt: String
+    /// The Claude session to continue, if any.
+    public var resumeSessionId: String?
+    public var model: String?
+    public var maxTurns: Int?
+    public var timeoutSeconds: Int
+    public var issuedAt: EpochMillis
+
+    public init(
+        jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,
+        resumeSessionId: String?, model: String?, maxTurns: Int?, timeoutSeconds: Int, issuedAt: EpochMillis
+    ) {
+        self.jobId = jobId
+        self.attempt = attempt
+        self.userId = userId
+        self.chatId = chatId
+        self.workspace = workspace
+        self.prompt = prompt
+        self.resumeSessionId = resumeSessionId
+        self.model = model
+        self.maxTurns = maxTurns
+        self.timeoutSeconds = timeoutSeconds
+        self.issuedAt = issuedAt
+    }
+}
+
+/// The executor took the job into a slot (or refused it, with the reason).
+public struct JobAccepted: WireMessage, Equatable {
+    public static let type = MessageType.jobAccepted
+
+    public var jobId: String
+    public var attempt: Int
+    public var accepted: Bool
+    public var reason: String?
+
+    public init(jobId: String, attempt: Int, accepted: Bool, reason: String? = nil) {
+        self.jobId = jobId
+        self.attempt = attempt
+        self.accepted = accepted
+        self.reason = reason
+    }
+}
+
+/// The Claude process was started. From here on, the job is never re-run silently.
+public struct JobStarted: WireMessage, Equatable {
+    public static let type = MessageType.jobStarted
+
+    public var jobId: String
+    public var attempt: Int
+    public var startedAt: EpochMillis
+
+    public init(jobId: String, attempt: Int, startedAt: EpochMillis) {
+        self.jobId = jobId
+        self.attempt = attempt
+        self.startedAt = startedAt
+    }
+}
+
+/// Something Claude is doing, for the status line.
+public struct JobProgress: WireMessage, Equatable {
+    public static let type = MessageType.jobProgress
+
+    public enum Kind: String, Codable, Sendable {
+        case assistantText = "assistant_text"
+        case toolUse = "tool_use"
+        case toolResult = "tool_result"
+        case retrying
+    }
+
+    public var jobId: String
+    public var sequence: Int
+    public var kind: Kind
+    public var toolName: String?
+    /// Short, display-ready, already redacted of secrets.
+    public var summary: String
+
+    public init(jobId: String, sequence: Int, kind: Kind, toolName: String? = nil, summary: String) {
+        self.jobId = jobId
+        self.sequence = sequence
+        self.kind = kind
+        self.toolName = toolName
+        self.summary = summary
+    }
+}
+
+/// Claude asked to use a tool; the executor waits for the guard's decision before answering Claude.
+public struct PermissionRequest: WireMessage, Equatable {
+    public static let type = MessageType.permissionRequest
+
+    public var jobId: String
+    /// Claude's control request id; unique within the job.
+    public var requestId: String
+    public var toolName: String
+    public var input: JSONValue
+
+    public init(jobId: String, requestId: String, toolName: String, input: JSONValue) {
+        self.jobId = jobId
+        self.requestId = requestId
+        self.toolName = toolName
+        self.input = input
+    }
+}
+
+public struct PermissionDecision: WireMessage, Equatable {
+    public static let type = MessageType.permissionDecision
+
+    public var jobId: String
+    public var requestId: String
+    public var allow: Bool
+    /// Why it was denied; Claude sees this text.
+    public var message: String?
+
+    public init(jobId: String, requestId: String, allow: Bool, message: String?) {
+        self.jobId = jobId
+        self.requestId = requestId
+        self.allow = allow
+        self.message = message
+    }
+}
+
+/// How a job ended. The executor re-sends it until the guard answers with `JobResultAck`.
+public struct JobResult: WireMessage, Equatable {
+    public static let type = MessageType.jobResult
+
+    public enum Outcome: String, Codable, Sendable {
+        /// Claude finished and produced an answer.
+        case completed
+        /// Claude or the executor failed; `errorDetail` says how (for the log, not the user).
+        case failed
+        /// Stopped on request, or Claude ended without a result line.
+        case cancelled
+        /// Ran past `CLAUDE_TIMEOUT_SECONDS`.
+        case timedOut = "timed_out"
+    }
+
+    public var jobId: String
+    public var attempt: Int
+    public var outcome: Outcome
+    public var text: String?
+    public var costUSD: Double?
+    public var sessionId: String?
+    public var numTurns: Int?
+    public var durationMs: Int64?
+    public var errorDetail: String?
+    public var finishedAt: EpochMillis
+
+    public init(
+        jobId: String, attempt: Int, outcome: Outcome, text: String? = nil, costUSD: Double? = nil,
+        sessionId: String? = nil, numTurns: Int? = nil, durationMs: Int64? = nil, errorDetail: String? = nil,
+        finishedAt: EpochMillis
+    ) {
+        self.jobId = jobId
+        self.attempt = attempt
+        self.outcome = outcome
+        self.text = text
+        self.costUSD = costUSD
+        self.sessionId = sessionId
+        self.numTurns = numTurns
+        self.durationMs = durationMs
+        self.errorDetail = errorDetail
+        self.finishedAt = finishedAt
+    }
+}
+
+/// The guard committed a job's result; the executor may forget it.
+public struct JobResultAck: WireMessage, Equatable {
+    public static let type = MessageType.jobResultAck
+
+    public var jobId: String
+
+    public init(jobId: String) {
+        self.jobId = jobId
+    }
+}
+
+/// Stop a job: the executor interrupts Claude, then terminates what is left.
+public struct CancelJob: WireMessage, Equatable {
+    public static let type = MessageType.cancelJob
+
+    public var jobId: String
+    public var reason: String
+
+    public init(jobId: String, reason: String) {
+        self.jobId = jobId
+        self.reason = reason
+    }
+}
