@@ -4,9 +4,13 @@ public struct Heartbeat: WireMessage {
     /// Who sends it: the guard's instance id, or the connecting program's id.
     public var senderId: String
     public var sentAt: EpochMillis
+    /// Set by the guard when answering a peer: false means "I don't know you (any more), send READY again",
+    /// which is how executors and egress re-register by themselves after a guard restart.
+    public var registered: Bool?
 
-    public init(senderId: String, sentAt: EpochMillis) {
+    public init(senderId: String, sentAt: EpochMillis, registered: Bool? = nil) {
         self.senderId = senderId
         self.sentAt = sentAt
+        self.registered = registered
     }
 }

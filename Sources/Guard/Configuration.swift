@@ -1,0 +1,67 @@
+/// Everything the guard needs, with the defaults documented in the README. Built from the environment in
+/// `gatehouse` (one place), or directly by tests.
+public struct GuardConfiguration: Sendable {
+    public struct Endpoints: Sendable {
+        /// Where ingress connects (ROUTER, bound).
+        public var intake: String
+        /// Where executors connect.
+        public var work: String
+        /// Where egress connects.
+        public var delivery: String
+
+        public init(intake: String, work: String, delivery: String) {
+            self.intake = intake
+            self.work = work
+            self.delivery = delivery
+        }
+    }
+
+    public struct Claude: Sendable {
+        public var model: String?
+        public var maxTurns: Int?
+        public var timeoutSeconds: Int
+
+        public init(model: String? = nil, maxTurns: Int? = nil, timeoutSeconds: Int = 600) {
+            self.model = model
+            self.maxTurns = maxTurns
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    public struct Timing: Sendable {
+        /// How often peers and the guard exchange heartbeats.
+        public var heartbeatIntervalMs: Int64 = 1_000
+        /// A peer silent this long is presumed dead (about three missed heartbeats).
+        public var peerTimeoutMs: Int64 = 3_500
+        /// `typing` lasts ~5 s in Telegram; repeat it a little sooner while a job runs.
+        public var typingIntervalMs: Int64 = 4_000
+        /// A delivery handed to egress without an answer after this long is handed out again.
+        public var deliveryTimeoutMs: Int64 = 30_000
+        /// A job handed to an executor that neither accepted nor refused it after this long is dispatched again.
+        public var dispatchTimeoutMs: Int64 = 10_000
+
+        public init() {}
+    }
+
+    public var endpoints: Endpoints
+    public var databasePath: String
+    /// The root of every workspace, as the executors see it too.
+    public var approvedDirectory: String
+    public var allowedUsers: Set<Int64>
+    public var adminUsers: Set<Int64>
+    public var claude: Claude
+    public var timing: Timing
+
+    public init(
+        endpoints: Endpoints, databasePath: String, approvedDirectory: String, allowedUsers: Set<Int64>,
+        adminUsers: Set<Int64> = [], claude: Claude = .init(), timing: Timing = .init()
+    ) {
+        self.endpoints = endpoints
+        self.databasePath = databasePath
+        self.approvedDirectory = approvedDirectory
+        self.allowedUsers = allowedUsers
+        self.adminUsers = adminUsers
+        self.claude = claude
+        self.timing = timing
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The executors the guard knows, their free slots and liveness. Pure state: the guard feeds it what it hears
+/// and the time, and it answers who should get the next job. Dispatch goes to the executor idle the longest among
+/// those with a free slot (jobs last seconds to many minutes, so blind round-robin would pile work on busy ones).
+public struct ExecutorPool: Sendable {
+    public struct Member: Sendable, Equatable {
+        public var executorId: String
+        /// The transport routing id of its current connection.
+        public var peer: Data
+        public var host: String
+        public var capacity: Int
+        public var jobs: Set<String>
+        public var lastSeen: Int64
+        public var lastAssignedAt: Int64
+
+        public var freeSlots: Int { max(0, capacity - jobs.count) }
+    }
+
+    public private(set) var members: [String: Member] = [:]
+
+    public init() {}
+
+    /// Registers (or re-registers) an executor. Returns the jobs the guard thought it had that it no longer reports.
+    @discardableResult
+    public mutating func register(
+        executorId: String, peer: Data, host: String, capacity: Int, runningJobIds: [String], now: Int64
+    ) -> Set<String> {
+        let previous = members[executorId]
+        let reported = Set(runningJobIds)
+        members[executorId] = Member(
+            executorId: executorId, peer: peer, host: host, capacity: max(0, capacity), jobs: reported, lastSeen: now,
+            lastAssignedAt: previous?.lastAssignedAt ?? 0)
+        return (previous?.jobs ?? []).subtracting(reported)
+    }
+
+    /// Notes a sign of life. Returns false if no registered executor uses that connection.
+    @discardableResult
+    public mutating func touch(peer: Data, now: Int64) -> Bool {
+        guard let id = executorId(forPeer: peer) else { return false }
+        members[id]?.lastSeen = now
+        return true
+    }
+
+    public func executorId(forPeer peer: Data) -> String? {
+        members.values.first(where: { $0.peer == peer })?.executorId
+    }
+
+    /// The executor that should run the next job: `preferred` if it is here and has a free slot, otherwise the
+    /// one idle longest with a free slot. With `requirePreferred`, only `preferred` will do.
+    public func pick(preferred: String? = nil, requirePreferred: Bool = false) -> Member? {
+        if let preferred, let member = members[preferred], member.freeSlots > 0 { return member }
+        if requirePreferred { return nil }
+        return members.values
+            .filter { $0.freeSlots > 0 }
+            .min { ($0.lastAssignedAt, $0.executorId) < ($1.lastAssignedAt, $1.executorId) }
+    }
+
+    public mutating func assign(jobId: String, to executorId: String, now: Int64) {
+        members[executorId]?.jobs.insert(jobId)
+        members[executorId]?.lastAssignedAt = now
+    }
+
+    public mutating func release(jobId: String) {
+        for id in members.keys where members[id]?.jobs.contains(jobId) == true {
+            members[id]?.jobs.remove(jobId)
+        }
+    }
+
+    public var totalFreeSlots: Int { members.values.reduce(0) { $0 + $1.freeSlots } }
+
+    /// Removes executors silent for longer than `timeout` and returns them (with the jobs they held).
+    public mutating func expire(now: Int64, timeout: Int64) -> [Member] {
+        let dead = members.values.filter { now - $0.lastSeen > timeout }
+        for member in dead { members[member.executorId] = nil }
+        return dead.sorted { $0.executorId < $1.executorId }
+    }
+}

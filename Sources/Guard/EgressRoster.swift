@@ -1,0 +1,52 @@
+import Foundation
+
+/// The egress instances connected to the guard, and how much delivery work each may take at once.
+struct EgressRoster {
+    struct Member {
+        var egressId: String
+        var peer: Data
+        var capacity: Int
+        var lastSeen: Int64
+    }
+
+    private(set) var members: [Data: Member] = [:]
+
+    mutating func register(egressId: String, peer: Data, capacity: Int, now: Int64) {
+        // One entry per egress id: a reconnect replaces the old connection.
+        for (key, member) in members where member.egressId == egressId { members[key] = nil }
+        members[peer] = Member(egressId: egressId, peer: peer, capacity: max(1, capacity), lastSeen: now)
+    }
+
+    @discardableResult
+    mutating func touch(peer: Data, now: Int64) -> Bool {
+        guard members[peer] != nil else { return false }
+        members[peer]?.lastSeen = now
+        return true
+    }
+
+    func hasCapacity(inFlight: Int) -> Bool {
+        inFlight < members.values.reduce(0) { $0 + $1.capacity }
+    }
+
+    /// The least loaded egress with room for one more delivery.
+    func pick<T>(inFlight: [String: T]) -> Data? where T: PeerCarrying {
+        var load: [Data: Int] = [:]
+        for flight in inFlight.values { load[flight.peer, default: 0] += 1 }
+        return members.values
+            .filter { (load[$0.peer] ?? 0) < $0.capacity }
+            .min { (load[$0.peer] ?? 0, $0.egressId) < (load[$1.peer] ?? 0, $1.egressId) }?
+            .peer
+    }
+
+    mutating func expire(now: Int64, timeout: Int64) -> [Data] {
+        let dead = members.values.filter { now - $0.lastSeen > timeout }.map(\.peer)
+        for peer in dead { members[peer] = nil }
+        return dead
+    }
+}
+
+protocol PeerCarrying {
+    var peer: Data { get }
+}
+
+extension GuardCore.InFlightDelivery: PeerCarrying {}

@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+
+/// The audit log is a hash chain: each entry's hash covers its fields and the previous entry's hash, so editing
+/// or deleting any entry breaks every hash after it.
+public enum AuditChain {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public static func hash(prevHash: String, at: Int64, userId: Int64?, event: String, detail: String) -> String {
+        // Length-prefixed fields: no choice of field contents can make two different entries hash alike.
+        var bytes = Data()
+        for field in [prevHash, String(at), userId.map(String.init) ?? "-", event, detail] {
+            let utf8 = Data(field.utf8)
+            bytes.append(contentsOf: "\(utf8.count):".utf8)
+            bytes.append(utf8)
+        }
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func chain(_ event: AuditEvent, after prevHash: String) -> AuditRecord {
+        AuditRecord(
+            seq: nil, at: event.at, userId: event.userId, event: event.event, detail: event.detail,
+            prevHash: prevHash,
+            hash: hash(prevHash: prevHash, at: event.at, userId: event.userId, event: event.event, detail: event.detail)
+        )
+    }
+
+    public struct Break: Error, Equatable, CustomStringConvertible {
+        public var seq: Int64
+        public var reason: String
+        public var description: String { "audit chain broken at entry \(seq): \(reason)" }
+    }
+
+    /// Checks a run of consecutive entries that follows `prevHash`.
+    public static func verify(_ records: [AuditRecord], after prevHash: String, firstSeq: Int64) -> Break? {
+        var expectedPrev = prevHash
+        var expectedSeq = firstSeq
+        for record in records {
+            let seq = record.seq ?? -1
+            if seq != expectedSeq {
+                return Break(seq: expectedSeq, reason: "entry missing (next entry is \(seq))")
+            }
+            if record.prevHash != expectedPrev {
+                return Break(seq: seq, reason: "does not follow the previous entry")
+            }
+            let recomputed = hash(
+                prevHash: record.prevHash, at: record.at, userId: record.userId, event: record.event, detail: record.detail)
+            if recomputed != record.hash {
+                return Break(seq: seq, reason: "content was changed")
+            }
+            expectedPrev = record.hash
+            expectedSeq += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,137 @@
+import Messages
+
+/// One Telegram update the guard has committed. Its `updateId` is the primary key: a repeat is a duplicate.
+public struct UpdateRecord: Codable, Sendable, Equatable {
+    public var updateId: Int64
+    public var receivedAt: Int64
+    public var committedAt: Int64
+    public var userId: Int64?
+    public var chatId: Int64?
+    public var kind: String
+    /// What the guard decided: "job", "reply", "ignored".
+    public var disposition: String
+}
+
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    /// Accepted, waiting for a free executor slot (or for the user's previous job to finish).
+    case queued
+    /// Handed to an executor that has not started Claude yet. Re-dispatched if that executor dies.
+    case dispatched
+    /// Claude was started. Never re-run silently: if the executor dies, the job is interrupted.
+    case running
+    case done
+    case interrupted
+    case cancelled
+
+    public var isFinal: Bool { self == .done || self == .interrupted || self == .cancelled }
+}
+
+public struct JobRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var updateId: Int64?
+    public var userId: Int64
+    public var chatId: Int64
+    public var threadId: Int64?
+    public var replyToMessageId: Int64?
+    /// Relative to `APPROVED_DIRECTORY`.
+    public var workspace: String
+    /// Kept only until the job ends.
+    public var prompt: String
+    public var status: JobStatus
+    public var executorId: String?
+    public var attempt: Int
+    public var createdAt: Int64
+    public var dispatchedAt: Int64?
+    public var startedAt: Int64?
+    public var finishedAt: Int64?
+    public var sessionId: String?
+    public var costUSD: Double?
+    public var outcome: String?
+    public var errorDetail: String?
+}
+
+public enum OutboxStatus: String, Codable, Sendable {
+    case pending
+    case sent
+    /// Telegram will never take it (chat gone, bot blocked).
+    case rejected
+}
+
+/// A reply the guard owes a chat. Stored before it is sent, re-sent until egress confirms Telegram took it.
+public struct OutboxRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var jobId: String?
+    public var chatId: Int64
+    public var threadId: Int64?
+    public var replyToMessageId: Int64?
+    public var text: String
+    public var format: String
+    public var status: OutboxStatus
+    public var attempts: Int
+    public var nextAttemptAt: Int64
+    public var createdAt: Int64
+    public var sentAt: Int64?
+    /// Comma-separated Telegram message ids of the parts Telegram accepted.
+    public var telegramMessageIds: String?
+    public var lastError: String?
+}
+
+/// The Claude session a user continues in a workspace, and the executor whose disk holds its transcript.
+public struct SessionRecord: Codable, Sendable, Equatable {
+    public var userId: Int64
+    public var workspace: String
+    public var sessionId: String
+    public var executorId: String?
+    public var updatedAt: Int64
+}
+
+/// One entry of the append-only audit log. `hash` commits to the entry and to `prevHash`.
+public struct AuditRecord: Codable, Sendable, Equatable {
+    public var seq: Int64?
+    public var at: Int64
+    public var userId: Int64?
+    public var event: String
+    public var detail: String
+    public var prevHash: String
+    public var hash: String
+}
+
+/// An audit event before it is chained (the ledger assigns `prevHash`, `hash` and `seq` when it appends).
+public struct AuditEvent: Sendable, Equatable {
+    public var at: Int64
+    public var userId: Int64?
+    public var event: String
+    public var detail: String
+
+    public init(at: Int64, userId: Int64?, event: String, detail: String) {
+        self.at = at
+        self.userId = userId
+        self.event = event
+        self.detail = detail
+    }
+}
+
+/// Everything one decision changes, applied atomically: all of it is stored, or none of it.
+public struct LedgerChanges: Sendable {
+    /// If set, the changes apply only if this update was never committed before.
+    public var newUpdate: UpdateRecord?
+    public var jobs: [JobRecord] = []
+    public var outbox: [OutboxRecord] = []
+    public var sessions: [SessionRecord] = []
+    public var audit: [AuditEvent] = []
+
+    public init(
+        newUpdate: UpdateRecord? = nil, jobs: [JobRecord] = [], outbox: [OutboxRecord] = [],
+        sessions: [SessionRecord] = [], audit: [AuditEvent] = []
+    ) {
+        self.newUpdate = newUpdate
+        self.jobs = jobs
+        self.outbox = outbox
+        self.sessions = sessions
+        self.audit = audit
+    }
+
+    public var isEmpty: Bool {
+        newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && audit.isEmpty
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// The guard's ledger in SQLite (WAL). Every write is one `BEGIN IMMEDIATE` transaction, so a decision and
+/// everything it implies (job, reply, audit) are stored together or not at all.
+public final class SQLiteLedger: Ledger {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE updates (
+                    updateId INTEGER PRIMARY KEY, receivedAt INTEGER NOT NULL, committedAt INTEGER NOT NULL,
+                    userId INTEGER, chatId INTEGER, kind TEXT NOT NULL, disposition TEXT NOT NULL);
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY, updateId INTEGER, userId INTEGER NOT NULL, chatId INTEGER NOT NULL,
+                    threadId INTEGER, replyToMessageId INTEGER, workspace TEXT NOT NULL, prompt TEXT NOT NULL,
+                    status TEXT NOT NULL, executorId TEXT, attempt INTEGER NOT NULL, createdAt INTEGER NOT NULL,
+                    dispatchedAt INTEGER, startedAt INTEGER, finishedAt INTEGER, sessionId TEXT, costUSD REAL,
+                    outcome TEXT, errorDetail TEXT);
+                CREATE INDEX jobs_by_status ON jobs(status, createdAt);
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY, jobId TEXT, chatId INTEGER NOT NULL, threadId INTEGER,
+                    replyToMessageId INTEGER, text TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL, nextAttemptAt INTEGER NOT NULL, createdAt INTEGER NOT NULL,
+                    sentAt INTEGER, telegramMessageIds TEXT, lastError TEXT);
+                CREATE INDEX outbox_due ON outbox(status, nextAttemptAt);
+                CREATE TABLE sessions (
+                    userId INTEGER NOT NULL, workspace TEXT NOT NULL, sessionId TEXT NOT NULL, executorId TEXT,
+                    updatedAt INTEGER NOT NULL, PRIMARY KEY (userId, workspace));
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, userId INTEGER,
+                    event TEXT NOT NULL, detail TEXT NOT NULL, prevHash TEXT NOT NULL, hash TEXT NOT NULL);
+                -- The audit log is append-only: the database itself refuses edits and deletions.
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+
+    public func apply(_ changes: LedgerChanges) throws -> Bool {
+        var applied = false
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                if let update = changes.newUpdate {
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO updates
+                            (updateId, receivedAt, committedAt, userId, chatId, kind, disposition)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            update.updateId, update.receivedAt, update.committedAt, update.userId, update.chatId,
+                            update.kind, update.disposition,
+                        ])
+                    if db.changesCount == 0 { return .rollback }
+                }
+                for job in changes.jobs { try job.save(db) }
+                for entry in changes.outbox { try entry.save(db) }
+                for session in changes.sessions { try session.save(db) }
+                if !changes.audit.isEmpty {
+                    var prevHash =
+                        try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
+                        ?? AuditChain.genesis
+                    for event in changes.audit {
+                        let record = AuditChain.chain(event, after: prevHash)
+                        try record.insert(db)
+                        prevHash = record.hash
+                    }
+                }
+                applied = true
+                return .commit
+            }
+        }
+        return applied
+    }
+
+    public func job(id: String) throws -> JobRecord? {
+        try pool.read { db in try JobRecord.fetchOne(db, key: id) }
+    }
+
+    public func jobs(in statuses: Set<JobStatus>) throws -> [JobRecord] {
+        try pool.read { db in
+            try JobRecord.filter(statuses.map(\.rawValue).contains(Column("status")))
+                .order(Column("createdAt"), Column("id"))
+                .fetchAll(db)
+        }
+    }
+
+    public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord] {
+        try pool.read { db in
+            try OutboxRecord.filter(Column("status") == OutboxStatus.pending.rawValue && Column("nextAttemptAt") <= now)
+                .order(Column("createdAt"), Column("id"))
+                .limit(limit)
+                .fetchAll(db)
+        }
+    }
+
+    public func outbox(id: String) throws -> OutboxRecord? {
+        try pool.read { db in try OutboxRecord.fetchOne(db, key: id) }
+    }
+
+    public func session(userId: Int64, workspace: String) throws -> SessionRecord? {
+        try pool.read { db in
+            try SessionRecord.fetchOne(db, key: ["userId": userId, "workspace": workspace])
+        }
+    }
+
+    public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
+        try pool.read { db in
+            try AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db)
+        }
+    }
+}
+
+extension JobRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "jobs"
+}
+
+extension OutboxRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
+}
+
+extension SessionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "sessions"
+}
+
+extension AuditRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "audit"
+}

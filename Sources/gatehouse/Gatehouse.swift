@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The operator's command line. Each of the four programs is a subcommand, so one binary serves every container.
+@main
+struct Gatehouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse",
+        abstract: "Drive Claude Code from Telegram, safely.",
+        subcommands: []
+    )
+}
