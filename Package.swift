@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // C libraries, thin shims only.
@@ -29,27 +30,31 @@ let package = Package(
         .target(name: "Messages"),
         .target(name: "Transport", dependencies: ["CZeroMQ", logging]),
         .target(name: "HTTP", dependencies: ["CCurl", logging]),
-        .target(name: "Telegram", dependencies: ["HTTP", logging]),
+        .target(name: "Telegram", dependencies: ["HTTP", "Messages", "Settings", logging]),
         .target(name: "Rendering"),
         .target(name: "Settings", dependencies: [logging]),
+        .target(name: "PeerLink", dependencies: ["Messages", "Transport", logging]),
 
         // The four programs.
-        .target(name: "Ingress", dependencies: ["Messages", "Transport", "Telegram", "Settings", logging, lifecycle]),
+        .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
             "Messages", "Transport", "Settings", logging, lifecycle, crypto,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
-            "Messages", "Transport", "Settings", logging, lifecycle, crypto,
+            "Messages", "Transport", "PeerLink", "Settings", logging, lifecycle, crypto,
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
-        .target(name: "Egress", dependencies: ["Messages", "Transport", "Telegram", "Rendering", "Settings", logging, lifecycle]),
+        .target(name: "Egress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Rendering", "Settings", logging, lifecycle]),
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
             "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "SystemPackage", package: "swift-system"),
+            "Transport",
         ]),
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
@@ -59,5 +64,18 @@ let package = Package(
         ], path: "Tests/Support", resources: [.copy("Fixtures")]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
+        .testTarget(name: "GuardTests", dependencies: [
+            "Guard", "Messages", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "TestSupport", "Messages", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SupportTests", dependencies: [
+            "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", logging]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", logging, .product(name: "FlyingFox", package: "FlyingFox")]),
     ]
 )

@@ -6,6 +6,6 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "Drive Claude Code from Telegram, safely.",
-        subcommands: []
+        subcommands: [UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self]
     )
 }

@@ -16,6 +16,7 @@ public final class InMemoryLedger: Ledger {
 
     public init() {}
 
+    @discardableResult
     public func apply(_ changes: LedgerChanges) throws -> Bool {
         state.withLock { state in
             if let update = changes.newUpdate {

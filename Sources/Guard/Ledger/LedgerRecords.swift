@@ -10,6 +10,19 @@ public struct UpdateRecord: Codable, Sendable, Equatable {
     public var kind: String
     /// What the guard decided: "job", "reply", "ignored".
     public var disposition: String
+
+    public init(
+        updateId: Int64, receivedAt: Int64, committedAt: Int64, userId: Int64?, chatId: Int64?, kind: String,
+        disposition: String
+    ) {
+        self.updateId = updateId
+        self.receivedAt = receivedAt
+        self.committedAt = committedAt
+        self.userId = userId
+        self.chatId = chatId
+        self.kind = kind
+        self.disposition = disposition
+    }
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {
@@ -48,6 +61,25 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var costUSD: Double?
     public var outcome: String?
     public var errorDetail: String?
+
+    public init(
+        id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
+        replyToMessageId: Int64? = nil, workspace: String, prompt: String, status: JobStatus,
+        executorId: String? = nil, attempt: Int, createdAt: Int64
+    ) {
+        self.id = id
+        self.updateId = updateId
+        self.userId = userId
+        self.chatId = chatId
+        self.threadId = threadId
+        self.replyToMessageId = replyToMessageId
+        self.workspace = workspace
+        self.prompt = prompt
+        self.status = status
+        self.executorId = executorId
+        self.attempt = attempt
+        self.createdAt = createdAt
+    }
 }
 
 public enum OutboxStatus: String, Codable, Sendable {

@@ -54,6 +54,7 @@ public final class SQLiteLedger: Ledger {
         return migrator
     }
 
+    @discardableResult
     public func apply(_ changes: LedgerChanges) throws -> Bool {
         var applied = false
         try pool.writeWithoutTransaction { db in

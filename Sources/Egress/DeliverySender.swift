@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import Messages
+import Rendering
+import Synchronization
+import Telegram
+
+/// Turns one `Delivery` into Telegram messages and says how it went. Remembers which parts of a long reply
+/// Telegram already accepted, so a retry of the same delivery continues where it stopped instead of repeating.
+final class DeliverySender: Sendable {
+    private let api: TelegramBotAPI
+    private let logger: Logger
+    private let sentParts = Mutex<[String: [Int64]]>([:])
+
+    init(api: TelegramBotAPI, logger: Logger) {
+        self.api = api
+        self.logger = logger
+    }
+
+    func deliver(_ delivery: Delivery) async -> DeliveryResult? {
+        switch delivery.kind {
+        case .chatAction:
+            do {
+                try await api.sendChatAction(
+                    chatId: delivery.chatId, action: delivery.chatAction ?? "typing", threadId: delivery.threadId)
+            } catch {
+                logger.debug("chat action not shown", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
+            }
+            return nil  // best effort: never confirmed, never retried
+        case .message:
+            return await sendMessage(delivery)
+        }
+    }
+
+    private func sendMessage(_ delivery: Delivery) async -> DeliveryResult {
+        let text = delivery.text ?? ""
+        let parts: [Part]
+        switch delivery.format {
+        case .markdown:
+            parts = MessageSplitter.split(html: TelegramHTML.render(markdown: text)).map { Part(text: $0, html: true) }
+        case .plain:
+            parts = MessageSplitter.split(plain: text).map { Part(text: $0, html: false) }
+        }
+        var ids = sentParts.withLock { $0[delivery.deliveryId] ?? [] }
+        var index = ids.count
+        while index < parts.count {
+            let part = parts[index]
+            do {
+                let message = try await send(part, delivery: delivery, isFirst: index == 0)
+                ids.append(message.message_id)
+                sentParts.withLock { $0[delivery.deliveryId] = ids }
+                index += 1
+            } catch let error where error.isEntityParseError && part.html {
+                // Telegram refused our HTML: show the text without formatting rather than not at all.
+                logger.warning("Telegram refused the formatting; sending plain text", metadata: [
+                    "delivery.id": "\(delivery.deliveryId)", "error": "\(error)",
+                ])
+                let plain = index == 0 ? text : ((try? TelegramHTML.visibleText(ofHTML: part.text)) ?? part.text)
+                let rest = parts[(index + 1)...].map { (try? TelegramHTML.visibleText(ofHTML: $0.text)) ?? $0.text }
+                let plainParts = (index == 0 ? [plain] : [plain] + rest)
+                    .flatMap { MessageSplitter.split(plain: $0) }.map { Part(text: $0, html: false) }
+                return await sendPlainFallback(plainParts, delivery: delivery, ids: ids)
+            } catch {
+                return failure(error, delivery: delivery)
+            }
+        }
+        sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
+        return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: ids)
+    }
+
+    private func sendPlainFallback(_ parts: [Part], delivery: Delivery, ids: [Int64]) async -> DeliveryResult {
+        var ids = ids
+        for (offset, part) in parts.enumerated() {
+            do {
+                let message = try await send(part, delivery: delivery, isFirst: ids.isEmpty && offset == 0)
+                ids.append(message.message_id)
+            } catch {
+                return failure(error, delivery: delivery)
+            }
+        }
+        sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
+        return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: ids)
+    }
+
+    private func send(_ part: Part, delivery: Delivery, isFirst: Bool) async throws(TelegramError) -> TelegramMessage {
+        try await api.sendMessage(
+            chatId: delivery.chatId, text: part.text, parseMode: part.html ? "HTML" : nil, threadId: delivery.threadId,
+            replyTo: isFirst ? delivery.replyToMessageId : nil)
+    }
+
+    private func failure(_ error: TelegramError, delivery: Delivery) -> DeliveryResult {
+        if error.isChatGone {
+            sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
+            logger.warning("chat is gone; reply dropped", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
+            return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: error.description)
+        }
+        if error.isTransient {
+            logger.info("delivery will be retried", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
+            return DeliveryResult(
+                deliveryId: delivery.deliveryId, status: .retry, error: error.description,
+                retryAfterMs: error.retryAfterSeconds.map { Int64($0) * 1000 })
+        }
+        sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
+        logger.error("Telegram refused a reply", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
+        return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: error.description)
+    }
+
+    private struct Part {
+        var text: String
+        var html: Bool
+    }
+}

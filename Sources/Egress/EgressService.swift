@@ -1,0 +1,82 @@
+import Foundation
+import HTTP
+import Logging
+import Messages
+import PeerLink
+import ServiceLifecycle
+import Telegram
+import Transport
+
+/// Egress: takes deliveries from the guard's outbox, sends them to Telegram, and reports what Telegram said.
+/// It keeps nothing durable: an unconfirmed delivery is handed out again by the guard.
+public struct EgressService: Service {
+    private let configuration: EgressConfiguration
+    private let context: ZMQContext
+    private let logger: Logger
+
+    public init(configuration: EgressConfiguration, context: ZMQContext, logger: Logger) {
+        self.configuration = configuration
+        self.context = context
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let http = HTTPClient(logger: logger)
+        let api = TelegramBotAPI(
+            baseURL: configuration.telegramBaseURL, token: configuration.botToken, http: http, logger: logger)
+        let sender = DeliverySender(api: api, logger: logger)
+        let ready = EgressReady(egressId: configuration.egressId, capacity: configuration.capacity)
+        let connection = try GuardConnection(
+            context: context,
+            configuration: .init(endpoint: configuration.guardEndpoint, peerId: configuration.egressId),
+            logger: logger, registration: { try? WireCodec.encode(ready) })
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await connection.run() }
+            group.addTask {
+                await withGracefulShutdownHandler {
+                    await deliverLoop(connection: connection, sender: sender)
+                } onGracefulShutdown: {
+                    logger.info("egress draining")
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        await http.shutdown()
+    }
+
+    private func deliverLoop(connection: GuardConnection, sender: DeliverySender) async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for await envelope in connection.messages.cancelOnGracefulShutdown() {
+                guard envelope.type == .delivery else { continue }
+                let delivery: Delivery
+                do {
+                    delivery = try WireCodec.decode(Delivery.self, from: envelope)
+                } catch {
+                    logger.warning("dropped a malformed delivery", metadata: ["error": "\(error)"])
+                    continue
+                }
+                if running >= configuration.capacity {
+                    await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    guard let result = await sender.deliver(delivery) else { return }
+                    do {
+                        try await connection.send(result)
+                    } catch {
+                        // The guard re-sends unconfirmed deliveries; this one may then be sent twice (documented).
+                        logger.warning("could not report a delivery", metadata: [
+                            "delivery.id": "\(delivery.deliveryId)", "error": "\(error)",
+                        ])
+                    }
+                }
+            }
+            // Drain: finish what is in progress before stopping.
+            await group.waitForAll()
+        }
+    }
+}

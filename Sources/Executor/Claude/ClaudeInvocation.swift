@@ -1,0 +1,59 @@
+/// One run of the Claude Code CLI: what to run, where, with which prompt and limits.
+public struct ClaudeInvocation: Sendable {
+    /// An absolute path, or a name looked up on the `PATH` of `environment`.
+    public var executable: String
+    /// Absolute; the process starts here because the CLI has no `--cwd`.
+    public var workingDirectory: String
+    /// Written on stdin as a stream-json user message, never in argv (so it never shows in `ps`).
+    public var prompt: String
+    public var resumeSessionId: String?
+    public var model: String?
+    public var maxTurns: Int?
+    /// Exactly the environment the CLI gets; nothing is inherited from the executor.
+    public var environment: [String: String]
+    /// From the start of the process to the first interrupt.
+    public var timeout: Duration
+    /// SIGINT, then this long before SIGTERM.
+    public var interruptGrace: Duration = .seconds(3)
+    /// SIGTERM, then this long before SIGKILL of the whole process tree.
+    public var terminateGrace: Duration = .seconds(3)
+
+    public init(
+        executable: String,
+        workingDirectory: String,
+        prompt: String,
+        resumeSessionId: String? = nil,
+        model: String? = nil,
+        maxTurns: Int? = nil,
+        environment: [String: String],
+        timeout: Duration,
+        interruptGrace: Duration = .seconds(3),
+        terminateGrace: Duration = .seconds(3)
+    ) {
+        self.executable = executable
+        self.workingDirectory = workingDirectory
+        self.prompt = prompt
+        self.resumeSessionId = resumeSessionId
+        self.model = model
+        self.maxTurns = maxTurns
+        self.environment = environment
+        self.timeout = timeout
+        self.interruptGrace = interruptGrace
+        self.terminateGrace = terminateGrace
+    }
+
+    /// The CLI's arguments. Never a permission-bypassing flag: every tool call is screened through `decide`.
+    var arguments: [String] {
+        var arguments = [
+            "-p",
+            "--input-format", "stream-json",
+            "--output-format", "stream-json",
+            "--verbose",
+            "--permission-prompt-tool", "stdio",
+        ]
+        if let resumeSessionId { arguments += ["--resume", resumeSessionId] }
+        if let model { arguments += ["--model", model] }
+        if let maxTurns { arguments += ["--max-turns", String(maxTurns)] }
+        return arguments
+    }
+}

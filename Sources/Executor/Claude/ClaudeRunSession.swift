@@ -1,0 +1,242 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import Messages
+import Subprocess
+import Synchronization
+
+/// The live part of one run: feeds stdin, reads stdout and stderr, answers permission questions, and supervises
+/// the process (cancel, timeout, teardown, leftovers). Lives only inside Subprocess's `run` body.
+final class ClaudeRunSession: Sendable {
+    typealias RunningExecution = Execution<CustomWriteInput, SequenceOutput, SequenceOutput>
+
+    private let invocation: ClaudeInvocation
+    private let cancellation: ClaudeCancellation
+    private let state: ClaudeRunState
+    private let logger: Logger
+    private let onEvent: @Sendable (ClaudeEvent) async -> Void
+    private let decide: @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
+    private let pendingDecisions = Mutex<[String: Task<Void, Never>]>([:])
+    private let callerCancelled = Atomic<Bool>(false)
+
+    /// How often the supervisor looks at cancellation, the clock and the process.
+    private static let pollInterval: Duration = .milliseconds(50)
+    /// How often it records the process tree (a /proc scan).
+    private static let treeRefreshInterval: Duration = .milliseconds(200)
+
+    init(
+        invocation: ClaudeInvocation,
+        cancellation: ClaudeCancellation,
+        state: ClaudeRunState,
+        logger: Logger,
+        onEvent: @escaping @Sendable (ClaudeEvent) async -> Void,
+        decide: @escaping @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
+    ) {
+        self.invocation = invocation
+        self.cancellation = cancellation
+        self.state = state
+        self.logger = logger
+        self.onEvent = onEvent
+        self.decide = decide
+    }
+
+    func drive(_ execution: RunningExecution) async {
+        let pid = execution.processIdentifier.value
+        let tracker = ProcessTreeTracker(rootPid: pid)
+        let stdin = execution.standardInputWriter
+        var logger = logger
+        logger[metadataKey: "claude.pid"] = "\(pid)"
+        logger.debug("claude process started")
+        await onEvent(.processStarted(pid: pid))
+
+        // The supervisor runs unstructured so that a cancelled caller does not cut its sleeps short: it sees the
+        // caller's cancellation through `callerCancelled` and tears down in order, like an explicit cancel.
+        let supervisor = Task { [logger] in await self.supervise(tracker: tracker, logger: logger) }
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.readStderr(execution.standardError) }
+                await self.write(.userPrompt(invocation.prompt), to: stdin)
+                await self.readStdout(execution.standardOutput, stdin: stdin, logger: logger)
+                try? await stdin.finish()
+                await self.cancelPendingDecisions()
+                await group.waitForAll()
+            }
+        } onCancel: {
+            callerCancelled.store(true, ordering: .releasing)
+        }
+        await supervisor.value
+    }
+
+    // MARK: stdout
+
+    private func readStdout(_ output: SubprocessOutputSequence, stdin: StandardInputWriter, logger: Logger) async {
+        var splitter = ClaudeLineSplitter(maxLineBytes: ClaudeRunner.maxLineBytes)
+        do {
+            for try await buffer in output {
+                let lines = buffer.withUnsafeBytes { splitter.append($0) }
+                for line in lines {
+                    await handle(line: line, stdin: stdin, logger: logger)
+                }
+            }
+        } catch {
+            // The pipe is cancelled when the CLI exits while a grandchild still holds it open: that is an ending.
+            logger.debug("claude stdout ended with an error", metadata: ["error.kind": "\(type(of: error))"])
+        }
+        if let last = splitter.finish() {
+            await handle(line: last, stdin: stdin, logger: logger)
+        }
+        if splitter.droppedLines > 0 {
+            logger.warning("claude output lines over the size limit were skipped", metadata: [
+                "claude.dropped_lines": "\(splitter.droppedLines)",
+            ])
+        }
+    }
+
+    private func handle(line bytes: [UInt8], stdin: StandardInputWriter, logger: Logger) async {
+        let line = ClaudeStreamLine(line: Substring(decoding: bytes, as: UTF8.self))
+        switch line {
+        case .events(let events):
+            for event in events {
+                if case .initialized(let sessionId, _) = event {
+                    state.recordSessionId(sessionId)
+                }
+                await onEvent(event)
+            }
+        case .permissionQuestion(let question):
+            startDecision(question, stdin: stdin, logger: logger)
+        case .unsupportedControlRequest(let requestId, let subtype):
+            logger.notice("claude sent an unsupported control request", metadata: ["claude.control_subtype": "\(subtype)"])
+            await write(.controlError(requestId: requestId, message: "unsupported control request: \(subtype)"), to: stdin)
+        case .controlCancel(let requestId):
+            let task = pendingDecisions.withLock { $0.removeValue(forKey: requestId) }
+            task?.cancel()
+        case .result(let result):
+            state.recordResult(result)
+            // Only now: closing stdin earlier would deny any tool still waiting for an answer.
+            try? await stdin.finish()
+        case .ignored:
+            break
+        case .parseFailed:
+            logger.debug("claude printed a line that is not JSON", metadata: ["claude.line_bytes": "\(bytes.count)"])
+        }
+    }
+
+    /// Asks `decide` off the reading loop, so several questions can be pending and output keeps flowing.
+    private func startDecision(_ question: ClaudePermissionQuestion, stdin: StandardInputWriter, logger: Logger) {
+        let task = Task {
+            let answer = await self.decide(question)
+            // Answer only if the CLI still waits for it (not withdrawn, run not over).
+            let stillPending = self.pendingDecisions.withLock { $0.removeValue(forKey: question.requestId) } != nil
+            guard stillPending, !Task.isCancelled else { return }
+            logger.debug("claude permission answered", metadata: [
+                "claude.tool": "\(question.toolName)",
+                "claude.decision": "\(answer == .allow ? "allow" : "deny")",
+            ])
+            await self.write(
+                .permission(requestId: question.requestId, answer: answer, originalInput: question.input), to: stdin
+            )
+        }
+        pendingDecisions.withLock { $0[question.requestId] = task }
+    }
+
+    private func cancelPendingDecisions() async {
+        let tasks = pendingDecisions.withLock { pending in
+            defer { pending.removeAll() }
+            return Array(pending.values)
+        }
+        for task in tasks {
+            task.cancel()
+        }
+        for task in tasks {
+            await task.value
+        }
+    }
+
+    private func write(_ message: ClaudeStdinMessage, to stdin: StandardInputWriter) async {
+        do {
+            _ = try await stdin.write(message.line)
+        } catch {
+            // stdin is closed once the result arrived or the process died; a late answer has nowhere to go.
+            logger.debug("claude stdin write failed", metadata: ["error.kind": "\(type(of: error))"])
+        }
+    }
+
+    // MARK: stderr
+
+    private func readStderr(_ errors: SubprocessOutputSequence) async {
+        do {
+            for try await buffer in errors {
+                buffer.withUnsafeBytes { state.appendStderr($0) }
+            }
+        } catch {
+            // Same as stdout: cancelled when the CLI exits first.
+        }
+    }
+
+    // MARK: supervision
+
+    private enum Escalation {
+        case none
+        case interrupted(at: ContinuousClock.Instant)
+        case terminated(at: ContinuousClock.Instant)
+        case killed
+    }
+
+    /// Until the CLI is gone: watch cancellation, the timeout and a CLI lingering after its result, escalate
+    /// SIGINT → SIGTERM → SIGKILL, and keep a record of the process tree. Then kill and reap what it left behind.
+    private func supervise(tracker: ProcessTreeTracker, logger: Logger) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + invocation.timeout
+        var lastRefresh: ContinuousClock.Instant?
+        var resultSeenAt: ContinuousClock.Instant?
+        var escalation = Escalation.none
+
+        while tracker.rootIsAlive {
+            let now = clock.now
+            if lastRefresh.map({ now - $0 >= Self.treeRefreshInterval }) ?? true {
+                tracker.refresh()
+                lastRefresh = now
+            }
+            switch escalation {
+            case .none:
+                if state.hasResult { resultSeenAt = resultSeenAt ?? now }
+                var reason: ClaudeStopReason?
+                if cancellation.isCancelled || callerCancelled.load(ordering: .acquiring) {
+                    reason = .cancelled
+                } else if now >= deadline {
+                    reason = .timedOut
+                }
+                let lingering = resultSeenAt.map { now - $0 >= ClaudeRunner.exitGraceAfterResult } ?? false
+                if reason != nil || lingering {
+                    if let reason { state.requestStop(reason) }
+                    logger.info("claude run stopping", metadata: [
+                        "claude.stop_reason": "\(reason.map { "\($0)" } ?? "lingering after result")",
+                    ])
+                    tracker.refresh()
+                    tracker.signalRoot(SIGINT)
+                    escalation = .interrupted(at: now)
+                }
+            case .interrupted(let since) where now - since >= invocation.interruptGrace:
+                logger.info("claude did not stop on SIGINT; sending SIGTERM")
+                tracker.refresh()
+                tracker.signalRoot(SIGTERM)
+                escalation = .terminated(at: now)
+            case .terminated(let since) where now - since >= invocation.terminateGrace:
+                logger.warning("claude did not stop on SIGTERM; killing its process tree")
+                tracker.refresh()
+                tracker.signalRoot(SIGKILL)
+                _ = await tracker.killDescendants(deadline: clock.now + .milliseconds(200))
+                escalation = .killed
+            default:
+                break
+            }
+            try? await Task.sleep(for: Self.pollInterval)
+        }
+
+        let leftovers = await tracker.killDescendants(deadline: clock.now + ClaudeRunner.leftoverKillTimeout)
+        if leftovers > 0 {
+            logger.info("killed processes the claude run left behind", metadata: ["claude.leftovers": "\(leftovers)"])
+        }
+    }
+}

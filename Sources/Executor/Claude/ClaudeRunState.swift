@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Why the runner stopped the CLI itself.
+enum ClaudeStopReason: Sendable {
+    case cancelled
+    case timedOut
+}
+
+/// What the tasks of one run learn, gathered under one lock, and turned into the outcome at the end.
+final class ClaudeRunState: Sendable {
+    private struct Values {
+        var result: ClaudeResultLine?
+        var sessionId: String?
+        var stop: ClaudeStopReason?
+        var stderr = ClaudeStderrTail()
+        var notes: [String] = []
+    }
+
+    private let values = Mutex(Values())
+
+    /// Records the first result line. If it comes after a stop request, the stop still decides the ending.
+    func recordResult(_ result: ClaudeResultLine) {
+        values.withLock { $0.result = $0.result ?? result }
+    }
+
+    var hasResult: Bool { values.withLock { $0.result != nil } }
+
+    func recordSessionId(_ sessionId: String) {
+        values.withLock { $0.sessionId = sessionId }
+    }
+
+    /// Records the first stop reason, unless the result line already arrived (then the result decides the ending).
+    func requestStop(_ reason: ClaudeStopReason) {
+        values.withLock { values in
+            if values.stop == nil, values.result == nil { values.stop = reason }
+        }
+    }
+
+    var stopReason: ClaudeStopReason? { values.withLock { $0.stop } }
+
+    func appendStderr(_ chunk: UnsafeRawBufferPointer) {
+        values.withLock { $0.stderr.append(chunk) }
+    }
+
+    func note(_ message: String) {
+        values.withLock { $0.notes.append(message) }
+    }
+
+    func outcome(exitStatus: Int32?) -> ClaudeOutcome {
+        values.withLock { values in
+            var outcome = ClaudeOutcome(
+                ending: .failed, isError: true, sessionId: values.sessionId,
+                errors: [], exitStatus: exitStatus, stderrTail: values.stderr.text
+            )
+            if let result = values.result {
+                outcome.resultText = result.resultText
+                outcome.isError = result.isError
+                outcome.subtype = result.subtype
+                outcome.totalCostUSD = result.totalCostUSD
+                outcome.sessionId = result.sessionId ?? values.sessionId
+                outcome.numTurns = result.numTurns
+                outcome.durationMs = result.durationMs
+                outcome.terminalReason = result.terminalReason
+                outcome.errors = result.errors
+            }
+            switch (values.stop, values.result) {
+            case (.timedOut?, _):
+                outcome.ending = .timedOut
+            case (.cancelled?, _):
+                outcome.ending = .cancelled
+            case (nil, let result?):
+                outcome.ending = result.isError ? .failed : .completed
+            case (nil, nil):
+                // Interrupted from outside (exit 0 after SIGINT, or a termination signal) reads as cancelled;
+                // any other exit without a result is a crash.
+                let interrupted = exitStatus == 0 || exitStatus == 128 + SIGINT || exitStatus == 128 + SIGTERM
+                outcome.ending = interrupted ? .cancelled : .failed
+                outcome.isError = true
+                values.notes.append("the CLI ended without a result line")
+            }
+            outcome.errors += values.notes
+            return outcome
+        }
+    }
+}

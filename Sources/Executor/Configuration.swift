@@ -1,0 +1,42 @@
+import Settings
+
+public struct ExecutorConfiguration: Sendable {
+    public struct Claude: Sendable {
+        /// `CLAUDE_CLI_PATH`: an absolute path, or a name looked up on PATH.
+        public var cliPath: String = "claude"
+        /// The HOME the CLI runs with (its transcripts live under `~/.claude`).
+        public var home: String
+        /// Variables passed through to the CLI unchanged (Anthropic credentials and endpoint, proxies).
+        public var passthrough: [String: String] = [:]
+        /// Credentials given to the CLI as ANTHROPIC_API_KEY; never logged.
+        public var apiKey: Secret?
+        public var interruptGrace: Duration = .seconds(3)
+        public var terminateGrace: Duration = .seconds(3)
+
+        public init(home: String) {
+            self.home = home
+        }
+    }
+
+    /// The guard's work endpoint.
+    public var guardEndpoint: String
+    public var executorId: String
+    public var host: String
+    /// Jobs run at once.
+    public var capacity: Int = 4
+    /// `APPROVED_DIRECTORY` as this host sees it; every job's workspace is inside.
+    public var approvedDirectory: String
+    public var claude: Claude
+    /// How often an unacknowledged result is sent again.
+    public var resultResendInterval: Duration = .seconds(2)
+    /// On SIGTERM, running jobs get this long to finish before they are cancelled.
+    public var drainGrace: Duration = .seconds(20)
+
+    public init(guardEndpoint: String, executorId: String, host: String, approvedDirectory: String, claude: Claude) {
+        self.guardEndpoint = guardEndpoint
+        self.executorId = executorId
+        self.host = host
+        self.approvedDirectory = approvedDirectory
+        self.claude = claude
+    }
+}

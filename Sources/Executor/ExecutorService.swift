@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Messages
+import PeerLink
+import ServiceLifecycle
+import Synchronization
+import Transport
+
+/// An executor: registers its free slots with the guard, runs each job it is given through the Claude Code CLI,
+/// asks the guard about every tool call, and reports the result until the guard acknowledges it.
+public struct ExecutorService: Service {
+    private let configuration: ExecutorConfiguration
+    private let context: ZMQContext
+    private let logger: Logger
+
+    public init(configuration: ExecutorConfiguration, context: ZMQContext, logger: Logger) {
+        self.configuration = configuration
+        self.context = context
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        _ = ProcessReaper.enableSubreaper()
+        let workspaces = try WorkspaceGuard(approvedDirectory: configuration.approvedDirectory)
+        let state = ExecutorState()
+        let scratch = try ScratchDirectory.make(for: configuration.executorId)
+        let configuration = configuration
+        let logger = logger
+
+        // Holder breaks the cycle: the connection's callbacks need the connection.
+        let holder = ConnectionHolder()
+        let connection = try GuardConnection(
+            context: context,
+            configuration: .init(endpoint: configuration.guardEndpoint, peerId: configuration.executorId),
+            logger: logger,
+            registration: {
+                let ready = ExecutorReady(
+                    executorId: configuration.executorId, host: configuration.host,
+                    capacity: await state.draining ? 0 : configuration.capacity,
+                    runningJobIds: await state.activeJobIds)
+                return try? WireCodec.encode(ready)
+            },
+            afterRegistration: {
+                guard let connection = holder.connection else { return }
+                for request in await state.pendingQuestions { try? await connection.send(request) }
+                for result in await state.pendingResults { try? await connection.send(result) }
+            })
+        holder.connection = connection
+        let jobs = JobLauncher(
+            configuration: configuration, connection: connection, state: state, workspaces: workspaces,
+            scratch: scratch, logger: logger)
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await connection.run() }
+            group.addTask { await resendResults(connection: connection, state: state) }
+            group.addTask {
+                await withGracefulShutdownHandler {
+                    await receive(connection: connection, state: state, jobs: jobs)
+                } onGracefulShutdown: {
+                    logger.info("executor draining: no new jobs")
+                }
+                await drain(connection: connection, state: state)
+            }
+            // The receive-and-drain task ends first on shutdown; then stop the rest.
+            await group.next()
+            group.cancelAll()
+        }
+        scratch.remove()
+    }
+
+    private func receive(connection: GuardConnection, state: ExecutorState, jobs: JobLauncher) async {
+        for await envelope in connection.messages.cancelOnGracefulShutdown() {
+            do {
+                switch envelope.type {
+                case .job:
+                    await jobs.launch(try WireCodec.decode(JobAssignment.self, from: envelope))
+                case .cancelJob:
+                    let cancel = try WireCodec.decode(CancelJob.self, from: envelope)
+                    let found = await state.cancel(jobId: cancel.jobId)
+                    logger.info("cancel requested", metadata: ["job.id": "\(cancel.jobId)", "found": "\(found)"])
+                case .permissionDecision:
+                    await state.answer(try WireCodec.decode(PermissionDecision.self, from: envelope))
+                case .jobResultAck:
+                    await state.acknowledge(jobId: try WireCodec.decode(JobResultAck.self, from: envelope).jobId)
+                default:
+                    logger.debug("ignored a message", metadata: ["type": "\(envelope.type.rawValue)"])
+                }
+            } catch {
+                logger.warning("dropped a malformed message from the guard", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Graceful shutdown: tell the guard there are no free slots, let running jobs finish within the grace
+    /// period, cancel the rest, and wait (briefly) until the guard has every result.
+    private func drain(connection: GuardConnection, state: ExecutorState) async {
+        await state.startDraining()
+        if let ready = try? WireCodec.encode(ExecutorReady(
+            executorId: configuration.executorId, host: configuration.host, capacity: 0,
+            runningJobIds: await state.activeJobIds))
+        {
+            try? await connection.sendFrames(ready)
+        }
+        let deadline = ContinuousClock.now + configuration.drainGrace
+        while await state.runningCount > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        let stillRunning = await state.runningCount
+        if stillRunning > 0 {
+            logger.warning("drain grace over; cancelling running jobs", metadata: ["count": "\(stillRunning)"])
+            await state.cancelAll()
+        }
+        let ackDeadline = ContinuousClock.now + configuration.claude.interruptGrace + configuration.claude.terminateGrace + .seconds(3)
+        while await !state.activeJobIds.isEmpty, ContinuousClock.now < ackDeadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        let unacknowledged = await state.activeJobIds.count
+        logger.info("executor drained", metadata: ["unacknowledged": "\(unacknowledged)"])
+    }
+
+    private func resendResults(connection: GuardConnection, state: ExecutorState) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.resultResendInterval)
+            for result in await state.pendingResults where Date().epochMillis - result.finishedAt > 1_000 {
+                try? await connection.send(result)
+            }
+        }
+    }
+}
+
+/// Lets the connection's registration callbacks reach the connection they belong to.
+private final class ConnectionHolder: Sendable {
+    private let value = Mutex<GuardConnection?>(nil)
+
+    var connection: GuardConnection? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import Messages
+import PeerLink
+
+/// Runs the jobs the guard assigns: takes each into a free slot, runs Claude Code in its workspace, streams
+/// progress, routes every permission question to the guard (then checks the real paths itself), and records
+/// the result for the guard.
+struct JobLauncher: Sendable {
+    let configuration: ExecutorConfiguration
+    let connection: GuardConnection
+    let state: ExecutorState
+    let workspaces: WorkspaceGuard
+    let scratch: ScratchDirectory
+    let logger: Logger
+
+    /// Tool input fields naming a file or directory the executor checks on disk before allowing.
+    static let pathFields = ["file_path", "notebook_path", "path"]
+
+    func launch(_ job: JobAssignment) async {
+        let draining = await state.draining
+        let running = await state.runningCount
+        if draining || running >= configuration.capacity {
+            let reason = draining ? "executor is shutting down" : "no free slot"
+            try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: false, reason: reason))
+            return
+        }
+        let cancellation = ClaudeCancellation()
+        guard await state.admit(jobId: job.jobId, cancellation: cancellation) else {
+            logger.info("job already here; ignoring the repeated dispatch", metadata: ["job.id": "\(job.jobId)"])
+            return
+        }
+        try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
+        Task {
+            let result = await run(job, cancellation: cancellation)
+            await state.finish(result)
+            try? await connection.send(result)
+        }
+    }
+
+    private func run(_ job: JobAssignment, cancellation: ClaudeCancellation) async -> JobResult {
+        var logger = logger
+        logger[metadataKey: "job.id"] = "\(job.jobId)"
+        let workspace: String
+        do {
+            workspace = try workspaces.workspace(job.workspace)
+        } catch {
+            logger.error("workspace refused", metadata: ["reason": "\(error)"])
+            return JobResult(
+                jobId: job.jobId, attempt: job.attempt, outcome: .failed, errorDetail: "workspace: \(error)",
+                finishedAt: Date().epochMillis)
+        }
+        let invocation = ClaudeInvocation(
+            executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
+            resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
+            environment: environment(), timeout: .seconds(job.timeoutSeconds),
+            interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
+        let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, connection: connection)
+        do {
+            let outcome = try await ClaudeRunner(logger: logger).run(
+                invocation, cancellation: cancellation,
+                onEvent: { event in await progress.report(event) },
+                decide: { question in await decide(question, job: job, workspace: workspace) })
+            logger.info("claude finished", metadata: [
+                "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
+            ])
+            return JobResult(
+                jobId: job.jobId, attempt: job.attempt, outcome: Self.outcome(outcome.ending), text: outcome.resultText,
+                costUSD: outcome.totalCostUSD, sessionId: outcome.sessionId, numTurns: outcome.numTurns,
+                durationMs: outcome.durationMs,
+                errorDetail: outcome.ending == .completed ? nil : Self.detail(outcome), finishedAt: Date().epochMillis)
+        } catch {
+            logger.error("claude could not be run", metadata: ["error": "\(error)"])
+            return JobResult(
+                jobId: job.jobId, attempt: job.attempt, outcome: .failed, errorDetail: "cannot run the CLI: \(error)",
+                finishedAt: Date().epochMillis)
+        }
+    }
+
+    /// The guard decides; on "allow" the executor also checks, on its own disk, that every path stays inside.
+    private func decide(_ question: ClaudePermissionQuestion, job: JobAssignment, workspace: String) async
+        -> ClaudePermissionAnswer
+    {
+        let request = PermissionRequest(
+            jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input)
+        let decision = await withCheckedContinuation { (continuation: CheckedContinuation<PermissionDecision, Never>) in
+            Task {
+                await state.await(request, continuation: continuation)
+                try? await connection.send(request)
+            }
+        }
+        guard decision.allow else { return .deny(message: decision.message ?? "denied by policy") }
+        for field in Self.pathFields {
+            guard let path = question.input[field]?.stringValue else { continue }
+            if let problem = workspaces.check(path: path, workspace: workspace) {
+                logger.warning("executor path check denied a tool call the guard allowed", metadata: [
+                    "job.id": "\(job.jobId)", "tool": "\(question.toolName)", "reason": "\(problem)",
+                ])
+                return .deny(message: "denied: \(problem.reason)")
+            }
+        }
+        return .allow
+    }
+
+    /// Exactly the environment the CLI gets: nothing of the executor's own is inherited by accident.
+    private func environment() -> [String: String] {
+        var env: [String: String] = [
+            "HOME": configuration.claude.home,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "TMPDIR": scratch.path, "CLAUDE_CODE_TMPDIR": scratch.path, "XDG_RUNTIME_DIR": scratch.path,
+            "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1", "DISABLE_AUTOUPDATER": "1",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        ]
+        env.merge(configuration.claude.passthrough) { _, passed in passed }
+        if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }
+        return env
+    }
+
+    static func outcome(_ ending: ClaudeOutcome.Ending) -> JobResult.Outcome {
+        switch ending {
+        case .completed: .completed
+        case .failed: .failed
+        case .cancelled: .cancelled
+        case .timedOut: .timedOut
+        }
+    }
+
+    /// What went wrong, for the guard's log. Built from the CLI's own status fields, not from its stderr.
+    static func detail(_ outcome: ClaudeOutcome) -> String {
+        var parts: [String] = ["ending=\(outcome.ending.rawValue)"]
+        if let subtype = outcome.subtype { parts.append("subtype=\(subtype)") }
+        if let reason = outcome.terminalReason { parts.append("terminal_reason=\(reason)") }
+        if let status = outcome.exitStatus { parts.append("exit=\(status)") }
+        if !outcome.errors.isEmpty { parts.append("errors=\(outcome.errors.prefix(3).joined(separator: " | ").prefix(500))") }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// Turns the CLI's events into progress messages for the guard (and the one "started" notice).
+actor ProgressReporter {
+    private let jobId: String
+    private let attempt: Int
+    private let connection: GuardConnection
+    private var sequence = 0
+
+    init(jobId: String, attempt: Int, connection: GuardConnection) {
+        self.jobId = jobId
+        self.attempt = attempt
+        self.connection = connection
+    }
+
+    func report(_ event: ClaudeEvent) async {
+        switch event {
+        case .processStarted:
+            try? await connection.send(JobStarted(jobId: jobId, attempt: attempt, startedAt: Date().epochMillis))
+        case .initialized:
+            break
+        case .assistantText(let text):
+            await send(.assistantText, tool: nil, summary: String(text.prefix(200)))
+        case .toolUse(_, let name, let input):
+            let target = JobLauncher.pathFields.lazy.compactMap { input[$0]?.stringValue }.first ?? ""
+            await send(.toolUse, tool: name, summary: String(target.prefix(200)))
+        case .toolResult(_, let isError, _):
+            await send(.toolResult, tool: nil, summary: isError ? "error" : "ok")
+        case .apiRetry(let attempt, _, _, _):
+            await send(.retrying, tool: nil, summary: "API retry \(attempt)")
+        }
+    }
+
+    private func send(_ kind: JobProgress.Kind, tool: String?, summary: String) async {
+        sequence += 1
+        try? await connection.send(JobProgress(jobId: jobId, sequence: sequence, kind: kind, toolName: tool, summary: summary))
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Settings
+import Transport
+
+/// The guard program: binds the intake, work and delivery endpoints, feeds everything it hears to `GuardCore`,
+/// sends what the core answers, and ticks the core's clock. Restarting it loses nothing: all state is in SQLite.
+public struct GuardService: Service {
+    private let configuration: GuardConfiguration
+    private let context: ZMQContext
+    private let clock: any WallClock
+    private let logger: Logger
+
+    public init(configuration: GuardConfiguration, context: ZMQContext, clock: any WallClock = SystemWallClock(), logger: Logger) {
+        self.configuration = configuration
+        self.context = context
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let ledger = try SQLiteLedger(path: configuration.databasePath)
+        let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
+        var options = SocketOptions()
+        options.linger = .milliseconds(500)
+        let sockets: [GuardLink: RouterSocket] = [
+            .intake: try RouterSocket(context: context, bind: [configuration.endpoints.intake], options: options, logger: logger),
+            .work: try RouterSocket(context: context, bind: [configuration.endpoints.work], options: options, logger: logger),
+            .delivery: try RouterSocket(context: context, bind: [configuration.endpoints.delivery], options: options, logger: logger),
+        ]
+        logger.info("guard ready", metadata: [
+            "instance": "\(core.instanceId)", "intake": "\(configuration.endpoints.intake)",
+            "work": "\(configuration.endpoints.work)", "delivery": "\(configuration.endpoints.delivery)",
+        ])
+        let outlet = Outlet(sockets: sockets, logger: logger)
+
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for (link, socket) in sockets {
+                    group.addTask {
+                        for await message in socket.messages {
+                            let out = await core.receive(link: link, peer: message.peer.bytes, frames: message.frames)
+                            await outlet.send(out)
+                        }
+                    }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        await outlet.send(await core.tick())
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            logger.info("guard stopping; peers will reconnect to the next instance")
+            Task {
+                for socket in sockets.values { await socket.close() }
+            }
+        }
+        for socket in sockets.values { await socket.close() }
+        logger.info("guard stopped")
+    }
+}
+
+/// Sends the core's answers on the right socket. A peer that went away is not an error: it will reconnect,
+/// and whatever it needed is re-sent from the ledger.
+private struct Outlet: Sendable {
+    let sockets: [GuardLink: RouterSocket]
+    let logger: Logger
+
+    func send(_ messages: [Outbound]) async {
+        for message in messages {
+            guard let socket = sockets[message.link] else { continue }
+            do {
+                try await socket.send(message.frames, to: PeerID(message.peer))
+            } catch {
+                logger.debug("message not delivered to a peer", metadata: [
+                    "link": "\(message.link.rawValue)", "error": "\(error)",
+                ])
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Settings
+
+public struct IngressConfiguration: Sendable {
+    public struct Polling: Sendable {
+        /// Seconds Telegram holds a `getUpdates` call open when there is nothing new.
+        public var timeoutSeconds: Int = 25
+        /// Updates per call (1–100).
+        public var limit: Int = 100
+        /// Update kinds asked for; others are never sent by Telegram.
+        public var allowedUpdates: [String] = ["message", "edited_message", "callback_query"]
+
+        public init() {}
+    }
+
+    public var telegramBaseURL: String
+    public var botToken: Secret
+    /// The guard's intake endpoint.
+    public var guardEndpoint: String
+    public var ingressId: String
+    public var polling: Polling = .init()
+    /// How long to wait for the guard's acknowledgement before sending an update again.
+    public var ackResendInterval: Duration = .seconds(1)
+
+    public init(telegramBaseURL: String, botToken: Secret, guardEndpoint: String, ingressId: String) {
+        self.telegramBaseURL = telegramBaseURL
+        self.botToken = botToken
+        self.guardEndpoint = guardEndpoint
+        self.ingressId = ingressId
+    }
+}

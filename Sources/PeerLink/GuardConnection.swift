@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import Messages
+import Synchronization
+import Transport
+
+/// The link every moving part (ingress, executor, egress) keeps to the guard: a DEALER that heartbeats, notices
+/// when the guard goes silent or restarts, and registers again by itself.
+public final class GuardConnection: Sendable {
+    public struct Configuration: Sendable {
+        public var endpoint: String
+        /// This program's id, sent in heartbeats.
+        public var peerId: String
+        public var heartbeatInterval: Duration = .seconds(1)
+        /// The guard is presumed gone after this much silence (about three missed heartbeats).
+        public var guardTimeout: Duration = .milliseconds(3_500)
+        public var security: SocketOptions.Security = .none
+
+        public init(endpoint: String, peerId: String) {
+            self.endpoint = endpoint
+            self.peerId = peerId
+        }
+    }
+
+    private struct State {
+        var guardInstance: String?
+        var lastHeard: ContinuousClock.Instant?
+        var guardReachable = false
+    }
+
+    private let configuration: Configuration
+    private let socket: DealerSocket
+    private let logger: Logger
+    private let registration: @Sendable () async -> [Data]?
+    private let afterRegistration: @Sendable () async -> Void
+    private let state = Mutex(State())
+    private let inbox: AsyncStream<Envelope>
+    private let inboxContinuation: AsyncStream<Envelope>.Continuation
+
+    /// - Parameters:
+    ///   - registration: the frames that (re-)register this peer (its READY message), or nil if it has none.
+    ///   - afterRegistration: runs after each registration, to re-send what the guard may have missed.
+    public init(
+        context: ZMQContext, configuration: Configuration, logger: Logger,
+        registration: @escaping @Sendable () async -> [Data]?,
+        afterRegistration: @escaping @Sendable () async -> Void = {}
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.registration = registration
+        self.afterRegistration = afterRegistration
+        var options = SocketOptions()
+        options.security = configuration.security
+        options.routingId = Data("\(configuration.peerId)-\(UUID().uuidString.prefix(8))".utf8)
+        socket = try DealerSocket(context: context, connect: configuration.endpoint, options: options, logger: logger)
+        (inbox, inboxContinuation) = AsyncStream.makeStream(of: Envelope.self)
+    }
+
+    /// Messages from the guard other than heartbeats.
+    public var messages: AsyncStream<Envelope> { inbox }
+
+    /// Whether the guard answered heartbeats recently.
+    public var guardReachable: Bool { state.withLock { $0.guardReachable } }
+
+    public func send<M: WireMessage>(_ message: M) async throws {
+        try await socket.send(try WireCodec.encode(message))
+    }
+
+    /// Sends an already encoded message.
+    public func sendFrames(_ frames: [Data]) async throws {
+        try await socket.send(frames)
+    }
+
+    /// Registers, then heartbeats and reads until the surrounding task is cancelled; closes the socket on the way out.
+    public func run() async {
+        await register(reason: "start")
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.receiveLoop() }
+            group.addTask { await self.heartbeatLoop() }
+            await group.next()
+            group.cancelAll()
+        }
+        inboxContinuation.finish()
+        await socket.close()
+    }
+
+    private func register(reason: String) async {
+        guard let frames = await registration() else { return }
+        do {
+            try await socket.send(frames)
+            logger.info("registering with the guard", metadata: ["reason": "\(reason)"])
+            await afterRegistration()
+        } catch {
+            logger.warning("could not send registration", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func receiveLoop() async {
+        for await frames in socket.messages {
+            if Task.isCancelled { break }
+            let envelope: Envelope
+            do {
+                envelope = try WireCodec.envelope(of: frames)
+            } catch {
+                logger.warning("dropped a malformed message from the guard", metadata: ["error": "\(error)"])
+                continue
+            }
+            guard envelope.type == .heartbeat else {
+                noteHeard(instance: nil)
+                inboxContinuation.yield(envelope)
+                continue
+            }
+            guard let heartbeat = try? WireCodec.decode(Heartbeat.self, from: envelope) else { continue }
+            let restarted = noteHeard(instance: heartbeat.senderId)
+            if restarted {
+                await register(reason: "guard restarted")
+            } else if heartbeat.registered == false {
+                await register(reason: "guard does not know this peer")
+            }
+        }
+    }
+
+    /// Returns true when the guard's instance id changed (it restarted), so this peer must register again.
+    @discardableResult
+    private func noteHeard(instance: String?) -> Bool {
+        let (restarted, cameBack) = state.withLock { state -> (Bool, Bool) in
+            state.lastHeard = .now
+            let cameBack = !state.guardReachable
+            state.guardReachable = true
+            guard let instance else { return (false, cameBack) }
+            let restarted = state.guardInstance != nil && state.guardInstance != instance
+            state.guardInstance = instance
+            return (restarted, cameBack)
+        }
+        if cameBack { logger.info("guard reachable", metadata: ["endpoint": "\(configuration.endpoint)"]) }
+        return restarted
+    }
+
+    private func heartbeatLoop() async {
+        while !Task.isCancelled {
+            let beat = Heartbeat(senderId: configuration.peerId, sentAt: Date().epochMillis)
+            do {
+                try await send(beat)
+            } catch {
+                logger.debug("heartbeat not sent", metadata: ["error": "\(error)"])
+            }
+            let wentSilent = state.withLock { state -> Bool in
+                guard state.guardReachable, let last = state.lastHeard,
+                    ContinuousClock.now - last > configuration.guardTimeout
+                else { return false }
+                state.guardReachable = false
+                return true
+            }
+            if wentSilent {
+                logger.warning("guard not answering; will re-register when it is back", metadata: [
+                    "endpoint": "\(configuration.endpoint)",
+                ])
+            }
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+        }
+    }
+}

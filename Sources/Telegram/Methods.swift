@@ -1,0 +1,68 @@
+/// The Bot API methods Gatehouse calls, with their parameters typed as the API documents them.
+extension TelegramBotAPI {
+    public func getMe() async throws(TelegramError) -> TelegramUser {
+        try await call("getMe", Empty())
+    }
+
+    public func deleteWebhook() async throws(TelegramError) {
+        let _: Bool = try await call("deleteWebhook", DeleteWebhook(drop_pending_updates: false))
+    }
+
+    /// Long-polls for updates. Calling it with `offset` confirms every update below that id.
+    public func getUpdates(offset: Int64?, limit: Int, timeoutSeconds: Int, allowedUpdates: [String])
+        async throws(TelegramError) -> [TelegramUpdate]
+    {
+        try await call(
+            "getUpdates",
+            GetUpdates(offset: offset, limit: limit, timeout: timeoutSeconds, allowed_updates: allowedUpdates),
+            timeout: .seconds(timeoutSeconds + 15))
+    }
+
+    public func sendMessage(
+        chatId: Int64, text: String, parseMode: String?, threadId: Int64? = nil, replyTo: Int64? = nil,
+        replyMarkup: InlineKeyboardMarkup? = nil
+    ) async throws(TelegramError) -> TelegramMessage {
+        try await call("sendMessage", SendMessage(
+            chat_id: chatId, message_thread_id: threadId, text: text, parse_mode: parseMode,
+            reply_parameters: replyTo.map(ReplyParameters.init(messageId:)), reply_markup: replyMarkup,
+            link_preview_options: LinkPreviewOptions(is_disabled: true)))
+    }
+
+    public func sendChatAction(chatId: Int64, action: String, threadId: Int64? = nil) async throws(TelegramError) {
+        let _: Bool = try await call(
+            "sendChatAction", SendChatAction(chat_id: chatId, message_thread_id: threadId, action: action))
+    }
+}
+
+struct Empty: Encodable, Sendable {}
+
+struct DeleteWebhook: Encodable, Sendable {
+    var drop_pending_updates: Bool
+}
+
+struct GetUpdates: Encodable, Sendable {
+    var offset: Int64?
+    var limit: Int
+    var timeout: Int
+    var allowed_updates: [String]
+}
+
+struct LinkPreviewOptions: Encodable, Sendable {
+    var is_disabled: Bool
+}
+
+struct SendMessage: Encodable, Sendable {
+    var chat_id: Int64
+    var message_thread_id: Int64?
+    var text: String
+    var parse_mode: String?
+    var reply_parameters: ReplyParameters?
+    var reply_markup: InlineKeyboardMarkup?
+    var link_preview_options: LinkPreviewOptions?
+}
+
+struct SendChatAction: Encodable, Sendable {
+    var chat_id: Int64
+    var message_thread_id: Int64?
+    var action: String
+}

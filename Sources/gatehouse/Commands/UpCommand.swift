@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Settings
+import UnixSignals
+
+/// `gatehouse up`: the four programs on this host, over private ipc:// endpoints. Each child gets only the
+/// environment its role needs (no secret it does not use), is restarted with backoff if it dies, and receives
+/// SIGTERM/SIGINT when `up` does.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up", abstract: "Run ingress, guard, one executor and egress on this host.")
+
+    @Option(help: "Executors to start.")
+    var executors: Int = 1
+
+    func run() async throws {
+        var variables = ProcessInfo.processInfo.environment
+        // One private directory for the endpoints, unless the operator chose endpoints.
+        let runDirectory = URL(fileURLWithPath: variables["GATEHOUSE_RUN_DIR"] ?? "./data/run").standardizedFileURL.path
+        variables["GATEHOUSE_RUN_DIR"] = runDirectory
+        let environment = ProgramEnvironment(variables)
+        LogSetup.bootstrap(program: "up", reader: environment.reader)
+        let logger = Logger(label: "gatehouse.up")
+
+        // Validate everything before starting anything, and report every problem at once.
+        _ = environment.guardConfiguration()
+        _ = environment.ingressConfiguration()
+        _ = environment.executorConfiguration()
+        _ = environment.egressConfiguration()
+        do {
+            try environment.reader.finish()
+        } catch {
+            FileHandle.standardError.write(Data("gatehouse up: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard (1...16).contains(executors) else {
+            FileHandle.standardError.write(Data("gatehouse up: --executors must be between 1 and 16\n".utf8))
+            throw ExitCode(2)
+        }
+        try FileManager.default.createDirectory(
+            atPath: runDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+
+        let binary = try Self.ownExecutable()
+        var children = [
+            ChildSpec(name: "guard", arguments: ["guard"], environment: RoleEnvironment.guardRole.filter(variables)),
+            ChildSpec(name: "egress", arguments: ["egress"], environment: RoleEnvironment.egress.filter(variables)),
+        ]
+        for index in 1...executors {
+            var env = RoleEnvironment.executor.filter(variables)
+            if executors > 1 || env["EXECUTOR_ID"] == nil {
+                env["EXECUTOR_ID"] = (variables["EXECUTOR_ID"] ?? "executor-\(ProgramEnvironment.hostName())")
+                    + (executors > 1 ? "-\(index)" : "")
+            }
+            children.append(ChildSpec(name: executors > 1 ? "executor-\(index)" : "executor", arguments: ["executor"], environment: env))
+        }
+        children.append(ChildSpec(name: "ingress", arguments: ["ingress"], environment: RoleEnvironment.ingress.filter(variables)))
+
+        let programs = children
+        let supervisor = Supervisor(binary: binary, logger: logger)
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        logger.info("starting", metadata: ["programs": "\(programs.map(\.name).joined(separator: ","))", "run.dir": "\(runDirectory)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await signal in signals {
+                    logger.info("forwarding signal to the programs", metadata: ["signal": "\(signal)"])
+                    await supervisor.stop(signal: signal == .sigint ? SIGINT : SIGTERM)
+                    break
+                }
+            }
+            group.addTask { await supervisor.run(programs) }
+            await group.next()  // the supervisor ends only after a stop
+            group.cancelAll()
+        }
+        logger.info("all programs stopped")
+    }
+
+    static func ownExecutable() throws -> String {
+        let path = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw ValidationError("cannot find the gatehouse executable to start the programs")
+        }
+        return path
+    }
+}
+
+/// Which environment variables each role receives from `gatehouse up`. A role never sees a secret it does not use:
+/// only ingress and egress get the bot token, only executors get Anthropic credentials.
+enum RoleEnvironment {
+    case guardRole, ingress, executor, egress
+
+    static let common = [
+        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "LOG_LEVEL", "ENVIRONMENT", "GATEHOUSE_RUN_DIR",
+        "GATEHOUSE_INTAKE_ENDPOINT", "GATEHOUSE_WORK_ENDPOINT", "GATEHOUSE_DELIVERY_ENDPOINT",
+    ]
+
+    var names: [String] {
+        switch self {
+        case .guardRole:
+            ["APPROVED_DIRECTORY", "ALLOWED_USERS", "ADMIN_USERS", "DATABASE_PATH", "CLAUDE_MODEL", "CLAUDE_MAX_TURNS",
+             "CLAUDE_TIMEOUT_SECONDS"]
+        case .ingress:
+            ["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE", "TELEGRAM_API_BASE_URL", "INGRESS_ID"]
+        case .egress:
+            ["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE", "TELEGRAM_API_BASE_URL", "EGRESS_ID", "DOCUMENT_THRESHOLD"]
+        case .executor:
+            ["APPROVED_DIRECTORY", "CLAUDE_CLI_PATH", "CLAUDE_HOME", "ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_FILE",
+             "EXECUTOR_ID", "EXECUTOR_CAPACITY"] + ProgramEnvironment.claudePassthrough
+        }
+    }
+
+    func filter(_ variables: [String: String]) -> [String: String] {
+        let allowed = Set(Self.common + names)
+        return variables.filter { allowed.contains($0.key) }
+    }
+}

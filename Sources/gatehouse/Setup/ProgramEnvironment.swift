@@ -1,0 +1,153 @@
+import Foundation
+import Egress
+import Executor
+import Guard
+import Ingress
+import Settings
+
+/// Reads every program's configuration from the environment: the one place where variable names, defaults and
+/// validation live. The README's configuration reference mirrors this file.
+struct ProgramEnvironment {
+    let reader: EnvironmentReader
+    let environment: DeploymentEnvironment
+    let endpoints: GuardConfiguration.Endpoints
+
+    /// Directories no one should give Claude as its playground.
+    static let systemRoots: Set<String> = [
+        "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root", "/run", "/sbin",
+        "/srv", "/sys", "/tmp", "/usr", "/var",
+    ]
+
+    init(_ variables: [String: String] = ProcessInfo.processInfo.environment, overrides: EndpointOverrides = .init()) {
+        reader = EnvironmentReader(variables)
+        environment = DeploymentEnvironment.read(from: reader)
+        let runDirectory = reader.string("GATEHOUSE_RUN_DIR", default: "./data/run")
+        endpoints = GuardConfiguration.Endpoints(
+            intake: overrides.intake ?? reader.string("GATEHOUSE_INTAKE_ENDPOINT", default: "ipc://\(runDirectory)/intake.sock"),
+            work: overrides.work ?? reader.string("GATEHOUSE_WORK_ENDPOINT", default: "ipc://\(runDirectory)/work.sock"),
+            delivery: overrides.delivery ?? reader.string("GATEHOUSE_DELIVERY_ENDPOINT", default: "ipc://\(runDirectory)/delivery.sock"))
+        for (name, endpoint) in [("intake", endpoints.intake), ("work", endpoints.work), ("delivery", endpoints.delivery)] {
+            if !(endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("tcp://")) {
+                reader.report("GATEHOUSE_\(name.uppercased())_ENDPOINT", "must start with ipc:// or tcp://, got \(endpoint.debugDescription)")
+            }
+        }
+    }
+
+    struct EndpointOverrides {
+        var intake: String?
+        var work: String?
+        var delivery: String?
+    }
+
+    // MARK: - Per program
+
+    func guardConfiguration() -> GuardConfiguration {
+        let approved = approvedDirectory()
+        let allowed = reader.userIds("ALLOWED_USERS")
+        let admins = reader.userIds("ADMIN_USERS")
+        if allowed.isEmpty && admins.isEmpty && reader.raw("ALLOWED_USERS") == nil {
+            reader.report("ALLOWED_USERS", "is required: the Telegram user ids allowed to use the bot, e.g. ALLOWED_USERS=123456789,987654321")
+        }
+        let claude = GuardConfiguration.Claude(
+            model: reader.raw("CLAUDE_MODEL"),
+            maxTurns: reader.optionalInt("CLAUDE_MAX_TURNS", in: 1...1_000),
+            timeoutSeconds: reader.int("CLAUDE_TIMEOUT_SECONDS", default: 600, in: 10...86_400))
+        return GuardConfiguration(
+            endpoints: endpoints,
+            databasePath: reader.string("DATABASE_PATH", default: "./data/gatehouse.sqlite"),
+            approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
+    }
+
+    func ingressConfiguration() -> IngressConfiguration {
+        IngressConfiguration(
+            telegramBaseURL: telegramBaseURL(), botToken: botToken(), guardEndpoint: endpoints.intake,
+            ingressId: reader.string("INGRESS_ID", default: "ingress-\(Self.hostName())"))
+    }
+
+    func egressConfiguration() -> EgressConfiguration {
+        var configuration = EgressConfiguration(
+            telegramBaseURL: telegramBaseURL(), botToken: botToken(), guardEndpoint: endpoints.delivery,
+            egressId: reader.string("EGRESS_ID", default: "egress-\(Self.hostName())"))
+        configuration.documentThreshold = reader.int("DOCUMENT_THRESHOLD", default: 12_000, in: 4_096...1_000_000)
+        return configuration
+    }
+
+    func executorConfiguration() -> ExecutorConfiguration {
+        let home = reader.string("CLAUDE_HOME", default: reader.raw("HOME") ?? NSHomeDirectory())
+        var claude = ExecutorConfiguration.Claude(home: home)
+        claude.cliPath = reader.string("CLAUDE_CLI_PATH", default: "claude")
+        claude.apiKey = reader.secret("ANTHROPIC_API_KEY", required: false, hint: "")
+        for name in Self.claudePassthrough {
+            if let value = reader.raw(name) { claude.passthrough[name] = value }
+        }
+        if claude.apiKey == nil, reader.raw("ANTHROPIC_AUTH_TOKEN") == nil, reader.raw("CLAUDE_CODE_OAUTH_TOKEN") == nil,
+            !FileManager.default.fileExists(atPath: home + "/.claude/.credentials.json")
+        {
+            reader.report("ANTHROPIC_API_KEY", "is required by the executor unless Claude Code is already logged in under CLAUDE_HOME (\(home)); set it, or ANTHROPIC_API_KEY_FILE")
+        }
+        var configuration = ExecutorConfiguration(
+            guardEndpoint: endpoints.work,
+            executorId: reader.string("EXECUTOR_ID", default: "executor-\(Self.hostName())"),
+            host: Self.hostName(), approvedDirectory: approvedDirectory(), claude: claude)
+        configuration.capacity = reader.int("EXECUTOR_CAPACITY", default: 4, in: 1...64)
+        return configuration
+    }
+
+    /// Variables the executor hands to the CLI as they are (endpoint, credentials, proxies, CLI tuning).
+    static let claudePassthrough = [
+        "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CODE_MAX_RETRIES",
+        "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "TZ",
+    ]
+
+    // MARK: - Shared settings
+
+    private func approvedDirectory() -> String {
+        guard let path = reader.requiredString(
+            "APPROVED_DIRECTORY", hint: "the directory Claude may work in, e.g. APPROVED_DIRECTORY=/srv/projects")
+        else { return "" }
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            reader.report("APPROVED_DIRECTORY", "\(path.debugDescription) does not exist or is not a directory; create it first")
+            return standardized
+        }
+        let real = URL(fileURLWithPath: standardized).resolvingSymlinksInPath().path
+        if Self.systemRoots.contains(real) || Self.systemRoots.contains(standardized) {
+            reader.report("APPROVED_DIRECTORY", "must not be a system directory such as \(real); use a dedicated one like /srv/projects")
+        }
+        return real
+    }
+
+    private func botToken() -> Secret {
+        guard let token = reader.secret(
+            "TELEGRAM_BOT_TOKEN", required: true, hint: "the token @BotFather gave you")
+        else { return Secret("") }
+        let value = token.reveal()
+        let parts = value.split(separator: ":", maxSplits: 1)
+        if parts.count != 2 || Int64(parts[0]) == nil || parts[1].count < 20
+            || !parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        {
+            reader.report("TELEGRAM_BOT_TOKEN", "does not look like a bot token (expected <digits>:<secret>, as @BotFather gives it)")
+        }
+        return token
+    }
+
+    private func telegramBaseURL() -> String {
+        let url = reader.string("TELEGRAM_API_BASE_URL", default: "https://api.telegram.org")
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host,
+            !host.isEmpty
+        else {
+            reader.report("TELEGRAM_API_BASE_URL", "must be an http(s) URL such as https://api.telegram.org, got \(url.debugDescription)")
+            return url
+        }
+        let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1"
+        if scheme != "https" && !(scheme == "http" && (loopback || environment == .development)) {
+            reader.report("TELEGRAM_API_BASE_URL", "must use https (plain http is allowed only for a local server or with ENVIRONMENT=development)")
+        }
+        return url
+    }
+
+    static func hostName() -> String {
+        ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Guard
+import Logging
+import Messages
+import Settings
+import Synchronization
+
+/// A clock the test moves by hand.
+final class ManualClock: WallClock {
+    private let value = Mutex<Int64>(1_700_000_000_000)
+    func now() -> Int64 { value.withLock { $0 } }
+    func advance(ms: Int64) { value.withLock { $0 += ms } }
+}
+
+/// A guard core with an in-memory ledger, and helpers that speak to it as the other programs would.
+struct GuardHarness {
+    let clock = ManualClock()
+    let ledger: any Ledger
+    let core: GuardCore
+    let ingress = Data("ingress".utf8)
+    let egress = Data("egress".utf8)
+
+    init(allowed: Set<Int64> = [100], ledger: any Ledger = InMemoryLedger(), timing: GuardConfiguration.Timing = .init()) {
+        self.ledger = ledger
+        let configuration = GuardConfiguration(
+            endpoints: .init(intake: "ipc://unused-i", work: "ipc://unused-w", delivery: "ipc://unused-d"),
+            databasePath: ":memory:", approvedDirectory: "/srv/projects", allowedUsers: allowed,
+            claude: .init(timeoutSeconds: 60), timing: timing)
+        core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
+    }
+
+    func message(updateId: Int64, from user: Int64, text: String, chatType: String = "private") -> InboundUpdate {
+        InboundUpdate(
+            updateId: updateId, receivedAt: clock.now(), kind: .message, sender: .init(id: user),
+            chat: .init(id: user, type: chatType), messageId: updateId * 10, text: text)
+    }
+
+    func send<M: WireMessage>(_ message: M, on link: GuardLink, from peer: Data) async throws -> [Outbound] {
+        await core.receive(link: link, peer: peer, frames: try WireCodec.encode(message))
+    }
+
+    func registerExecutor(_ id: String, capacity: Int = 1, running: [String] = []) async throws -> [Outbound] {
+        try await send(
+            ExecutorReady(executorId: id, host: "h", capacity: capacity, runningJobIds: running), on: .work,
+            from: Data(id.utf8))
+    }
+
+    func registerEgress() async throws -> [Outbound] {
+        try await send(EgressReady(egressId: "eg", capacity: 4), on: .delivery, from: egress)
+    }
+}
+
+extension Array where Element == Outbound {
+    /// The decoded messages of one type in this batch, with the peer each goes to.
+    func messages<M: WireMessage>(_ type: M.Type) -> [(peer: Data, message: M)] {
+        compactMap { outbound in
+            guard let envelope = try? WireCodec.envelope(of: outbound.frames), envelope.type == M.type,
+                let message = try? WireCodec.decode(M.self, from: envelope)
+            else { return nil }
+            return (outbound.peer, message)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Guard
+import Testing
+
+@Suite struct LedgerTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gh-ledger-\(UUID().uuidString)/db.sqlite").path
+    }
+
+    static func update(_ id: Int64) -> UpdateRecord {
+        UpdateRecord(updateId: id, receivedAt: 1, committedAt: 2, userId: 3, chatId: 3, kind: "message", disposition: "job")
+    }
+
+    @Test func sqliteLedgerRemembersUpdatesAcrossReopening() throws {
+        let path = Self.temporaryPath()
+        do {
+            let ledger = try SQLiteLedger(path: path)
+            #expect(try ledger.apply(LedgerChanges(newUpdate: Self.update(1))) == true)
+        }
+        let reopened = try SQLiteLedger(path: path)
+        #expect(try reopened.apply(LedgerChanges(newUpdate: Self.update(1))) == false)
+        #expect(try reopened.apply(LedgerChanges(newUpdate: Self.update(2))) == true)
+    }
+
+    @Test func aDuplicateUpdateChangesNothingElse() throws {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+            try ledger.apply(LedgerChanges(newUpdate: Self.update(1)))
+            let job = JobRecord(
+                id: "j", updateId: 1, userId: 3, chatId: 3, workspace: "", prompt: "p", status: .queued, attempt: 0,
+                createdAt: 1)
+            #expect(try ledger.apply(LedgerChanges(newUpdate: Self.update(1), jobs: [job])) == false)
+            #expect(try ledger.job(id: "j") == nil)
+        }
+    }
+
+    @Test func auditChainVerifiesAndDetectsEditsAndDeletions() throws {
+        let path = Self.temporaryPath()
+        let ledger = try SQLiteLedger(path: path)
+        let events = (1...5).map { AuditEvent(at: Int64($0), userId: 9, event: "e\($0)", detail: "d\($0)") }
+        try ledger.apply(LedgerChanges(audit: events))
+        let records = try ledger.audit(fromSeq: 1, limit: 10)
+        #expect(records.count == 5)
+        #expect(AuditChain.verify(records, after: AuditChain.genesis, firstSeq: 1) == nil)
+
+        var edited = records
+        edited[2].detail = "changed"
+        #expect(AuditChain.verify(edited, after: AuditChain.genesis, firstSeq: 1)?.seq == 3)
+        var deleted = records
+        deleted.remove(at: 1)
+        #expect(AuditChain.verify(deleted, after: AuditChain.genesis, firstSeq: 1)?.seq == 2)
+
+        // The database itself refuses edits of the audit table.
+        let queue = try DatabaseQueue(path: path)
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in try db.execute(sql: "UPDATE audit SET detail = 'x' WHERE seq = 1") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in try db.execute(sql: "DELETE FROM audit WHERE seq = 1") }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// One request the bot made, as the fake understood it, and what it answered.
+public struct FakeTelegramCall: Sendable {
+    /// The method name as spelled by the spec (e.g. "sendMessage"), or as sent when unknown.
+    public var method: String
+    /// Parameters after decoding and coercion to the spec's types (form values become integers, objects, ...).
+    public var parameters: [String: FakeTelegramValue]
+    /// How the parameters arrived: "json", "form", "query", "multipart" or "none".
+    public var encoding: String
+    public var time: Date
+    /// The HTTP status the fake answered with.
+    public var status: Int
+    /// The `description` of an error answer.
+    public var errorDescription: String?
+
+    public var succeeded: Bool { status == 200 }
+
+    public subscript(parameter: String) -> FakeTelegramValue? { parameters[parameter] }
+}
