@@ -107,10 +107,10 @@ enum ProgramRunner {
             try await ServiceGroup(configuration: configuration).run()
         } catch {
             logger.critical("stopped on an error", metadata: ["error": "\(error)"])
-            context.shutdown()
+            await context.terminate()
             throw ExitCode(1)
         }
-        context.shutdown()
+        await context.terminate()
         logger.info("stopped")
     }
 

@@ -1,0 +1,57 @@
+import CZeroMQ
+import Foundation
+import Logging
+
+/// A bound ROUTER socket on its own thread. Sends to a peer that is not connected fail with `.peerUnreachable`
+/// (ZMQ_ROUTER_MANDATORY); a reconnecting DEALER with the same routing id takes over its old slot
+/// (ZMQ_ROUTER_HANDOVER).
+public final class RouterSocket: Sendable {
+    private let context: ZMQContext  // kept alive while the socket is
+    private let engine: SocketEngine
+    /// Inbound messages; unbounded buffer (libzmq's receive HWM only applies while this thread is not reading).
+    /// Finishes after `close()`. Iterate it from one task.
+    public let messages: AsyncStream<RoutedMessage>
+    /// The endpoints actually bound, wildcard ports resolved (e.g. `tcp://127.0.0.1:41234`).
+    public let boundEndpoints: [String]
+
+    public init(context: ZMQContext, bind endpoints: [String], options: SocketOptions = .init(), logger: Logger) throws(TransportError) {
+        guard !endpoints.isEmpty else { throw TransportError(.invalidEndpoint, "a router needs at least one endpoint") }
+        var bound: [String] = []
+        let setup = try SocketSetup(context: context, type: ZMQ_ROUTER, options: options, logger: logger) { socket throws(TransportError) in
+            try SocketOption.set(socket, ZMQ_ROUTER_MANDATORY, 1, "ZMQ_ROUTER_MANDATORY")
+            try SocketOption.set(socket, ZMQ_ROUTER_HANDOVER, 1, "ZMQ_ROUTER_HANDOVER")
+            for endpoint in endpoints { bound.append(try Endpoint.bind(socket, to: endpoint)) }
+        }
+        let (stream, continuation) = AsyncStream<RoutedMessage>.makeStream(bufferingPolicy: .unbounded)
+        var socketLogger = logger
+        socketLogger[metadataKey: "zmq.socket"] = "router"
+        do {
+            engine = try SocketEngine(
+                socket: setup.socket, monitor: setup.monitor, threadName: "zmq-router", policy: .fail,
+                linger: options.linger, sendTimeout: options.sendTimeout, logger: socketLogger,
+                onMessage: { inbound in
+                    guard let routingId = inbound.frames.first else { return }
+                    continuation.yield(RoutedMessage(
+                        peer: PeerID(routingId), frames: Array(inbound.frames.dropFirst()), userId: inbound.userId))
+                },
+                onFinish: { continuation.finish() })
+        } catch {
+            setup.discard()
+            throw error
+        }
+        self.context = context
+        self.messages = stream
+        self.boundEndpoints = bound
+    }
+
+    /// Resumes once libzmq queued the message. Throws `.peerUnreachable` if `peer` is not connected,
+    /// `.queueFull` if its queue is at the high-water mark, `.closed` after `close()`.
+    public func send(_ frames: [Data], to peer: PeerID) async throws(TransportError) {
+        guard !frames.isEmpty else { throw TransportError(.invalidMessage, "a message needs at least one frame") }
+        try await engine.send([peer.bytes] + frames)
+    }
+
+    /// Stops receiving, hands already-queued sends to libzmq (up to the linger time), closes the socket.
+    /// libzmq keeps flushing accepted messages until `ZMQContext.shutdown()`, again bounded by linger.
+    public func close() async { await engine.close() }
+}
