@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
@@ -59,7 +58,7 @@ let package = Package(
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
         .target(name: "TestSupport", dependencies: [
-            "Messages", logging, .product(name: "FlyingFox", package: "FlyingFox"),
+            "Messages", logging,
             .product(name: "Subprocess", package: "swift-subprocess"),
         ], path: "Tests/Support", resources: [.copy("Fixtures")]),
 
@@ -76,6 +75,6 @@ let package = Package(
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", logging]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", logging, .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
     ]
 )

@@ -9,7 +9,9 @@ import Transport
 
 /// Egress: takes deliveries from the guard's outbox, sends them to Telegram, and reports what Telegram said.
 /// It keeps nothing durable: an unconfirmed delivery is handed out again by the guard.
-public struct EgressService: Service {
+public struct EgressService: Service, CustomStringConvertible {
+    public var description: String { "egress" }
+
     private let configuration: EgressConfiguration
     private let context: ZMQContext
     private let logger: Logger

@@ -8,7 +8,9 @@ import Transport
 
 /// An executor: registers its free slots with the guard, runs each job it is given through the Claude Code CLI,
 /// asks the guard about every tool call, and reports the result until the guard acknowledges it.
-public struct ExecutorService: Service {
+public struct ExecutorService: Service, CustomStringConvertible {
+    public var description: String { "executor" }
+
     private let configuration: ExecutorConfiguration
     private let context: ZMQContext
     private let logger: Logger

@@ -6,7 +6,9 @@ import Transport
 
 /// The guard program: binds the intake, work and delivery endpoints, feeds everything it hears to `GuardCore`,
 /// sends what the core answers, and ticks the core's clock. Restarting it loses nothing: all state is in SQLite.
-public struct GuardService: Service {
+public struct GuardService: Service, CustomStringConvertible {
+    public var description: String { "guard" }
+
     private let configuration: GuardConfiguration
     private let context: ZMQContext
     private let clock: any WallClock

@@ -9,7 +9,9 @@ import Transport
 
 /// Ingress: long-polls Telegram, hands each update to the guard, and advances the offset only past updates the
 /// guard acknowledged. It keeps no state of its own: Telegram keeps every unconfirmed update.
-public struct IngressService: Service {
+public struct IngressService: Service, CustomStringConvertible {
+    public var description: String { "ingress" }
+
     private let configuration: IngressConfiguration
     private let context: ZMQContext
     private let logger: Logger

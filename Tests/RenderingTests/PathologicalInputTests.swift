@@ -33,6 +33,6 @@ import Testing
         let chunks = MessageSplitter.split(html: html, limit: 4096)
         #expect(!chunks.isEmpty || visible.allSatisfy(\.isWhitespace))
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed < .seconds(5), "took \(elapsed)")
+        #expect(elapsed < .seconds(20), "took \(elapsed)")
     }
 }

@@ -48,7 +48,7 @@ import Testing
         let start = ContinuousClock.now
         await dealer.close()
         await dealerContext.terminate()  // waits for libzmq to flush, bounded by linger
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(await atRouter.waitFor(count: count).count == count)
         await router.close()
         await routerContext.terminate()
@@ -62,9 +62,9 @@ import Testing
         for index in 0..<10 { try await dealer.send([Data("\(index)".utf8)]) }  // queued in libzmq, never delivered
         let start = ContinuousClock.now
         await dealer.close()
-        #expect(ContinuousClock.now - start < .milliseconds(500))
+        #expect(ContinuousClock.now - start < .seconds(5))
         await context.terminate()
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func sendsWaitingAtTheHighWaterMarkFailAsClosedAfterLinger() async throws {
@@ -113,7 +113,7 @@ import Testing
             if firstFailure != nil { break }
         }
         #expect(firstFailure?.code == .timedOut)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(10))
         await dealer.close()
         await context.terminate()
     }

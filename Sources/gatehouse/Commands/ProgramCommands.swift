@@ -84,7 +84,7 @@ enum ProgramRunner {
 
     static func run(_ program: String, _ overrides: ProgramEnvironment.EndpointOverrides, build: Build) async throws {
         let environment = ProgramEnvironment(overrides: overrides)
-        LogSetup.bootstrap(program: program, reader: environment.reader)
+        LogSetup.bootstrap(reader: environment.reader)
         var logger = Logger(label: "gatehouse.\(program)")
         logger[metadataKey: "program"] = "\(program)"
         let context = try ZMQContext()

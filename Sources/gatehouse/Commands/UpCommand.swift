@@ -20,7 +20,7 @@ struct UpCommand: AsyncParsableCommand {
         let runDirectory = URL(fileURLWithPath: variables["GATEHOUSE_RUN_DIR"] ?? "./data/run").standardizedFileURL.path
         variables["GATEHOUSE_RUN_DIR"] = runDirectory
         let environment = ProgramEnvironment(variables)
-        LogSetup.bootstrap(program: "up", reader: environment.reader)
+        LogSetup.bootstrap(reader: environment.reader)
         let logger = Logger(label: "gatehouse.up")
 
         // Validate everything before starting anything, and report every problem at once.
