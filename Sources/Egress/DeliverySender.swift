@@ -29,7 +29,42 @@ final class DeliverySender: Sendable {
             return nil  // best effort: never confirmed, never retried
         case .message:
             return await sendMessage(delivery)
+        case .editMessage, .deleteMessage, .answerCallback:
+            await bestEffort(delivery)
+            return nil
         }
+    }
+
+    /// Edits, deletions and button answers: tried once; a failure is logged, never retried.
+    private func bestEffort(_ delivery: Delivery) async {
+        do {
+            switch delivery.kind {
+            case .editMessage:
+                guard let messageId = delivery.targetMessageId else { return }
+                try await api.editMessageText(
+                    chatId: delivery.chatId, messageId: messageId, text: delivery.text ?? "", parseMode: nil,
+                    replyMarkup: Self.keyboard(delivery.buttons))
+            case .deleteMessage:
+                guard let messageId = delivery.targetMessageId else { return }
+                try await api.deleteMessage(chatId: delivery.chatId, messageId: messageId)
+            case .answerCallback:
+                guard let id = delivery.callbackQueryId else { return }
+                try await api.answerCallbackQuery(id: id, text: delivery.text)
+            case .message, .chatAction:
+                return
+            }
+        } catch let error where error.isNotModified {
+            return
+        } catch {
+            logger.info("best-effort delivery failed", metadata: [
+                "kind": "\(delivery.kind.rawValue)", "chat.id": "\(delivery.chatId)", "error": "\(error)",
+            ])
+        }
+    }
+
+    static func keyboard(_ buttons: [[Delivery.Button]]?) -> InlineKeyboardMarkup? {
+        guard let buttons, !buttons.isEmpty else { return nil }
+        return InlineKeyboardMarkup(buttons.map { row in row.map { InlineKeyboardButton(text: $0.text, callbackData: $0.callbackData) } })
     }
 
     private func sendMessage(_ delivery: Delivery) async -> DeliveryResult {
@@ -46,7 +81,7 @@ final class DeliverySender: Sendable {
         while index < parts.count {
             let part = parts[index]
             do {
-                let message = try await send(part, delivery: delivery, isFirst: index == 0)
+                let message = try await send(part, delivery: delivery, isFirst: index == 0, isLast: index == parts.count - 1)
                 ids.append(message.message_id)
                 sentParts.withLock { $0[delivery.deliveryId] = ids }
                 index += 1
@@ -72,7 +107,8 @@ final class DeliverySender: Sendable {
         var ids = ids
         for (offset, part) in parts.enumerated() {
             do {
-                let message = try await send(part, delivery: delivery, isFirst: ids.isEmpty && offset == 0)
+                let message = try await send(
+                    part, delivery: delivery, isFirst: ids.isEmpty && offset == 0, isLast: offset == parts.count - 1)
                 ids.append(message.message_id)
             } catch {
                 return failure(error, delivery: delivery)
@@ -82,10 +118,11 @@ final class DeliverySender: Sendable {
         return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: ids)
     }
 
-    private func send(_ part: Part, delivery: Delivery, isFirst: Bool) async throws(TelegramError) -> TelegramMessage {
+    /// One part of a reply: the first answers the user's message, the last carries the buttons.
+    private func send(_ part: Part, delivery: Delivery, isFirst: Bool, isLast: Bool) async throws(TelegramError) -> TelegramMessage {
         try await api.sendMessage(
             chatId: delivery.chatId, text: part.text, parseMode: part.html ? "HTML" : nil, threadId: delivery.threadId,
-            replyTo: isFirst ? delivery.replyToMessageId : nil)
+            replyTo: isFirst ? delivery.replyToMessageId : nil, replyMarkup: isLast ? Self.keyboard(delivery.buttons) : nil)
     }
 
     private func failure(_ error: TelegramError, delivery: Delivery) -> DeliveryResult {

@@ -56,6 +56,10 @@ struct JobLauncher: Sendable {
             environment: environment(), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, connection: connection)
+        if cancellation.isCancelled {
+            // Stopped before Claude started: nothing ran, nothing to tear down.
+            return JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
+        }
         do {
             let outcome = try await ClaudeRunner(logger: logger).run(
                 invocation, cancellation: cancellation,

@@ -49,4 +49,4 @@ protocol PeerCarrying {
     var peer: Data { get }
 }
 
-extension GuardCore.InFlightDelivery: PeerCarrying {}
+

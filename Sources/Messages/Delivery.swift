@@ -12,15 +12,33 @@ public struct EgressReady: WireMessage, Equatable {
 }
 
 /// Something to show in a Telegram chat. Final replies come from the guard's outbox and are re-sent until a
-/// `DeliveryResult` confirms them; chat actions ("typing") are best effort and never confirmed.
+/// `DeliveryResult` confirms them. Status messages get a `DeliveryResult` too (the guard needs their message id);
+/// chat actions, edits, deletions and callback answers are best effort and never confirmed.
 public struct Delivery: WireMessage, Equatable {
     public static let type = MessageType.delivery
 
     public enum Kind: String, Codable, Sendable {
-        /// A message with `text`.
+        /// A message with `text` (and `buttons`).
         case message
         /// `sendChatAction` with `chatAction`.
         case chatAction = "chat_action"
+        /// Replace the text (and buttons) of `targetMessageId`.
+        case editMessage = "edit_message"
+        /// Delete `targetMessageId`.
+        case deleteMessage = "delete_message"
+        /// `answerCallbackQuery` for `callbackQueryId`, with `text` as the short notice.
+        case answerCallback = "answer_callback"
+    }
+
+    /// An inline keyboard button. `callbackData` is a short nonce the guard resolves (Telegram allows 64 bytes).
+    public struct Button: Codable, Sendable, Equatable {
+        public var text: String
+        public var callbackData: String
+
+        public init(text: String, callbackData: String) {
+            self.text = text
+            self.callbackData = callbackData
+        }
     }
 
     public enum Format: String, Codable, Sendable {
@@ -39,10 +57,15 @@ public struct Delivery: WireMessage, Equatable {
     public var text: String?
     public var format: Format
     public var chatAction: String?
+    /// Rows of inline buttons under the message.
+    public var buttons: [[Button]]?
+    public var targetMessageId: Int64?
+    public var callbackQueryId: String?
 
     public init(
         deliveryId: String, kind: Kind, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,
-        text: String? = nil, format: Format = .plain, chatAction: String? = nil
+        text: String? = nil, format: Format = .plain, chatAction: String? = nil, buttons: [[Button]]? = nil,
+        targetMessageId: Int64? = nil, callbackQueryId: String? = nil
     ) {
         self.deliveryId = deliveryId
         self.kind = kind
@@ -52,6 +75,9 @@ public struct Delivery: WireMessage, Equatable {
         self.text = text
         self.format = format
         self.chatAction = chatAction
+        self.buttons = buttons
+        self.targetMessageId = targetMessageId
+        self.callbackQueryId = callbackQueryId
     }
 }
 

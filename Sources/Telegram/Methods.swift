@@ -28,6 +28,23 @@ extension TelegramBotAPI {
             link_preview_options: LinkPreviewOptions(is_disabled: true)))
     }
 
+    public func editMessageText(
+        chatId: Int64, messageId: Int64, text: String, parseMode: String?, replyMarkup: InlineKeyboardMarkup? = nil
+    ) async throws(TelegramError) {
+        // Telegram returns the edited Message (or true for inline messages); only success matters here.
+        let _: EditResult = try await call("editMessageText", EditMessageText(
+            chat_id: chatId, message_id: messageId, text: text, parse_mode: parseMode, reply_markup: replyMarkup,
+            link_preview_options: LinkPreviewOptions(is_disabled: true)))
+    }
+
+    public func deleteMessage(chatId: Int64, messageId: Int64) async throws(TelegramError) {
+        let _: Bool = try await call("deleteMessage", DeleteMessage(chat_id: chatId, message_id: messageId))
+    }
+
+    public func answerCallbackQuery(id: String, text: String?) async throws(TelegramError) {
+        let _: Bool = try await call("answerCallbackQuery", AnswerCallbackQuery(callback_query_id: id, text: text.map { String($0.prefix(200)) }))
+    }
+
     public func sendChatAction(chatId: Int64, action: String, threadId: Int64? = nil) async throws(TelegramError) {
         let _: Bool = try await call(
             "sendChatAction", SendChatAction(chat_id: chatId, message_thread_id: threadId, action: action))
@@ -65,4 +82,34 @@ struct SendChatAction: Encodable, Sendable {
     var chat_id: Int64
     var message_thread_id: Int64?
     var action: String
+}
+
+struct EditMessageText: Encodable, Sendable {
+    var chat_id: Int64
+    var message_id: Int64
+    var text: String
+    var parse_mode: String?
+    var reply_markup: InlineKeyboardMarkup?
+    var link_preview_options: LinkPreviewOptions?
+}
+
+/// `editMessageText` answers with a Message, or `true` for inline messages.
+enum EditResult: Decodable {
+    case message
+    case done
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = (try? container.decode(Bool.self)) != nil ? .done : .message
+    }
+}
+
+struct DeleteMessage: Encodable, Sendable {
+    var chat_id: Int64
+    var message_id: Int64
+}
+
+struct AnswerCallbackQuery: Encodable, Sendable {
+    var callback_query_id: String
+    var text: String?
 }

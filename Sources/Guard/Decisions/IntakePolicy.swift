@@ -10,6 +10,17 @@ public struct IntakePolicy: Sendable {
         case reply(text: String, event: String, reason: String)
         /// Commit and do nothing else (still audited).
         case ignore(reason: String)
+        /// A command the guard carries out itself.
+        case command(Command)
+        /// A button was pressed by an allowed person; `data` is the button's callback data.
+        case button(callbackId: String, data: String)
+        /// A button was pressed by someone who may not use the bot: answer the press with `text`.
+        case refuseButton(callbackId: String, text: String, event: String, reason: String)
+    }
+
+    public enum Command: String, Sendable, Equatable {
+        /// Stop the sender's running and queued requests.
+        case stop
     }
 
     public var allowedUsers: Set<Int64>
@@ -27,7 +38,7 @@ public struct IntakePolicy: Sendable {
         case .editedMessage:
             return .ignore(reason: "edited messages are not run again")
         case .callbackQuery:
-            return .ignore(reason: "no buttons are offered yet")
+            return decideButton(update)
         case .message:
             break
         }
@@ -53,10 +64,29 @@ public struct IntakePolicy: Sendable {
             switch name {
             case "/start", "/help":
                 return .reply(text: ReplyTexts.help, event: "command", reason: name)
+            case "/stop":
+                return .command(.stop)
             default:
                 return .reply(text: ReplyTexts.unknownCommand(name), event: "command.unknown", reason: "unknown command")
             }
         }
         return .runPrompt(text)
+    }
+
+    /// Button presses pass the same checks as messages: the person pressing must be allowed.
+    private func decideButton(_ update: InboundUpdate) -> Decision {
+        guard let callback = update.callback else { return .ignore(reason: "button press without its query") }
+        guard let sender = update.sender, !sender.isBot else {
+            return .refuseButton(callbackId: callback.id, text: ReplyTexts.buttonNotYours, event: "button.refused", reason: "no sender")
+        }
+        guard allowedUsers.contains(sender.id) || adminUsers.contains(sender.id) else {
+            return .refuseButton(
+                callbackId: callback.id, text: ReplyTexts.notAllowed(userId: sender.id), event: "access.denied",
+                reason: "button pressed by someone not on the allowlist")
+        }
+        guard let data = callback.data, !data.isEmpty, data.utf8.count <= 64 else {
+            return .refuseButton(callbackId: callback.id, text: ReplyTexts.buttonExpired, event: "button.invalid", reason: "missing or oversized data")
+        }
+        return .button(callbackId: callback.id, data: data)
     }
 }

@@ -9,6 +9,7 @@ public enum ReplyTexts {
 
     public static let help = """
         Send me a message and Claude Code works on it in your project directory; the answer comes back here.
+        /stop — stop what is running for you
         /help — this message
         """
 
@@ -30,5 +31,16 @@ public enum ReplyTexts {
 
     public static let interrupted =
         "Your request was interrupted: the machine running it stopped before it finished. "
-        + "It was not run again automatically, so nothing is done twice; send it again to retry."
+        + "It was not run again automatically, so nothing is done twice. Press Retry to run it again."
+
+    public static let working = "Working on it…"
+    public static let nothingToStop = "Nothing is running for you right now."
+    public static func stopping(_ count: Int) -> String {
+        count == 1 ? "Stopping your request…" : "Stopping your \(count) requests…"
+    }
+    public static let stoppedBeforeStart = "Stopped before it started. Nothing was done."
+    public static let buttonExpired = "This button has expired."
+    public static let buttonNotYours = "Only the person who asked can use this button."
+    public static let retrying = "Running it again…"
+    public static let retryUnavailable = "This request can no longer be retried; please send it again."
 }

@@ -9,6 +9,7 @@ public final class InMemoryLedger: Ledger {
         var outbox: [String: OutboxRecord] = [:]
         var outboxOrder: [String] = []
         var sessions: [String: SessionRecord] = [:]
+        var buttons: [String: ButtonRecord] = [:]
         var audit: [AuditRecord] = []
     }
 
@@ -33,6 +34,9 @@ public final class InMemoryLedger: Ledger {
             }
             for session in changes.sessions {
                 state.sessions["\(session.userId)/\(session.workspace)"] = session
+            }
+            for button in changes.buttons {
+                state.buttons[button.nonce] = button
             }
             for event in changes.audit {
                 var record = AuditChain.chain(event, after: state.audit.last?.hash ?? AuditChain.genesis)
@@ -68,6 +72,10 @@ public final class InMemoryLedger: Ledger {
 
     public func session(userId: Int64, workspace: String) throws -> SessionRecord? {
         state.withLock { $0.sessions["\(userId)/\(workspace)"] }
+    }
+
+    public func button(nonce: String) throws -> ButtonRecord? {
+        state.withLock { $0.buttons[nonce] }
     }
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {

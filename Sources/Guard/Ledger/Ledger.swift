@@ -13,6 +13,7 @@ public protocol Ledger: Sendable {
     func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord]
     func outbox(id: String) throws -> OutboxRecord?
     func session(userId: Int64, workspace: String) throws -> SessionRecord?
+    func button(nonce: String) throws -> ButtonRecord?
     /// The audit log from `seq` onwards, in order.
     func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord]
 }

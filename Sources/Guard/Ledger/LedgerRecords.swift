@@ -61,6 +61,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var costUSD: Double?
     public var outcome: String?
     public var errorDetail: String?
+    /// The "working…" message shown while the job runs (with its Stop button), to remove when it ends.
+    public var statusMessageId: Int64?
 
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
@@ -106,6 +108,39 @@ public struct OutboxRecord: Codable, Sendable, Equatable {
     /// Comma-separated Telegram message ids of the parts Telegram accepted.
     public var telegramMessageIds: String?
     public var lastError: String?
+    /// Inline buttons under the reply, as JSON (`[[Delivery.Button]]`).
+    public var buttons: String?
+}
+
+/// What an inline button does when pressed. Its `callback_data` is only the nonce; everything else stays here,
+/// so a forged or replayed press cannot ask for anything the guard did not offer.
+public struct ButtonRecord: Codable, Sendable, Equatable {
+    public enum Action: String, Codable, Sendable {
+        /// Run an interrupted job's prompt again.
+        case retry
+        /// Stop a running or queued job.
+        case stop
+    }
+
+    public var nonce: String
+    public var action: Action
+    public var jobId: String
+    /// Only this person (or an admin) may press it.
+    public var userId: Int64
+    public var chatId: Int64
+    public var createdAt: Int64
+    public var expiresAt: Int64
+    public var usedAt: Int64?
+
+    public init(nonce: String, action: Action, jobId: String, userId: Int64, chatId: Int64, createdAt: Int64, expiresAt: Int64) {
+        self.nonce = nonce
+        self.action = action
+        self.jobId = jobId
+        self.userId = userId
+        self.chatId = chatId
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
 }
 
 /// The Claude session a user continues in a workspace, and the executor whose disk holds its transcript.
@@ -150,20 +185,22 @@ public struct LedgerChanges: Sendable {
     public var jobs: [JobRecord] = []
     public var outbox: [OutboxRecord] = []
     public var sessions: [SessionRecord] = []
+    public var buttons: [ButtonRecord] = []
     public var audit: [AuditEvent] = []
 
     public init(
         newUpdate: UpdateRecord? = nil, jobs: [JobRecord] = [], outbox: [OutboxRecord] = [],
-        sessions: [SessionRecord] = [], audit: [AuditEvent] = []
+        sessions: [SessionRecord] = [], buttons: [ButtonRecord] = [], audit: [AuditEvent] = []
     ) {
         self.newUpdate = newUpdate
         self.jobs = jobs
         self.outbox = outbox
         self.sessions = sessions
+        self.buttons = buttons
         self.audit = audit
     }
 
     public var isEmpty: Bool {
-        newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && audit.isEmpty
+        newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && audit.isEmpty
     }
 }

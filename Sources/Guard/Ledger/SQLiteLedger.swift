@@ -51,6 +51,15 @@ public final class SQLiteLedger: Ledger {
                     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2-buttons") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN buttons TEXT;
+                ALTER TABLE jobs ADD COLUMN statusMessageId INTEGER;
+                CREATE TABLE buttons (
+                    nonce TEXT PRIMARY KEY, action TEXT NOT NULL, jobId TEXT NOT NULL, userId INTEGER NOT NULL,
+                    chatId INTEGER NOT NULL, createdAt INTEGER NOT NULL, expiresAt INTEGER NOT NULL, usedAt INTEGER);
+                """)
+        }
         return migrator
     }
 
@@ -75,6 +84,7 @@ public final class SQLiteLedger: Ledger {
                 for job in changes.jobs { try job.save(db) }
                 for entry in changes.outbox { try entry.save(db) }
                 for session in changes.sessions { try session.save(db) }
+                for button in changes.buttons { try button.save(db) }
                 if !changes.audit.isEmpty {
                     var prevHash =
                         try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -123,6 +133,10 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    public func button(nonce: String) throws -> ButtonRecord? {
+        try pool.read { db in try ButtonRecord.fetchOne(db, key: nonce) }
+    }
+
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
         try pool.read { db in
             try AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db)
@@ -140,6 +154,10 @@ extension OutboxRecord: FetchableRecord, PersistableRecord {
 
 extension SessionRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "sessions"
+}
+
+extension ButtonRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "buttons"
 }
 
 extension AuditRecord: FetchableRecord, PersistableRecord {

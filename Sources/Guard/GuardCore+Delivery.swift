@@ -1,0 +1,157 @@
+import Foundation
+import Messages
+
+/// Replies: the outbox is handed to egress one reply per chat at a time and re-sent until confirmed; status
+/// messages, typing and button answers are best effort.
+extension GuardCore {
+    func receiveDelivery(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
+        let now = clock.now()
+        switch envelope.type {
+        case .egressReady:
+            let ready = try WireCodec.decode(EgressReady.self, from: envelope)
+            egress.register(egressId: ready.egressId, peer: peer, capacity: ready.capacity, now: now)
+            logger.info("egress registered", metadata: ["egress.id": "\(ready.egressId)"])
+            return [try heartbeat(on: .delivery, to: peer, registered: true)] + (try pumpOutbox())
+                + (try sendPendingStatusMessages())
+        case .heartbeat:
+            let known = egress.touch(peer: peer, now: now)
+            return [try heartbeat(on: .delivery, to: peer, registered: known)]
+        case .deliveryResult:
+            egress.touch(peer: peer, now: now)
+            let result = try WireCodec.decode(DeliveryResult.self, from: envelope)
+            if let jobId = StatusMessage.jobId(fromDeliveryId: result.deliveryId) {
+                return try recordStatusMessage(jobId: jobId, result: result)
+            }
+            try record(result, now: now)
+            return try pumpOutbox()
+        default:
+            logger.warning("unexpected message on delivery", metadata: ["type": "\(envelope.type.rawValue)"])
+            return []
+        }
+    }
+
+    private func record(_ result: DeliveryResult, now: Int64) throws {
+        inFlight[result.deliveryId] = nil
+        guard var entry = try ledger.outbox(id: result.deliveryId), entry.status == .pending else { return }
+        switch result.status {
+        case .sent:
+            entry.status = .sent
+            entry.sentAt = now
+            entry.telegramMessageIds = result.telegramMessageIds.map(String.init).joined(separator: ",")
+            logger.info("reply delivered", metadata: ["delivery.id": "\(entry.id)", "chat.id": "\(entry.chatId)"])
+        case .rejected:
+            entry.status = .rejected
+            entry.lastError = result.error
+            logger.warning("reply rejected by Telegram", metadata: [
+                "delivery.id": "\(entry.id)", "chat.id": "\(entry.chatId)", "error": "\(result.error ?? "-")",
+            ])
+        case .retry:
+            let backoff = min(60_000, 1_000 * Int64(1 << min(entry.attempts, 6)))
+            entry.nextAttemptAt = now + max(result.retryAfterMs ?? 0, backoff)
+            entry.lastError = result.error
+        }
+        try ledger.apply(LedgerChanges(outbox: [entry]))
+    }
+
+    /// Hands due outbox entries to egress: at most one in flight per chat, so a chat's replies arrive in order.
+    func pumpOutbox() throws -> [Outbound] {
+        guard egress.hasCapacity(inFlight: inFlight.count) else { return [] }
+        let now = clock.now()
+        var busyChats = Set(inFlight.values.map(\.chatId))
+        var out: [Outbound] = []
+        var updated: [OutboxRecord] = []
+        for var entry in try ledger.dueOutbox(now: now, limit: 200) {
+            guard inFlight[entry.id] == nil, !busyChats.contains(entry.chatId) else { continue }
+            guard let peer = egress.pick(inFlight: inFlight) else { break }
+            let buttons = entry.buttons.flatMap { try? JSONDecoder().decode([[Delivery.Button]].self, from: Data($0.utf8)) }
+            let delivery = Delivery(
+                deliveryId: entry.id, kind: .message, chatId: entry.chatId, threadId: entry.threadId,
+                replyToMessageId: entry.replyToMessageId, text: entry.text,
+                format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons)
+            out.append(try message(delivery, on: .delivery, to: peer))
+            inFlight[entry.id] = InFlightDelivery(peer: peer, chatId: entry.chatId, sentAt: now)
+            busyChats.insert(entry.chatId)
+            entry.attempts += 1
+            entry.nextAttemptAt = now + configuration.timing.deliveryTimeoutMs
+            updated.append(entry)
+        }
+        if !updated.isEmpty { try ledger.apply(LedgerChanges(outbox: updated)) }
+        return out
+    }
+
+    func typingActions(now: Int64) throws -> [Outbound] {
+        var out: [Outbound] = []
+        for job in try ledger.jobs(in: [.running]) {
+            if let last = lastTyping[job.id], now - last < configuration.timing.typingIntervalMs { continue }
+            guard let peer = egress.pick(inFlight: inFlight) else { break }
+            lastTyping[job.id] = now
+            out.append(try message(Delivery(
+                deliveryId: "typing-\(job.id)-\(now)", kind: .chatAction, chatId: job.chatId, threadId: job.threadId,
+                chatAction: "typing"), on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    /// "Working on it…" with a Stop button, shown while a job runs; sent once an egress can take it. Egress reports
+    /// its message id back, so it can be removed when the job ends.
+    func sendPendingStatusMessages() throws -> [Outbound] {
+        var out: [Outbound] = []
+        for (jobId, stopNonce) in pendingStatus.sorted(by: { $0.key < $1.key }) {
+            guard let peer = egress.pick(inFlight: inFlight) else { break }
+            pendingStatus[jobId] = nil
+            guard let job = try ledger.job(id: jobId), job.status == .running else { continue }
+            out.append(try message(Delivery(
+                deliveryId: StatusMessage.deliveryId(jobId: job.id), kind: .message, chatId: job.chatId,
+                threadId: job.threadId, text: ReplyTexts.working,
+                buttons: [[Delivery.Button(text: "Stop", callbackData: ButtonData.encode(stopNonce))]]),
+                on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    private func recordStatusMessage(jobId: String, result: DeliveryResult) throws -> [Outbound] {
+        guard result.status == .sent, let messageId = result.telegramMessageIds.first,
+            var job = try ledger.job(id: jobId)
+        else { return [] }
+        job.statusMessageId = messageId
+        try ledger.apply(LedgerChanges(jobs: [job]))
+        // The job may have ended before Telegram even showed its status message.
+        return job.status.isFinal ? removeStatusMessage(of: job) : []
+    }
+
+    func removeStatusMessage(of job: JobRecord) -> [Outbound] {
+        guard let messageId = job.statusMessageId, let peer = egress.pick(inFlight: inFlight),
+            let out = try? message(Delivery(
+                deliveryId: "delete-\(job.id)", kind: .deleteMessage, chatId: job.chatId, targetMessageId: messageId),
+                on: .delivery, to: peer)
+        else { return [] }
+        return [out]
+    }
+
+    func answerButton(_ callbackId: String, text: String, chatId: Int64) throws -> [Outbound] {
+        guard let peer = egress.pick(inFlight: inFlight) else { return [] }
+        return [try message(Delivery(
+            deliveryId: "answer-\(callbackId)", kind: .answerCallback, chatId: chatId, text: text,
+            callbackQueryId: callbackId), on: .delivery, to: peer)]
+    }
+
+    func expireEgress(now: Int64) {
+        for peer in egress.expire(now: now, timeout: configuration.timing.peerTimeoutMs) {
+            for (id, flight) in inFlight where flight.peer == peer { inFlight[id] = nil }
+        }
+        for (id, flight) in inFlight where now - flight.sentAt > configuration.timing.deliveryTimeoutMs {
+            inFlight[id] = nil
+        }
+    }
+}
+
+/// Status messages are not in the outbox; their delivery ids name the job they belong to.
+enum StatusMessage {
+    static let prefix = "status-"
+
+    static func deliveryId(jobId: String) -> String { prefix + jobId }
+
+    static func jobId(fromDeliveryId id: String) -> String? {
+        id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : nil
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Messages
+
+/// Intake: every Telegram update is committed exactly once, with everything it causes, before it is acknowledged.
+extension GuardCore {
+    func receiveIntake(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
+        switch envelope.type {
+        case .update:
+            let update = try WireCodec.decode(InboundUpdate.self, from: envelope)
+            let (outcome, effects) = try commit(update)
+            var out = [try message(UpdateAck(updateId: update.updateId, outcome: outcome), on: .intake, to: peer)]
+            if outcome == .committed { out += effects + (try dispatchQueuedJobs()) + (try pumpOutbox()) }
+            return out
+        case .heartbeat:
+            return [try heartbeat(on: .intake, to: peer, registered: nil)]
+        default:
+            logger.warning("unexpected message on intake", metadata: ["type": "\(envelope.type.rawValue)"])
+            return []
+        }
+    }
+
+    /// Decides what the update becomes and stores all of it in one transaction. Messages to peers that the decision
+    /// causes (cancels, button answers) are returned only if the update was new.
+    private func commit(_ update: InboundUpdate) throws -> (UpdateAck.Outcome, [Outbound]) {
+        let now = clock.now()
+        let userId = update.sender?.id
+        let chatId = update.chat?.id
+        var changes = LedgerChanges(newUpdate: UpdateRecord(
+            updateId: update.updateId, receivedAt: update.receivedAt, committedAt: now, userId: userId, chatId: chatId,
+            kind: update.kind.rawValue, disposition: "ignored"))
+        var effects: [Outbound] = []
+
+        switch intake.decide(update) {
+        case .runPrompt(let prompt):
+            guard let userId, let chatId else { break }
+            changes.newUpdate?.disposition = "job"
+            let job = JobRecord(
+                id: Self.newId(), updateId: update.updateId, userId: userId, chatId: chatId,
+                threadId: update.chat?.threadId, replyToMessageId: update.messageId, workspace: "", prompt: prompt,
+                status: .queued, attempt: 0, createdAt: now)
+            changes.jobs.append(job)
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: "request.accepted", detail: "job \(job.id)"))
+        case .reply(let text, let event, let reason):
+            changes.newUpdate?.disposition = "reply"
+            if let chatId {
+                changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
+            }
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
+        case .ignore(let reason):
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: "update.ignored", detail: reason))
+        case .command(let command):
+            changes.newUpdate?.disposition = "command"
+            effects += try carryOut(command, update: update, changes: &changes, now: now)
+        case .button(let callbackId, let data):
+            changes.newUpdate?.disposition = "button"
+            effects += try press(data, callbackId: callbackId, update: update, changes: &changes, now: now)
+        case .refuseButton(let callbackId, let text, let event, let reason):
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
+            effects += try answerButton(callbackId, text: text, chatId: chatId ?? userId ?? 0)
+        }
+
+        let applied = try ledger.apply(changes)
+        logger.info(applied ? "update committed" : "duplicate update ignored", metadata: [
+            "update.id": "\(update.updateId)", "user.id": "\(userId.map(String.init) ?? "-")",
+            "disposition": "\(changes.newUpdate?.disposition ?? "-")",
+        ])
+        return applied ? (.committed, effects) : (.duplicate, [])
+    }
+
+    /// A final reply, stored in the outbox.
+    func reply(
+        _ text: String, format: Delivery.Format = .plain, chatId: Int64, threadId: Int64?, replyTo: Int64?,
+        jobId: String? = nil, buttons: [[Delivery.Button]]? = nil, now: Int64
+    ) -> OutboxRecord {
+        let encodedButtons = buttons.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        return OutboxRecord(
+            id: Self.newId(), jobId: jobId, chatId: chatId, threadId: threadId, replyToMessageId: replyTo, text: text,
+            format: format.rawValue, status: .pending, attempts: 0, nextAttemptAt: now, createdAt: now,
+            buttons: encodedButtons)
+    }
+}

@@ -1,0 +1,334 @@
+import Foundation
+import Messages
+
+/// Executors and jobs: registration, dispatch to free slots, tool decisions, results, and what happens when an
+/// executor goes away.
+extension GuardCore {
+    func receiveWork(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
+        let now = clock.now()
+        switch envelope.type {
+        case .executorReady:
+            return try register(try WireCodec.decode(ExecutorReady.self, from: envelope), peer: peer, now: now)
+        case .heartbeat:
+            let known = executors.touch(peer: peer, now: now)
+            return [try heartbeat(on: .work, to: peer, registered: known)]
+        default:
+            guard let executorId = executors.executorId(forPeer: peer) else {
+                logger.info("message from an unregistered executor; asking it to register", metadata: ["type": "\(envelope.type.rawValue)"])
+                return [try heartbeat(on: .work, to: peer, registered: false)]
+            }
+            executors.touch(peer: peer, now: now)
+            return try receiveJobMessage(envelope, from: peer, executorId: executorId, now: now)
+        }
+    }
+
+    private func receiveJobMessage(_ envelope: Envelope, from peer: Data, executorId: String, now: Int64) throws -> [Outbound] {
+        switch envelope.type {
+        case .jobAccepted:
+            return try accepted(try WireCodec.decode(JobAccepted.self, from: envelope), executorId: executorId, peer: peer)
+        case .jobStarted:
+            return try started(try WireCodec.decode(JobStarted.self, from: envelope), executorId: executorId, peer: peer, now: now)
+        case .jobProgress:
+            let progress = try WireCodec.decode(JobProgress.self, from: envelope)
+            logger.debug("job progress", metadata: [
+                "job.id": "\(progress.jobId)", "kind": "\(progress.kind.rawValue)", "tool": "\(progress.toolName ?? "-")",
+            ])
+            return []
+        case .permissionRequest:
+            let request = try WireCodec.decode(PermissionRequest.self, from: envelope)
+            return [try decidePermission(request, executorId: executorId, peer: peer, now: now)]
+        case .jobResult:
+            return try finish(try WireCodec.decode(JobResult.self, from: envelope), executorId: executorId, peer: peer, now: now)
+        default:
+            logger.warning("unexpected message on work", metadata: ["type": "\(envelope.type.rawValue)"])
+            return []
+        }
+    }
+
+    private func register(_ ready: ExecutorReady, peer: Data, now: Int64) throws -> [Outbound] {
+        executors.register(
+            executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
+            runningJobIds: ready.runningJobIds, now: now)
+        acceptedJobs.formUnion(ready.runningJobIds)
+        logger.info("executor registered", metadata: [
+            "executor.id": "\(ready.executorId)", "executor.host": "\(ready.host)", "capacity": "\(ready.capacity)",
+            "running": "\(ready.runningJobIds.count)",
+        ])
+        // Jobs the ledger gives this executor that it no longer reports were lost with its previous life.
+        let reported = Set(ready.runningJobIds)
+        let lost = try ledger.jobs(in: [.dispatched, .running]).filter {
+            $0.executorId == ready.executorId && !reported.contains($0.id)
+        }
+        var out = [try heartbeat(on: .work, to: peer, registered: true)]
+        out += try handleLostJobs(lost, now: now)
+        out += try dispatchQueuedJobs()
+        out += try pumpOutbox()
+        return out
+    }
+
+    private func accepted(_ accepted: JobAccepted, executorId: String, peer: Data) throws -> [Outbound] {
+        guard var job = try ledger.job(id: accepted.jobId), job.executorId == executorId, job.attempt == accepted.attempt,
+            job.status == .dispatched
+        else {
+            // Not (or no longer) this executor's job: make sure it does not run it.
+            guard accepted.accepted else { return [] }
+            logger.warning("an executor took a job that is not its own; cancelling it there", metadata: [
+                "job.id": "\(accepted.jobId)", "executor.id": "\(executorId)",
+            ])
+            return [try message(CancelJob(jobId: accepted.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
+        }
+        if accepted.accepted {
+            acceptedJobs.insert(job.id)
+            return []
+        }
+        logger.info("executor refused a job; queueing it again", metadata: [
+            "job.id": "\(job.id)", "executor.id": "\(executorId)", "reason": "\(accepted.reason ?? "none")",
+        ])
+        executors.release(jobId: job.id)
+        job.status = .queued
+        job.executorId = nil
+        try ledger.apply(LedgerChanges(jobs: [job]))
+        return try dispatchQueuedJobs()
+    }
+
+    private func started(_ started: JobStarted, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+        guard var job = try ledger.job(id: started.jobId), job.executorId == executorId,
+            job.attempt == started.attempt, job.status == .dispatched || job.status == .running
+        else {
+            logger.warning("a job started that is not this executor's to run; cancelling it", metadata: [
+                "job.id": "\(started.jobId)", "executor.id": "\(executorId)",
+            ])
+            return [try message(CancelJob(jobId: started.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
+        }
+        guard job.status == .dispatched else { return [] }
+        job.status = .running
+        job.startedAt = started.startedAt
+        acceptedJobs.insert(job.id)
+        let stop = ButtonRecord(
+            nonce: Self.shortId(), action: .stop, jobId: job.id, userId: job.userId, chatId: job.chatId, createdAt: now,
+            expiresAt: now + Int64(configuration.claude.timeoutSeconds + 600) * 1000)
+        try ledger.apply(LedgerChanges(jobs: [job], buttons: [stop]))
+        lastTyping[job.id] = nil
+        pendingStatus[job.id] = stop.nonce
+        return try sendPendingStatusMessages() + (try typingActions(now: now))
+    }
+
+    func decidePermission(_ request: PermissionRequest, executorId: String, peer: Data, now: Int64) throws -> Outbound {
+        let decision: ToolPolicy.Decision
+        let job = try ledger.job(id: request.jobId)
+        if let job, job.executorId == executorId, job.status == .running || job.status == .dispatched {
+            decision = tools.decide(toolName: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
+        } else {
+            decision = .deny(reason: "the job is not running on this executor")
+        }
+        let allowed = decision == .allow
+        var reason: String?
+        if case .deny(let why) = decision { reason = why }
+        try ledger.apply(LedgerChanges(audit: [AuditEvent(
+            at: now, userId: job?.userId, event: allowed ? "tool.allowed" : "tool.denied",
+            detail: "\(request.toolName) job \(request.jobId)" + (reason.map { ": \($0)" } ?? ""))]))
+        logger.info("tool decision", metadata: [
+            "job.id": "\(request.jobId)", "tool": "\(request.toolName)", "allowed": "\(allowed)",
+        ])
+        return try message(
+            PermissionDecision(jobId: request.jobId, requestId: request.requestId, allow: allowed, message: reason),
+            on: .work, to: peer)
+    }
+
+    private func finish(_ result: JobResult, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+        let ack = try message(JobResultAck(jobId: result.jobId), on: .work, to: peer)
+        guard var job = try ledger.job(id: result.jobId) else {
+            logger.warning("result for an unknown job", metadata: ["job.id": "\(result.jobId)"])
+            return [ack]
+        }
+        guard !job.status.isFinal else { return [ack] }  // a re-sent result: already recorded
+        executors.release(jobId: job.id)
+        acceptedJobs.remove(job.id)
+        lastTyping[job.id] = nil
+        pendingStatus[job.id] = nil
+
+        let text: String
+        var format = Delivery.Format.plain
+        switch result.outcome {
+        case .completed:
+            let answer = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            text = answer.isEmpty ? ReplyTexts.emptyAnswer : answer
+            if !answer.isEmpty { format = .markdown }
+            job.status = .done
+        case .failed:
+            let incident = Self.shortId()
+            logger.error("job failed", metadata: [
+                "job.id": "\(job.id)", "incident": "\(incident)", "executor.id": "\(executorId)",
+                "detail": "\(result.errorDetail ?? "none")",
+            ])
+            text = ReplyTexts.failed(incident: incident)
+            job.status = .done
+        case .cancelled:
+            text = ReplyTexts.cancelled
+            job.status = .cancelled
+        case .timedOut:
+            text = ReplyTexts.timedOut(seconds: configuration.claude.timeoutSeconds)
+            job.status = .done
+        }
+        job.finishedAt = result.finishedAt
+        job.outcome = result.outcome.rawValue
+        job.costUSD = result.costUSD
+        job.errorDetail = result.errorDetail
+        job.prompt = ""
+        if let sessionId = result.sessionId { job.sessionId = sessionId }
+
+        var changes = LedgerChanges(jobs: [job])
+        changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
+                                    replyTo: job.replyToMessageId, jobId: job.id, now: now))
+        if let sessionId = result.sessionId {
+            changes.sessions.append(SessionRecord(
+                userId: job.userId, workspace: job.workspace, sessionId: sessionId, executorId: executorId, updatedAt: now))
+        }
+        changes.audit.append(AuditEvent(
+            at: now, userId: job.userId, event: "job.finished",
+            detail: "job \(job.id) \(result.outcome.rawValue) cost \(result.costUSD.map { String(format: "%.6f", $0) } ?? "-")"))
+        try ledger.apply(changes)
+        logger.info("job finished", metadata: [
+            "job.id": "\(job.id)", "outcome": "\(result.outcome.rawValue)",
+            "cost.usd": "\(result.costUSD.map { String($0) } ?? "-")",
+        ])
+        return [ack] + removeStatusMessage(of: job) + (try dispatchQueuedJobs()) + (try pumpOutbox())
+    }
+
+    /// Jobs whose executor is gone: those not started go back to the queue; started ones are interrupted, and the
+    /// user is told once, with a Retry button. Nothing re-runs silently.
+    func handleLostJobs(_ jobs: [JobRecord], now: Int64) throws -> [Outbound] {
+        guard !jobs.isEmpty else { return [] }
+        var changes = LedgerChanges()
+        var out: [Outbound] = []
+        for var job in jobs {
+            executors.release(jobId: job.id)
+            acceptedJobs.remove(job.id)
+            lastTyping[job.id] = nil
+            pendingStatus[job.id] = nil
+            if job.status == .dispatched {
+                logger.info("re-queueing a job its executor never started", metadata: [
+                    "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")",
+                ])
+                job.status = .queued
+                job.executorId = nil
+            } else {
+                logger.warning("job interrupted: its executor is gone", metadata: [
+                    "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")",
+                ])
+                job.status = .interrupted
+                job.finishedAt = now
+                job.outcome = "interrupted"
+                // The prompt is kept so that Retry can run it again.
+                let retry = ButtonRecord(
+                    nonce: Self.shortId(), action: .retry, jobId: job.id, userId: job.userId, chatId: job.chatId,
+                    createdAt: now, expiresAt: now + 24 * 3_600_000)
+                changes.buttons.append(retry)
+                changes.outbox.append(reply(
+                    ReplyTexts.interrupted, chatId: job.chatId, threadId: job.threadId, replyTo: job.replyToMessageId,
+                    jobId: job.id, buttons: [[Delivery.Button(text: "Retry", callbackData: ButtonData.encode(retry.nonce))]],
+                    now: now))
+                changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "job.interrupted", detail: "job \(job.id)"))
+                out += removeStatusMessage(of: job)
+            }
+            changes.jobs.append(job)
+        }
+        try ledger.apply(changes)
+        return out
+    }
+
+    /// Hands queued jobs to free executor slots, oldest first, one running job per user at a time (so a user's
+    /// messages run in order and each continues the session the previous one left).
+    func dispatchQueuedJobs() throws -> [Outbound] {
+        guard executors.totalFreeSlots > 0 else { return [] }
+        let now = clock.now()
+        let active = try ledger.jobs(in: [.queued, .dispatched, .running])
+        var busyUsers = Set(active.filter { $0.status != .queued }.map(\.userId))
+        var out: [Outbound] = []
+        for var job in active where job.status == .queued && !busyUsers.contains(job.userId) {
+            let session = try ledger.session(userId: job.userId, workspace: job.workspace)
+            var resume = session?.sessionId
+            let holder = session?.executorId
+            let member: ExecutorPool.Member
+            if let holder, executors.members[holder] != nil {
+                // The transcript lives on that executor's disk: wait for a slot there.
+                guard let preferred = executors.pick(preferred: holder, requirePreferred: true) else { continue }
+                member = preferred
+            } else {
+                guard let any = executors.pick() else { break }
+                member = any
+                if resume != nil {
+                    logger.info("the executor holding this session is gone; starting a new session", metadata: [
+                        "job.id": "\(job.id)", "executor.id": "\(holder ?? "-")",
+                    ])
+                    resume = nil
+                }
+            }
+            job.status = .dispatched
+            job.executorId = member.executorId
+            job.attempt += 1
+            job.dispatchedAt = now
+            job.sessionId = resume
+            try ledger.apply(LedgerChanges(jobs: [job]))
+            executors.assign(jobId: job.id, to: member.executorId, now: now)
+            busyUsers.insert(job.userId)
+            let assignment = JobAssignment(
+                jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
+                prompt: job.prompt, resumeSessionId: resume, model: configuration.claude.model,
+                maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
+                issuedAt: now)
+            logger.info("job dispatched", metadata: [
+                "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",
+            ])
+            out.append(try message(assignment, on: .work, to: member.peer))
+            if executors.totalFreeSlots == 0 { break }
+        }
+        return out
+    }
+
+    /// Executors silent too long are presumed dead; after a guard restart, executors get one timeout to come back.
+    func expireExecutors(now: Int64) throws -> [Outbound] {
+        let timeout = configuration.timing.peerTimeoutMs
+        for dead in executors.expire(now: now, timeout: timeout) {
+            logger.warning("executor presumed dead", metadata: [
+                "executor.id": "\(dead.executorId)", "silent.ms": "\(now - dead.lastSeen)",
+            ])
+        }
+        guard now - startedAt > timeout else { return [] }
+        let orphaned = try ledger.jobs(in: [.dispatched, .running]).filter {
+            guard let id = $0.executorId else { return true }
+            return executors.members[id] == nil
+        }
+        return try handleLostJobs(orphaned, now: now)
+    }
+
+    /// A job handed out but never taken (the message or the executor was lost) is dispatched again.
+    func expireDispatches(now: Int64) throws -> [Outbound] {
+        let stale = try ledger.jobs(in: [.dispatched]).filter {
+            !acceptedJobs.contains($0.id) && now - ($0.dispatchedAt ?? now) > configuration.timing.dispatchTimeoutMs
+        }
+        guard !stale.isEmpty else { return [] }
+        var changes = LedgerChanges()
+        var out: [Outbound] = []
+        for var job in stale {
+            logger.warning("job was not taken by its executor in time; dispatching it again", metadata: [
+                "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")", "attempt": "\(job.attempt)",
+            ])
+            if let executorId = job.executorId, let peer = executors.members[executorId]?.peer {
+                out.append(try message(CancelJob(jobId: job.id, reason: "dispatch timed out"), on: .work, to: peer))
+            }
+            executors.release(jobId: job.id)
+            job.status = .queued
+            job.executorId = nil
+            changes.jobs.append(job)
+        }
+        try ledger.apply(changes)
+        return out
+    }
+
+    func workspacePath(_ relative: String) -> String {
+        var root = configuration.approvedDirectory
+        if root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        return relative.isEmpty ? root : root + "/" + relative
+    }
+}
