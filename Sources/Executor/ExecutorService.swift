@@ -23,6 +23,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
     public func run() async throws {
         _ = ProcessReaper.enableSubreaper()
+        LeftoverSweeper.killLeftovers(executorId: configuration.executorId, logger: logger)
         let workspaces = try WorkspaceGuard(approvedDirectory: configuration.approvedDirectory)
         let state = ExecutorState()
         let scratch = try ScratchDirectory.make(for: configuration.executorId)
@@ -44,6 +45,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
             },
             afterRegistration: {
                 guard let connection = holder.connection else { return }
+                for acceptance in await state.pendingAcceptances { try? await connection.send(acceptance) }
                 for request in await state.pendingQuestions { try? await connection.send(request) }
                 for result in await state.pendingResults { try? await connection.send(result) }
             })
@@ -76,6 +78,8 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 switch envelope.type {
                 case .job:
                     await jobs.launch(try WireCodec.decode(JobAssignment.self, from: envelope))
+                case .jobGo:
+                    await state.go(try WireCodec.decode(JobGo.self, from: envelope))
                 case .cancelJob:
                     let cancel = try WireCodec.decode(CancelJob.self, from: envelope)
                     let found = await state.cancel(jobId: cancel.jobId)

@@ -12,6 +12,8 @@ actor ExecutorState {
     private var running: [String: ClaudeCancellation] = [:]
     private var unackedResults: [String: JobResult] = [:]
     private var questions: [String: PendingQuestion] = [:]
+    /// Jobs accepted and waiting for the guard's go-ahead: job id → (attempt, who waits).
+    private var awaitingGo: [String: (attempt: Int, continuation: CheckedContinuation<Bool, Never>)] = [:]
 
     var runningCount: Int { running.count }
 
@@ -30,6 +32,7 @@ actor ExecutorState {
     func cancel(jobId: String) -> Bool {
         guard let cancellation = running[jobId] else { return false }
         cancellation.cancel()
+        awaitingGo.removeValue(forKey: jobId)?.continuation.resume(returning: false)
         denyQuestions(of: jobId, because: "the job was cancelled")
         return true
     }
@@ -51,6 +54,25 @@ actor ExecutorState {
             question.continuation.resume(returning: PermissionDecision(
                 jobId: jobId, requestId: question.request.requestId, allow: false, message: reason))
         }
+    }
+
+    /// Suspends until the guard says go (true), or the job is cancelled first (false).
+    func waitForGo(jobId: String, attempt: Int) async -> Bool {
+        if running[jobId]?.isCancelled ?? true { return false }
+        return await withCheckedContinuation { continuation in
+            awaitingGo[jobId] = (attempt, continuation)
+        }
+    }
+
+    func go(_ go: JobGo) {
+        guard let waiting = awaitingGo[go.jobId], waiting.attempt == go.attempt else { return }
+        awaitingGo[go.jobId] = nil
+        waiting.continuation.resume(returning: true)
+    }
+
+    /// Acceptances to send again after re-registering (the guard may have restarted before answering).
+    var pendingAcceptances: [JobAccepted] {
+        awaitingGo.map { JobAccepted(jobId: $0.key, attempt: $0.value.attempt, accepted: true) }
     }
 
     func acknowledge(jobId: String) {

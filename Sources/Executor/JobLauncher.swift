@@ -32,6 +32,14 @@ struct JobLauncher: Sendable {
         }
         try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
         Task {
+            // Nothing starts before the guard has recorded the job as running here (see `JobGo`).
+            guard await state.waitForGo(jobId: job.jobId, attempt: job.attempt) else {
+                logger.info("job cancelled before it started", metadata: ["job.id": "\(job.jobId)"])
+                let result = JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
+                await state.finish(result)
+                try? await connection.send(result)
+                return
+            }
             let result = await run(job, cancellation: cancellation)
             await state.finish(result)
             try? await connection.send(result)
@@ -115,6 +123,7 @@ struct JobLauncher: Sendable {
             "TMPDIR": scratch.path, "CLAUDE_CODE_TMPDIR": scratch.path, "XDG_RUNTIME_DIR": scratch.path,
             "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1", "DISABLE_AUTOUPDATER": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            LeftoverSweeper.marker: configuration.executorId,
         ]
         env.merge(configuration.claude.passthrough) { _, passed in passed }
         if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }

@@ -68,7 +68,7 @@ extension GuardCore {
 
     private func accepted(_ accepted: JobAccepted, executorId: String, peer: Data) throws -> [Outbound] {
         guard var job = try ledger.job(id: accepted.jobId), job.executorId == executorId, job.attempt == accepted.attempt,
-            job.status == .dispatched
+            job.status == .dispatched || job.status == .running
         else {
             // Not (or no longer) this executor's job: make sure it does not run it.
             guard accepted.accepted else { return [] }
@@ -77,31 +77,36 @@ extension GuardCore {
             ])
             return [try message(CancelJob(jobId: accepted.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
         }
-        if accepted.accepted {
-            acceptedJobs.insert(job.id)
-            return []
+        guard accepted.accepted else {
+            guard job.status == .dispatched else { return [] }
+            logger.info("executor refused a job; queueing it again", metadata: [
+                "job.id": "\(job.id)", "executor.id": "\(executorId)", "reason": "\(accepted.reason ?? "none")",
+            ])
+            executors.release(jobId: job.id)
+            job.status = .queued
+            job.executorId = nil
+            try ledger.apply(LedgerChanges(jobs: [job]))
+            return try dispatchQueuedJobs()
         }
-        logger.info("executor refused a job; queueing it again", metadata: [
-            "job.id": "\(job.id)", "executor.id": "\(executorId)", "reason": "\(accepted.reason ?? "none")",
-        ])
-        executors.release(jobId: job.id)
-        job.status = .queued
-        job.executorId = nil
-        try ledger.apply(LedgerChanges(jobs: [job]))
-        return try dispatchQueuedJobs()
+        acceptedJobs.insert(job.id)
+        if job.status == .dispatched {
+            // From this commit on, the job may have run: it is never dispatched again, only interrupted.
+            job.status = .running
+            try ledger.apply(LedgerChanges(jobs: [job]))
+        }
+        return [try message(JobGo(jobId: job.id, attempt: job.attempt), on: .work, to: peer)]
     }
 
     private func started(_ started: JobStarted, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
         guard var job = try ledger.job(id: started.jobId), job.executorId == executorId,
-            job.attempt == started.attempt, job.status == .dispatched || job.status == .running
+            job.attempt == started.attempt, job.status == .running
         else {
             logger.warning("a job started that is not this executor's to run; cancelling it", metadata: [
                 "job.id": "\(started.jobId)", "executor.id": "\(executorId)",
             ])
             return [try message(CancelJob(jobId: started.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
         }
-        guard job.status == .dispatched else { return [] }
-        job.status = .running
+        guard job.startedAt == nil else { return [] }
         job.startedAt = started.startedAt
         acceptedJobs.insert(job.id)
         let stop = ButtonRecord(
@@ -142,6 +147,13 @@ extension GuardCore {
             return [ack]
         }
         guard !job.status.isFinal else { return [ack] }  // a re-sent result: already recorded
+        guard job.executorId == executorId, job.attempt == result.attempt else {
+            // A result for an attempt that is no longer current (the job was dispatched again): never a reply.
+            logger.warning("ignored a result of a superseded attempt", metadata: [
+                "job.id": "\(job.id)", "executor.id": "\(executorId)", "attempt": "\(result.attempt)",
+            ])
+            return [ack]
+        }
         executors.release(jobId: job.id)
         acceptedJobs.remove(job.id)
         lastTyping[job.id] = nil

@@ -12,6 +12,7 @@ public enum MessageType: String, Sendable, CaseIterable {
     case executorReady = "work.ready"
     case job = "work.job"
     case jobAccepted = "work.job_accepted"
+    case jobGo = "work.job_go"
     case jobStarted = "work.job_started"
     case jobProgress = "work.job_progress"
     case permissionRequest = "work.permission_request"

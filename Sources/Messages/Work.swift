@@ -71,7 +71,22 @@ public struct JobAccepted: WireMessage, Equatable {
     }
 }
 
-/// The Claude process was started. From here on, the job is never re-run silently.
+/// The guard's answer to an acceptance: it has recorded the job as running on this executor, which may now start
+/// Claude. Nothing is started before this arrives, so a job whose executor dies is either known not to have run
+/// (dispatched again) or recorded as possibly run (interrupted, never re-run silently).
+public struct JobGo: WireMessage, Equatable {
+    public static let type = MessageType.jobGo
+
+    public var jobId: String
+    public var attempt: Int
+
+    public init(jobId: String, attempt: Int) {
+        self.jobId = jobId
+        self.attempt = attempt
+    }
+}
+
+/// The Claude process was started (after `JobGo`).
 public struct JobStarted: WireMessage, Equatable {
     public static let type = MessageType.jobStarted
 

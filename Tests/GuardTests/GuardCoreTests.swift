@@ -41,7 +41,7 @@ import Testing
         #expect(assignment.message.prompt == "hi")
         #expect(assignment.message.attempt == 1)
 
-        _ = try await guardian.send(JobStarted(jobId: assignment.message.jobId, attempt: 1, startedAt: 1), on: .work, from: Data("e1".utf8))
+        _ = try await guardian.start(assignment.message.jobId, on: "e1")
         let done = try await guardian.send(
             JobResult(jobId: assignment.message.jobId, attempt: 1, outcome: .completed, text: "**Hello**", costUSD: 0.01,
                       sessionId: "s-1", finishedAt: guardian.clock.now()),
@@ -97,7 +97,7 @@ import Testing
             .messages(JobAssignment.self).first?.message)
         let j2 = try #require(try await guardian.send(guardian.message(updateId: 2, from: 2, text: "y"), on: .intake, from: guardian.ingress)
             .messages(JobAssignment.self).first?.message)
-        _ = try await guardian.send(JobStarted(jobId: j1.jobId, attempt: 1, startedAt: 1), on: .work, from: Data("a".utf8))
+        _ = try await guardian.start(j1.jobId, on: "a")
 
         // b registers, a falls silent past the timeout while b keeps beating.
         _ = try await guardian.registerExecutor("b", capacity: 2)
@@ -126,7 +126,7 @@ import Testing
         _ = try await before.registerExecutor("a")
         let job = try #require(try await before.send(before.message(updateId: 1, from: 100, text: "x"), on: .intake, from: before.ingress)
             .messages(JobAssignment.self).first?.message)
-        _ = try await before.send(JobStarted(jobId: job.jobId, attempt: 1, startedAt: 1), on: .work, from: Data("a".utf8))
+        _ = try await before.start(job.jobId, on: "a")
 
         // A new guard on the same ledger: the executor comes back still running the job, then reports the result.
         let after = GuardHarness(ledger: ledger)

@@ -45,6 +45,12 @@ struct GuardHarness {
             from: Data(id.utf8))
     }
 
+    /// What a real executor does with a job: accept it, wait for the go-ahead, start it.
+    func start(_ jobId: String, attempt: Int = 1, on executor: String) async throws -> [Outbound] {
+        let accepted = try await send(JobAccepted(jobId: jobId, attempt: attempt, accepted: true), on: .work, from: Data(executor.utf8))
+        return accepted + (try await send(JobStarted(jobId: jobId, attempt: attempt, startedAt: 1), on: .work, from: Data(executor.utf8)))
+    }
+
     func registerEgress() async throws -> [Outbound] {
         try await send(EgressReady(egressId: "eg", capacity: 4), on: .delivery, from: egress)
     }

@@ -16,7 +16,7 @@ import Testing
         _ = try await guardian.registerExecutor("a")
         let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: user, text: "work"), on: .intake, from: guardian.ingress)
             .messages(JobAssignment.self).first?.message)
-        let out = try await guardian.send(JobStarted(jobId: job.jobId, attempt: 1, startedAt: 1), on: .work, from: Data("a".utf8))
+        let out = try await guardian.start(job.jobId, on: "a")
         let status = try #require(out.messages(Delivery.self).first { $0.message.kind == .message }?.message)
         #expect(status.text == ReplyTexts.working)
         let stop = try #require(status.buttons?.first?.first)

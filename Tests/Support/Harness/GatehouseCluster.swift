@@ -26,6 +26,7 @@ public final class GatehouseCluster {
     private let claudeHome: URL
     private let options: Options
     private var process: Process?
+    var runningProcess: Process? { process }
 
     public init(_ options: Options = .init()) async throws {
         self.options = options
