@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "GuardTests", dependencies: [
             "Guard", "Messages", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "Messages", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
