@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
         .testTarget(name: "GuardTests", dependencies: [
             "Guard", "Messages", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], exclude: ["Corpus"]),
+        .testTarget(name: "EgressTests", dependencies: ["Egress"]),
         .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "Messages", .product(name: "GRDB", package: "GRDB.swift"),
