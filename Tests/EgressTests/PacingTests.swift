@@ -347,7 +347,10 @@ private struct SplitMix64: RandomNumberGenerator {
         for n in 0..<10_000 { scheduler.enqueue(progress(100_000 + n, chat: 5), now: 1) }
         #expect(sendAll(&scheduler, at: 1).count == 10_000)
     }
-    #expect(elapsed < .seconds(2), "drained 20k requests in \(elapsed)")
+    // Well under 0.1 s when linear; a quadratic scheduler takes minutes. Wall-clock time on a loaded 2-core
+    // machine is noisy, so the bound only separates those two.
+    print("pacing: drained 20k requests in \(elapsed)")
+    #expect(elapsed < .seconds(20), "drained 20k requests in \(elapsed)")
 }
 
 // MARK: - Simulated Telegram
