@@ -153,6 +153,24 @@ import Testing
         }
     }
 
+    /// SIGTERM drains: an executor asked to stop finishes the job it is running (within its grace period), reports
+    /// the result, and only then exits; the user gets the answer, not an interruption notice.
+    @Test func sigtermLetsTheRunningJobFinish() async throws {
+        try await GatehouseCluster.with { cluster in
+            cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
+            let executor = try await startedExecutors(cluster, count: 1)[0]
+            let pid = try #require(cluster.program(named: executor)?.pid)
+            let user = FakeTelegramUser(id: 1001, firstName: "Ann")
+            cluster.telegram.enqueueMessage(from: user, text: "finish me")
+            _ = try #require(await cluster.reply(in: user.id, containing: "Working on it"))
+            kill(pid, SIGTERM)
+            _ = try #require(await cluster.reply(in: user.id, containing: "Echo: finish me", timeout: .seconds(30)))
+            #expect(cluster.telegram.messages(inChat: user.id).allSatisfy { !($0.plainText ?? "").contains("interrupted") })
+            #expect(await waitForLog(cluster, timeout: .seconds(10)) { $0.contains("executor drained") ? true : nil } == true)
+            #expect(kill(pid, 0) != 0, "the executor did not exit after draining")
+        }
+    }
+
     // MARK: - Helpers
 
     struct FinalReply {
