@@ -9,12 +9,51 @@ import Telegram
 /// Telegram already accepted, so a retry of the same delivery continues where it stopped instead of repeating.
 final class DeliverySender: Sendable {
     private let api: TelegramBotAPI
+    private let pacer: Pacer
     private let logger: Logger
     private let sentParts = Mutex<[String: [Int64]]>([:])
+    /// A 429 asking for a longer pause than this is handed back to the guard instead of waited out here.
+    static let longestWaitMs: Int64 = 20_000
 
-    init(api: TelegramBotAPI, logger: Logger) {
+    init(api: TelegramBotAPI, pacer: Pacer, logger: Logger) {
         self.api = api
+        self.pacer = pacer
         self.logger = logger
+    }
+
+    /// A pacing key per job: its progress edits replace each other; its final answer and the removal of its status
+    /// message replace any edit still waiting.
+    static func pacingKey(_ delivery: Delivery) -> String? {
+        delivery.jobId.map { "job-\($0)" }
+    }
+
+    /// Runs one Telegram call when the rate limits allow it. Returns nil if a newer state replaced it first.
+    private func paced<Result>(
+        _ delivery: Delivery, _ priority: PacedPriority, key: String?,
+        _ call: () async throws(TelegramError) -> Result
+    ) async throws(TelegramError) -> Result? {
+        guard var permit = await pacer.permit(chatId: delivery.chatId, priority: priority, coalesceKey: key) else { return nil }
+        while true {
+            do {
+                let result = try await call()
+                await pacer.finished(permit)
+                return result
+            } catch let error where error.code == .rateLimited {
+                let waitMs = Int64(error.retryAfterSeconds ?? 1) * 1000
+                guard waitMs <= Self.longestWaitMs else {
+                    await pacer.finished(permit)
+                    throw error
+                }
+                logger.info("rate limited by Telegram; waiting exactly retry_after", metadata: [
+                    "chat.id": "\(delivery.chatId)", "retry.after.ms": "\(waitMs)",
+                ])
+                guard let again = await pacer.rateLimited(permit, retryAfterMs: waitMs) else { return nil }
+                permit = again
+            } catch {
+                await pacer.finished(permit)
+                throw error
+            }
+        }
     }
 
     func deliver(_ delivery: Delivery) async -> DeliveryResult? {
@@ -41,12 +80,16 @@ final class DeliverySender: Sendable {
             switch delivery.kind {
             case .editMessage:
                 guard let messageId = delivery.targetMessageId else { return }
-                try await api.editMessageText(
-                    chatId: delivery.chatId, messageId: messageId, text: delivery.text ?? "", parseMode: nil,
-                    replyMarkup: Self.keyboard(delivery.buttons))
+                _ = try await paced(delivery, .progress, key: Self.pacingKey(delivery)) { () async throws(TelegramError) in
+                    try await api.editMessageText(
+                        chatId: delivery.chatId, messageId: messageId, text: delivery.text ?? "", parseMode: nil,
+                        replyMarkup: Self.keyboard(delivery.buttons))
+                }
             case .deleteMessage:
                 guard let messageId = delivery.targetMessageId else { return }
-                try await api.deleteMessage(chatId: delivery.chatId, messageId: messageId)
+                _ = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) in
+                    try await api.deleteMessage(chatId: delivery.chatId, messageId: messageId)
+                }
             case .answerCallback:
                 guard let id = delivery.callbackQueryId else { return }
                 try await api.answerCallbackQuery(id: id, text: delivery.text)
@@ -118,11 +161,19 @@ final class DeliverySender: Sendable {
         return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: ids)
     }
 
-    /// One part of a reply: the first answers the user's message, the last carries the buttons.
+    /// One part of a reply: the first answers the user's message, the last carries the buttons. Status messages
+    /// ("working…") go as progress; everything else is a final answer and goes first.
     private func send(_ part: Part, delivery: Delivery, isFirst: Bool, isLast: Bool) async throws(TelegramError) -> TelegramMessage {
-        try await api.sendMessage(
-            chatId: delivery.chatId, text: part.text, parseMode: part.html ? "HTML" : nil, threadId: delivery.threadId,
-            replyTo: isFirst ? delivery.replyToMessageId : nil, replyMarkup: isLast ? Self.keyboard(delivery.buttons) : nil)
+        let isStatus = delivery.replyToMessageId == nil && delivery.deliveryId.hasPrefix("status-")
+        let sent = try await paced(delivery, isStatus ? .progress : .final, key: isStatus ? nil : Self.pacingKey(delivery)) {
+            () async throws(TelegramError) -> TelegramMessage in
+            try await api.sendMessage(
+                chatId: delivery.chatId, text: part.text, parseMode: part.html ? "HTML" : nil, threadId: delivery.threadId,
+                replyTo: isFirst ? delivery.replyToMessageId : nil, replyMarkup: isLast ? Self.keyboard(delivery.buttons) : nil)
+        }
+        // Only progress requests are ever replaced; messages are not.
+        guard let sent else { throw TelegramError(code: .server, method: "sendMessage", description: "superseded") }
+        return sent
     }
 
     private func failure(_ error: TelegramError, delivery: Delivery) -> DeliveryResult {

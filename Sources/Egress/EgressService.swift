@@ -4,6 +4,7 @@ import Logging
 import Messages
 import PeerLink
 import ServiceLifecycle
+import Synchronization
 import Telegram
 import Transport
 
@@ -26,7 +27,7 @@ public struct EgressService: Service, CustomStringConvertible {
         let http = HTTPClient(logger: logger)
         let api = TelegramBotAPI(
             baseURL: configuration.telegramBaseURL, token: configuration.botToken, http: http, logger: logger)
-        let sender = DeliverySender(api: api, logger: logger)
+        let sender = DeliverySender(api: api, pacer: Pacer(), logger: logger)
         let ready = EgressReady(egressId: configuration.egressId, capacity: configuration.capacity)
         let connection = try GuardConnection(
             context: context,
@@ -49,6 +50,7 @@ public struct EgressService: Service, CustomStringConvertible {
     }
 
     private func deliverLoop(connection: GuardConnection, sender: DeliverySender) async {
+        let inProgress = DeliveriesInHand()
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for await envelope in connection.messages.cancelOnGracefulShutdown() {
@@ -60,12 +62,15 @@ public struct EgressService: Service, CustomStringConvertible {
                     logger.warning("dropped a malformed delivery", metadata: ["error": "\(error)"])
                     continue
                 }
+                // The guard re-sends a delivery it has not heard back about; one already in hand is not done twice.
+                guard inProgress.take(delivery.deliveryId) else { continue }
                 if running >= configuration.capacity {
                     await group.next()
                     running -= 1
                 }
                 running += 1
                 group.addTask {
+                    defer { inProgress.release(delivery.deliveryId) }
                     guard let result = await sender.deliver(delivery) else { return }
                     do {
                         try await connection.send(result)
@@ -81,4 +86,14 @@ public struct EgressService: Service, CustomStringConvertible {
             await group.waitForAll()
         }
     }
+}
+
+/// Deliveries egress is working on, so a re-sent one is not started twice.
+private final class DeliveriesInHand: Sendable {
+    private let ids = Mutex<Set<String>>([])
+
+    /// False if this delivery is already in hand.
+    func take(_ id: String) -> Bool { ids.withLock { $0.insert(id).inserted } }
+
+    func release(_ id: String) { ids.withLock { _ = $0.remove(id) } }
 }

@@ -63,7 +63,7 @@ struct JobLauncher: Sendable {
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
             environment: environment(), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
-        let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, connection: connection)
+        let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
         if cancellation.isCancelled {
             // Stopped before Claude started: nothing ran, nothing to tear down.
             return JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
@@ -154,12 +154,14 @@ struct JobLauncher: Sendable {
 actor ProgressReporter {
     private let jobId: String
     private let attempt: Int
+    private let workspace: String
     private let connection: GuardConnection
     private var sequence = 0
 
-    init(jobId: String, attempt: Int, connection: GuardConnection) {
+    init(jobId: String, attempt: Int, workspace: String, connection: GuardConnection) {
         self.jobId = jobId
         self.attempt = attempt
+        self.workspace = workspace
         self.connection = connection
     }
 
@@ -170,10 +172,10 @@ actor ProgressReporter {
         case .initialized:
             break
         case .assistantText(let text):
-            await send(.assistantText, tool: nil, summary: String(text.prefix(200)))
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            await send(.assistantText, tool: nil, summary: String(SecretRedactor.redact(line).prefix(ToolSummary.limit)))
         case .toolUse(_, let name, let input):
-            let target = JobLauncher.pathFields.lazy.compactMap { input[$0]?.stringValue }.first ?? ""
-            await send(.toolUse, tool: name, summary: String(target.prefix(200)))
+            await send(.toolUse, tool: name, summary: ToolSummary.describe(tool: name, input: input, workspace: workspace))
         case .toolResult(_, let isError, _):
             await send(.toolResult, tool: nil, summary: isError ? "error" : "ok")
         case .apiRetry(let attempt, _, _, _):

@@ -15,6 +15,13 @@ extension GuardCore {
             var out: [Outbound] = []
             for job in active { out += try stop(job, changes: &changes, now: now) }
             return out
+        case .verbose(let level):
+            let current = try ledger.preferences(userId: userId)?.verbosity ?? 1
+            if let level { changes.preferences.append(PreferencesRecord(userId: userId, verbosity: level)) }
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/verbose \(level.map(String.init) ?? "")"))
+            changes.outbox.append(reply(ReplyTexts.verbosity(level ?? current), chatId: chatId, threadId: update.chat?.threadId,
+                                        replyTo: update.messageId, now: now))
+            return []
         }
     }
 

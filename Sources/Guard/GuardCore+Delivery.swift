@@ -67,7 +67,7 @@ extension GuardCore {
             let delivery = Delivery(
                 deliveryId: entry.id, kind: .message, chatId: entry.chatId, threadId: entry.threadId,
                 replyToMessageId: entry.replyToMessageId, text: entry.text,
-                format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons)
+                format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons, jobId: entry.jobId)
             out.append(try message(delivery, on: .delivery, to: peer))
             inFlight[entry.id] = InFlightDelivery(peer: peer, chatId: entry.chatId, sentAt: now)
             busyChats.insert(entry.chatId)
@@ -92,28 +92,12 @@ extension GuardCore {
         return out
     }
 
-    /// "Working on it…" with a Stop button, shown while a job runs; sent once an egress can take it. Egress reports
-    /// its message id back, so it can be removed when the job ends.
-    func sendPendingStatusMessages() throws -> [Outbound] {
-        var out: [Outbound] = []
-        for (jobId, stopNonce) in pendingStatus.sorted(by: { $0.key < $1.key }) {
-            guard let peer = egress.pick(inFlight: inFlight) else { break }
-            pendingStatus[jobId] = nil
-            guard let job = try ledger.job(id: jobId), job.status == .running else { continue }
-            out.append(try message(Delivery(
-                deliveryId: StatusMessage.deliveryId(jobId: job.id), kind: .message, chatId: job.chatId,
-                threadId: job.threadId, text: ReplyTexts.working,
-                buttons: [[Delivery.Button(text: "Stop", callbackData: ButtonData.encode(stopNonce))]]),
-                on: .delivery, to: peer))
-        }
-        return out
-    }
-
     private func recordStatusMessage(jobId: String, result: DeliveryResult) throws -> [Outbound] {
         guard result.status == .sent, let messageId = result.telegramMessageIds.first,
             var job = try ledger.job(id: jobId)
         else { return [] }
         job.statusMessageId = messageId
+        statuses[jobId]?.messageId = messageId
         try ledger.apply(LedgerChanges(jobs: [job]))
         // The job may have ended before Telegram even showed its status message.
         return job.status.isFinal ? removeStatusMessage(of: job) : []
@@ -122,8 +106,8 @@ extension GuardCore {
     func removeStatusMessage(of job: JobRecord) -> [Outbound] {
         guard let messageId = job.statusMessageId, let peer = egress.pick(inFlight: inFlight),
             let out = try? message(Delivery(
-                deliveryId: "delete-\(job.id)", kind: .deleteMessage, chatId: job.chatId, targetMessageId: messageId),
-                on: .delivery, to: peer)
+                deliveryId: "delete-\(job.id)", kind: .deleteMessage, chatId: job.chatId, targetMessageId: messageId,
+                jobId: job.id), on: .delivery, to: peer)
         else { return [] }
         return [out]
     }

@@ -29,10 +29,7 @@ extension GuardCore {
         case .jobStarted:
             return try started(try WireCodec.decode(JobStarted.self, from: envelope), executorId: executorId, peer: peer, now: now)
         case .jobProgress:
-            let progress = try WireCodec.decode(JobProgress.self, from: envelope)
-            logger.debug("job progress", metadata: [
-                "job.id": "\(progress.jobId)", "kind": "\(progress.kind.rawValue)", "tool": "\(progress.toolName ?? "-")",
-            ])
+            noteProgress(try WireCodec.decode(JobProgress.self, from: envelope))
             return []
         case .permissionRequest:
             let request = try WireCodec.decode(PermissionRequest.self, from: envelope)
@@ -114,7 +111,8 @@ extension GuardCore {
             expiresAt: now + Int64(configuration.claude.timeoutSeconds + 600) * 1000)
         try ledger.apply(LedgerChanges(jobs: [job], buttons: [stop]))
         lastTyping[job.id] = nil
-        pendingStatus[job.id] = stop.nonce
+        let verbosity = try ledger.preferences(userId: job.userId)?.verbosity ?? 1
+        statuses[job.id] = StatusState(stopNonce: stop.nonce, verbosity: verbosity, startedAt: now)
         return try sendPendingStatusMessages() + (try typingActions(now: now))
     }
 
@@ -157,7 +155,7 @@ extension GuardCore {
         executors.release(jobId: job.id)
         acceptedJobs.remove(job.id)
         lastTyping[job.id] = nil
-        pendingStatus[job.id] = nil
+        statuses[job.id] = nil
 
         let text: String
         var format = Delivery.Format.plain
@@ -217,7 +215,7 @@ extension GuardCore {
             executors.release(jobId: job.id)
             acceptedJobs.remove(job.id)
             lastTyping[job.id] = nil
-            pendingStatus[job.id] = nil
+            statuses[job.id] = nil
             if job.status == .dispatched {
                 logger.info("re-queueing a job its executor never started", metadata: [
                     "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")",

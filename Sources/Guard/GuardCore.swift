@@ -37,8 +37,8 @@ public actor GuardCore {
     /// Deliveries handed to an egress and not yet answered.
     var inFlight: [String: InFlightDelivery] = [:]
     var lastTyping: [String: Int64] = [:]
-    /// Status messages owed to running jobs (job id → Stop button nonce), sent as soon as an egress can take them.
-    var pendingStatus: [String: String] = [:]
+    /// The "working…" message of each running job: its Stop button, Telegram id, and the progress it shows.
+    var statuses: [String: StatusState] = [:]
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data
@@ -88,6 +88,7 @@ public actor GuardCore {
             out += try dispatchQueuedJobs()
             out += try pumpOutbox()
             out += try sendPendingStatusMessages()
+            out += try statusEdits(now: now)
             out += try typingActions(now: now)
             return out
         } catch {

@@ -61,11 +61,14 @@ public struct Delivery: WireMessage, Equatable {
     public var buttons: [[Button]]?
     public var targetMessageId: Int64?
     public var callbackQueryId: String?
+    /// The job this delivery belongs to: egress lets a job's final answer or status removal replace its pending
+    /// progress edits.
+    public var jobId: String?
 
     public init(
         deliveryId: String, kind: Kind, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,
         text: String? = nil, format: Format = .plain, chatAction: String? = nil, buttons: [[Button]]? = nil,
-        targetMessageId: Int64? = nil, callbackQueryId: String? = nil
+        targetMessageId: Int64? = nil, callbackQueryId: String? = nil, jobId: String? = nil
     ) {
         self.deliveryId = deliveryId
         self.kind = kind
@@ -78,6 +81,7 @@ public struct Delivery: WireMessage, Equatable {
         self.buttons = buttons
         self.targetMessageId = targetMessageId
         self.callbackQueryId = callbackQueryId
+        self.jobId = jobId
     }
 }
 

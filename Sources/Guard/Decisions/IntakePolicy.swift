@@ -18,9 +18,11 @@ public struct IntakePolicy: Sendable {
         case refuseButton(callbackId: String, text: String, event: String, reason: String)
     }
 
-    public enum Command: String, Sendable, Equatable {
+    public enum Command: Sendable, Equatable {
         /// Stop the sender's running and queued requests.
         case stop
+        /// Show (nil) or set how much progress detail the sender sees: 0, 1 or 2.
+        case verbose(Int?)
     }
 
     public var allowedUsers: Set<Int64>
@@ -66,6 +68,13 @@ public struct IntakePolicy: Sendable {
                 return .reply(text: ReplyTexts.help, event: "command", reason: name)
             case "/stop":
                 return .command(.stop)
+            case "/verbose":
+                let argument = text.split(separator: " ").dropFirst().first.map(String.init)
+                guard let argument else { return .command(.verbose(nil)) }
+                guard let level = Int(argument), (0...2).contains(level) else {
+                    return .reply(text: ReplyTexts.verboseUsage, event: "command.invalid", reason: "/verbose argument")
+                }
+                return .command(.verbose(level))
             default:
                 return .reply(text: ReplyTexts.unknownCommand(name), event: "command.unknown", reason: "unknown command")
             }

@@ -10,6 +10,7 @@ public enum ReplyTexts {
     public static let help = """
         Send me a message and Claude Code works on it in your project directory; the answer comes back here.
         /stop — stop what is running for you
+        /verbose 0|1|2 — how much of Claude's work you see while it runs (0 nothing, 1 tools, 2 tools and remarks)
         /help — this message
         """
 
@@ -34,6 +35,11 @@ public enum ReplyTexts {
         + "It was not run again automatically, so nothing is done twice. Press Retry to run it again."
 
     public static let working = "Working on it…"
+    public static let verboseUsage = "Use /verbose 0, /verbose 1 or /verbose 2 (0 shows nothing while Claude works, 1 its tools, 2 also its remarks)."
+    public static func verbosity(_ level: Int) -> String {
+        let meaning = ["nothing but a working notice", "the tools Claude uses", "the tools Claude uses and its remarks"][max(0, min(2, level))]
+        return "Progress detail: \(level) — while Claude works you see \(meaning). Change it with /verbose 0, 1 or 2."
+    }
     public static let nothingToStop = "Nothing is running for you right now."
     public static func stopping(_ count: Int) -> String {
         count == 1 ? "Stopping your request…" : "Stopping your \(count) requests…"

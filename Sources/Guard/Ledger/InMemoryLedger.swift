@@ -10,6 +10,7 @@ public final class InMemoryLedger: Ledger {
         var outboxOrder: [String] = []
         var sessions: [String: SessionRecord] = [:]
         var buttons: [String: ButtonRecord] = [:]
+        var preferences: [Int64: PreferencesRecord] = [:]
         var audit: [AuditRecord] = []
     }
 
@@ -37,6 +38,9 @@ public final class InMemoryLedger: Ledger {
             }
             for button in changes.buttons {
                 state.buttons[button.nonce] = button
+            }
+            for preferences in changes.preferences {
+                state.preferences[preferences.userId] = preferences
             }
             for event in changes.audit {
                 var record = AuditChain.chain(event, after: state.audit.last?.hash ?? AuditChain.genesis)
@@ -76,6 +80,10 @@ public final class InMemoryLedger: Ledger {
 
     public func button(nonce: String) throws -> ButtonRecord? {
         state.withLock { $0.buttons[nonce] }
+    }
+
+    public func preferences(userId: Int64) throws -> PreferencesRecord? {
+        state.withLock { $0.preferences[userId] }
     }
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {

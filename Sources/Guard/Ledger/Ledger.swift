@@ -14,6 +14,7 @@ public protocol Ledger: Sendable {
     func outbox(id: String) throws -> OutboxRecord?
     func session(userId: Int64, workspace: String) throws -> SessionRecord?
     func button(nonce: String) throws -> ButtonRecord?
+    func preferences(userId: Int64) throws -> PreferencesRecord?
     /// The audit log from `seq` onwards, in order.
     func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord]
 }

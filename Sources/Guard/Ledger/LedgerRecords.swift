@@ -112,6 +112,18 @@ public struct OutboxRecord: Codable, Sendable, Equatable {
     public var buttons: String?
 }
 
+/// A user's own settings.
+public struct PreferencesRecord: Codable, Sendable, Equatable {
+    public var userId: Int64
+    /// How much of Claude's work the status message shows: 0 nothing, 1 tools, 2 tools and Claude's remarks.
+    public var verbosity: Int
+
+    public init(userId: Int64, verbosity: Int) {
+        self.userId = userId
+        self.verbosity = verbosity
+    }
+}
+
 /// What an inline button does when pressed. Its `callback_data` is only the nonce; everything else stays here,
 /// so a forged or replayed press cannot ask for anything the guard did not offer.
 public struct ButtonRecord: Codable, Sendable, Equatable {
@@ -186,6 +198,7 @@ public struct LedgerChanges: Sendable {
     public var outbox: [OutboxRecord] = []
     public var sessions: [SessionRecord] = []
     public var buttons: [ButtonRecord] = []
+    public var preferences: [PreferencesRecord] = []
     public var audit: [AuditEvent] = []
 
     public init(
@@ -201,6 +214,7 @@ public struct LedgerChanges: Sendable {
     }
 
     public var isEmpty: Bool {
-        newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && audit.isEmpty
+        newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && preferences.isEmpty
+            && audit.isEmpty
     }
 }

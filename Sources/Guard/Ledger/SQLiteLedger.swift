@@ -60,6 +60,9 @@ public final class SQLiteLedger: Ledger {
                     chatId INTEGER NOT NULL, createdAt INTEGER NOT NULL, expiresAt INTEGER NOT NULL, usedAt INTEGER);
                 """)
         }
+        migrator.registerMigration("v3-preferences") { db in
+            try db.execute(sql: "CREATE TABLE preferences (userId INTEGER PRIMARY KEY, verbosity INTEGER NOT NULL)")
+        }
         return migrator
     }
 
@@ -85,6 +88,7 @@ public final class SQLiteLedger: Ledger {
                 for entry in changes.outbox { try entry.save(db) }
                 for session in changes.sessions { try session.save(db) }
                 for button in changes.buttons { try button.save(db) }
+                for preferences in changes.preferences { try preferences.save(db) }
                 if !changes.audit.isEmpty {
                     var prevHash =
                         try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -137,6 +141,10 @@ public final class SQLiteLedger: Ledger {
         try pool.read { db in try ButtonRecord.fetchOne(db, key: nonce) }
     }
 
+    public func preferences(userId: Int64) throws -> PreferencesRecord? {
+        try pool.read { db in try PreferencesRecord.fetchOne(db, key: userId) }
+    }
+
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
         try pool.read { db in
             try AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db)
@@ -158,6 +166,10 @@ extension SessionRecord: FetchableRecord, PersistableRecord {
 
 extension ButtonRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "buttons"
+}
+
+extension PreferencesRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "preferences"
 }
 
 extension AuditRecord: FetchableRecord, PersistableRecord {
