@@ -12,12 +12,15 @@ final class DeliverySender: Sendable {
     private let pacer: Pacer
     private let logger: Logger
     private let sentParts = Mutex<[String: [Int64]]>([:])
+    /// Answers longer than this (visible characters) go as a `.md` document with a short summary.
+    private let documentThreshold: Int
     /// A 429 asking for a longer pause than this is handed back to the guard instead of waited out here.
     static let longestWaitMs: Int64 = 20_000
 
-    init(api: TelegramBotAPI, pacer: Pacer, logger: Logger) {
+    init(api: TelegramBotAPI, pacer: Pacer, documentThreshold: Int, logger: Logger) {
         self.api = api
         self.pacer = pacer
+        self.documentThreshold = documentThreshold
         self.logger = logger
     }
 
@@ -115,7 +118,12 @@ final class DeliverySender: Sendable {
         let parts: [Part]
         switch delivery.format {
         case .markdown:
-            parts = MessageSplitter.split(html: TelegramHTML.render(markdown: text)).map { Part(text: $0, html: true) }
+            switch ReplyLayout.plan(markdown: text, documentThreshold: documentThreshold) {
+            case .messages(let chunks):
+                parts = chunks.map { Part(text: $0, html: true) }
+            case .document(let summary, let fileName, let content):
+                return await sendDocument(delivery, summary: summary, fileName: fileName, content: content)
+            }
         case .plain:
             parts = MessageSplitter.split(plain: text).map { Part(text: $0, html: false) }
         }
@@ -144,6 +152,30 @@ final class DeliverySender: Sendable {
         }
         sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
         return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: ids)
+    }
+
+    /// A long answer: the whole Markdown as a `.md` file, its first lines as the caption, so nothing is cut.
+    private func sendDocument(_ delivery: Delivery, summary: String, fileName: String, content: String) async -> DeliveryResult {
+        do throws(TelegramError) {
+            let sent = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) -> TelegramMessage in
+                do throws(TelegramError) {
+                    return try await api.sendDocument(
+                        chatId: delivery.chatId, fileName: fileName, contents: Data(content.utf8), contentType: "text/markdown",
+                        caption: summary, parseMode: "HTML", threadId: delivery.threadId, replyTo: delivery.replyToMessageId,
+                        replyMarkup: Self.keyboard(delivery.buttons))
+                } catch where error.isEntityParseError {
+                    let plain = (try? TelegramHTML.visibleText(ofHTML: summary)) ?? String(content.prefix(1000))
+                    return try await api.sendDocument(
+                        chatId: delivery.chatId, fileName: fileName, contents: Data(content.utf8), contentType: "text/markdown",
+                        caption: plain, parseMode: nil, threadId: delivery.threadId, replyTo: delivery.replyToMessageId,
+                        replyMarkup: Self.keyboard(delivery.buttons))
+                }
+            }
+            guard let sent else { return DeliveryResult(deliveryId: delivery.deliveryId, status: .retry, error: "superseded") }
+            return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: [sent.message_id])
+        } catch {
+            return failure(error, delivery: delivery)
+        }
     }
 
     private func sendPlainFallback(_ parts: [Part], delivery: Delivery, ids: [Int64]) async -> DeliveryResult {

@@ -27,7 +27,8 @@ public struct EgressService: Service, CustomStringConvertible {
         let http = HTTPClient(logger: logger)
         let api = TelegramBotAPI(
             baseURL: configuration.telegramBaseURL, token: configuration.botToken, http: http, logger: logger)
-        let sender = DeliverySender(api: api, pacer: Pacer(), logger: logger)
+        let sender = DeliverySender(
+            api: api, pacer: Pacer(), documentThreshold: configuration.documentThreshold, logger: logger)
         let ready = EgressReady(egressId: configuration.egressId, capacity: configuration.capacity)
         let connection = try GuardConnection(
             context: context,

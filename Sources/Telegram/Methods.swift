@@ -1,3 +1,6 @@
+import Foundation
+import HTTP
+
 /// The Bot API methods Gatehouse calls, with their parameters typed as the API documents them.
 extension TelegramBotAPI {
     public func getMe() async throws(TelegramError) -> TelegramUser {
@@ -45,6 +48,29 @@ extension TelegramBotAPI {
         let _: Bool = try await call("answerCallbackQuery", AnswerCallbackQuery(callback_query_id: id, text: text.map { String($0.prefix(200)) }))
     }
 
+    /// Sends a file as a document, with an optional caption (at most 1024 characters after entity parsing).
+    public func sendDocument(
+        chatId: Int64, fileName: String, contents: Data, contentType: String, caption: String?, parseMode: String?,
+        threadId: Int64? = nil, replyTo: Int64? = nil, replyMarkup: InlineKeyboardMarkup? = nil
+    ) async throws(TelegramError) -> TelegramMessage {
+        var parts = [
+            MultipartPart(name: "chat_id", value: String(chatId)),
+            MultipartPart(name: "document", data: contents, filename: fileName, contentType: contentType),
+        ]
+        if let caption { parts.append(MultipartPart(name: "caption", value: caption)) }
+        if let parseMode { parts.append(MultipartPart(name: "parse_mode", value: parseMode)) }
+        if let threadId { parts.append(MultipartPart(name: "message_thread_id", value: String(threadId))) }
+        if let replyTo, let json = Self.json(ReplyParameters(messageId: replyTo)) {
+            parts.append(MultipartPart(name: "reply_parameters", value: json))
+        }
+        if let replyMarkup, let json = Self.json(replyMarkup) { parts.append(MultipartPart(name: "reply_markup", value: json)) }
+        return try await upload("sendDocument", parts: parts)
+    }
+
+    private static func json<T: Encodable>(_ value: T) -> String? {
+        (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     public func sendChatAction(chatId: Int64, action: String, threadId: Int64? = nil) async throws(TelegramError) {
         let _: Bool = try await call(
             "sendChatAction", SendChatAction(chat_id: chatId, message_thread_id: threadId, action: action))
@@ -52,6 +78,7 @@ extension TelegramBotAPI {
 }
 
 struct Empty: Encodable, Sendable {}
+
 
 struct DeleteWebhook: Encodable, Sendable {
     var drop_pending_updates: Bool
