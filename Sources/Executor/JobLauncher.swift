@@ -111,6 +111,7 @@ struct JobLauncher: Sendable {
                 return .deny(message: "denied: \(problem.reason)")
             }
         }
+        if let updatedInput = decision.updatedInput { return .allowWithInput(updatedInput) }
         return .allow
     }
 

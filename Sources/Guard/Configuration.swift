@@ -51,6 +51,10 @@ public struct GuardConfiguration: Sendable {
     public var adminUsers: Set<Int64>
     public var claude: Claude
     public var timing: Timing
+    /// Unanswered tool-permission questions are denied after this long (`APPROVAL_TIMEOUT_SECONDS`).
+    public var approvalTimeoutSeconds: Int = 300
+    /// The operator's additions to the tool policy (`POLICY_FILE`).
+    public var toolPolicy = ToolPolicyFile()
 
     public init(
         endpoints: Endpoints, databasePath: String, approvedDirectory: String, allowedUsers: Set<Int64>,

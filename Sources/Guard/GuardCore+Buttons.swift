@@ -44,13 +44,18 @@ extension GuardCore {
         guard let job = try ledger.job(id: button.jobId) else {
             return try refuse(ReplyTexts.buttonExpired, "button.invalid", "job gone")
         }
-        button.usedAt = now
-        changes.buttons.append(button)
+        if button.approvalId == nil {
+            button.usedAt = now
+            changes.buttons.append(button)
+        }
         changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.\(button.action.rawValue)", detail: "job \(job.id)"))
         switch button.action {
         case .stop:
             let out = try stop(job, changes: &changes, now: now)
             return try answerButton(callbackId, text: ReplyTexts.stopping(1), chatId: chatId) + out
+        case .allowOnce, .allowSession, .deny, .answer:
+            let (text, out) = try answerApproval(button, by: update.sender, changes: &changes, now: now)
+            return try answerButton(callbackId, text: text, chatId: chatId) + out
         case .retry:
             guard job.status == .interrupted, !job.prompt.isEmpty else {
                 return try answerButton(callbackId, text: ReplyTexts.retryUnavailable, chatId: chatId)

@@ -33,7 +33,7 @@ extension GuardCore {
             return []
         case .permissionRequest:
             let request = try WireCodec.decode(PermissionRequest.self, from: envelope)
-            return [try decidePermission(request, executorId: executorId, peer: peer, now: now)]
+            return try decidePermission(request, executorId: executorId, peer: peer, now: now)
         case .jobResult:
             return try finish(try WireCodec.decode(JobResult.self, from: envelope), executorId: executorId, peer: peer, now: now)
         default:
@@ -116,28 +116,6 @@ extension GuardCore {
         return try sendPendingStatusMessages() + (try typingActions(now: now))
     }
 
-    func decidePermission(_ request: PermissionRequest, executorId: String, peer: Data, now: Int64) throws -> Outbound {
-        let decision: ToolPolicy.Decision
-        let job = try ledger.job(id: request.jobId)
-        if let job, job.executorId == executorId, job.status == .running || job.status == .dispatched {
-            decision = tools.decide(toolName: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
-        } else {
-            decision = .deny(reason: "the job is not running on this executor")
-        }
-        let allowed = decision == .allow
-        var reason: String?
-        if case .deny(let why) = decision { reason = why }
-        try ledger.apply(LedgerChanges(audit: [AuditEvent(
-            at: now, userId: job?.userId, event: allowed ? "tool.allowed" : "tool.denied",
-            detail: "\(request.toolName) job \(request.jobId)" + (reason.map { ": \($0)" } ?? ""))]))
-        logger.info("tool decision", metadata: [
-            "job.id": "\(request.jobId)", "tool": "\(request.toolName)", "allowed": "\(allowed)",
-        ])
-        return try message(
-            PermissionDecision(jobId: request.jobId, requestId: request.requestId, allow: allowed, message: reason),
-            on: .work, to: peer)
-    }
-
     private func finish(_ result: JobResult, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
         let ack = try message(JobResultAck(jobId: result.jobId), on: .work, to: peer)
         guard var job = try ledger.job(id: result.jobId) else {
@@ -191,6 +169,13 @@ extension GuardCore {
         changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
                                     replyTo: job.replyToMessageId, jobId: job.id, now: now))
         if let sessionId = result.sessionId {
+            // "Allow for this session" rules made during the job now belong to its session.
+            for rule in try ledger.rules(scopes: ["job:\(job.id)"]) {
+                changes.rules.append(SessionRuleRecord(scope: "session:\(sessionId)", toolName: rule.toolName, signature: rule.signature, createdAt: now))
+            }
+        }
+        let closing = try closeApprovals(ofJob: job.id, because: "the job ended", now: now, changes: &changes)
+        if let sessionId = result.sessionId {
             changes.sessions.append(SessionRecord(
                 userId: job.userId, workspace: job.workspace, sessionId: sessionId, executorId: executorId, updatedAt: now))
         }
@@ -202,7 +187,7 @@ extension GuardCore {
             "job.id": "\(job.id)", "outcome": "\(result.outcome.rawValue)",
             "cost.usd": "\(result.costUSD.map { String($0) } ?? "-")",
         ])
-        return [ack] + removeStatusMessage(of: job) + (try dispatchQueuedJobs()) + (try pumpOutbox())
+        return [ack] + closing + removeStatusMessage(of: job) + (try dispatchQueuedJobs()) + (try pumpOutbox())
     }
 
     /// Jobs whose executor is gone: those not started go back to the queue; started ones are interrupted, and the
@@ -240,6 +225,7 @@ extension GuardCore {
                     now: now))
                 changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "job.interrupted", detail: "job \(job.id)"))
                 out += removeStatusMessage(of: job)
+                out += try closeApprovals(ofJob: job.id, because: "the job was interrupted", now: now, changes: &changes)
             }
             changes.jobs.append(job)
         }

@@ -25,7 +25,7 @@ public actor GuardCore {
     let clock: any WallClock
     let logger: Logger
     let intake: IntakePolicy
-    let tools = ToolPolicy()
+    let tools: ToolPolicy
     /// Changes with every guard start; peers that see a new one register again.
     public nonisolated let instanceId: String
     let startedAt: Int64
@@ -39,6 +39,8 @@ public actor GuardCore {
     var lastTyping: [String: Int64] = [:]
     /// The "working…" message of each running job: its Stop button, Telegram id, and the progress it shows.
     var statuses: [String: StatusState] = [:]
+    /// Tool calls waiting for their person's answer, by approval id (also in the ledger).
+    var pendingApprovals: [String: ApprovalRecord] = [:]
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data
@@ -52,6 +54,9 @@ public actor GuardCore {
         self.clock = clock
         self.logger = logger
         self.intake = IntakePolicy(allowedUsers: configuration.allowedUsers, adminUsers: configuration.adminUsers)
+        self.tools = ToolPolicy(file: configuration.toolPolicy)
+        let waiting = (try? ledger.pendingApprovals()) ?? []
+        self.pendingApprovals = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
         self.instanceId = String(UUID().uuidString.prefix(8)).lowercased()
         self.startedAt = clock.now()
     }
@@ -84,6 +89,7 @@ public actor GuardCore {
             var out: [Outbound] = []
             out += try expireExecutors(now: now)
             out += try expireDispatches(now: now)
+            out += try expireApprovals(now: now)
             expireEgress(now: now)
             out += try dispatchQueuedJobs()
             out += try pumpOutbox()

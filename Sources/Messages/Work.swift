@@ -154,12 +154,16 @@ public struct PermissionDecision: WireMessage, Equatable {
     public var allow: Bool
     /// Why it was denied; Claude sees this text.
     public var message: String?
+    /// When allowed: run the tool with this input instead of the requested one (the user's answer to an
+    /// AskUserQuestion travels this way).
+    public var updatedInput: JSONValue?
 
-    public init(jobId: String, requestId: String, allow: Bool, message: String?) {
+    public init(jobId: String, requestId: String, allow: Bool, message: String?, updatedInput: JSONValue? = nil) {
         self.jobId = jobId
         self.requestId = requestId
         self.allow = allow
         self.message = message
+        self.updatedInput = updatedInput
     }
 }
 

@@ -160,6 +160,7 @@ import Testing
         _ = try await guardian.registerExecutor("a")
         let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: 100, text: "x"), on: .intake, from: guardian.ingress)
             .messages(JobAssignment.self).first?.message)
+        _ = try await guardian.start(job.jobId, on: "a")
         func ask(_ tool: String, _ input: JSONValue, from peer: String = "a") async throws -> PermissionDecision? {
             try await guardian.send(PermissionRequest(jobId: job.jobId, requestId: UUID().uuidString, toolName: tool, input: input),
                                     on: .work, from: Data(peer.utf8)).messages(PermissionDecision.self).first?.message
@@ -167,13 +168,14 @@ import Testing
         #expect(try await ask("Write", .object(["file_path": .string("/srv/projects/a.txt")]))?.allow == true)
         #expect(try await ask("Write", .object(["file_path": .string("/srv/projects/../x.txt")]))?.allow == false)
         #expect(try await ask("Read", .object(["file_path": .string("/etc/passwd")]))?.allow == false)
-        #expect(try await ask("Bash", .object(["command": .string("ls")]))?.allow == false)
+        #expect(try await ask("Bash", .object(["command": .string("ls")]))?.allow == true)
+        #expect(try await ask("Bash", .object(["command": .string("cat ~/.ssh/id_rsa")]))?.allow == false)
         // Another executor cannot ask on this job's behalf.
         _ = try await guardian.registerExecutor("b")
         #expect(try await ask("Write", .object(["file_path": .string("/srv/projects/a.txt")]), from: "b")?.allow == false)
         let events = try guardian.ledger.audit(fromSeq: 1, limit: 50).map(\.event)
-        #expect(events.filter { $0 == "tool.allowed" }.count == 1)
-        #expect(events.filter { $0 == "tool.denied" }.count == 4)
+        #expect(events.filter { $0 == "tool.allowed" }.count == 2)
+        #expect(events.filter { $0 == "tool.denied" }.count == 3)
     }
 
     @Test func malformedFramesAreDroppedWithoutEffect() async throws {

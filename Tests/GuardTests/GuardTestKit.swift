@@ -20,12 +20,16 @@ struct GuardHarness {
     let ingress = Data("ingress".utf8)
     let egress = Data("egress".utf8)
 
-    init(allowed: Set<Int64> = [100], ledger: any Ledger = InMemoryLedger(), timing: GuardConfiguration.Timing = .init()) {
+    init(
+        allowed: Set<Int64> = [100], ledger: any Ledger = InMemoryLedger(), timing: GuardConfiguration.Timing = .init(),
+        approvalTimeoutSeconds: Int = 300
+    ) {
         self.ledger = ledger
-        let configuration = GuardConfiguration(
+        var configuration = GuardConfiguration(
             endpoints: .init(intake: "ipc://unused-i", work: "ipc://unused-w", delivery: "ipc://unused-d"),
             databasePath: ":memory:", approvedDirectory: "/srv/projects", allowedUsers: allowed,
             claude: .init(timeoutSeconds: 60), timing: timing)
+        configuration.approvalTimeoutSeconds = approvalTimeoutSeconds
         core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
     }
 

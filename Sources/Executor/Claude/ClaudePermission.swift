@@ -16,8 +16,10 @@ public struct ClaudePermissionQuestion: Sendable, Equatable {
     }
 }
 
-/// The answer to a `ClaudePermissionQuestion`. `allow` lets the tool run with exactly the input it asked for.
+/// The answer to a `ClaudePermissionQuestion`. `allow` lets the tool run with exactly the input it asked for;
+/// `allowWithInput` runs it with the given input instead (how the answer to an AskUserQuestion reaches Claude).
 public enum ClaudePermissionAnswer: Sendable, Equatable {
     case allow
+    case allowWithInput(JSONValue)
     case deny(message: String)
 }

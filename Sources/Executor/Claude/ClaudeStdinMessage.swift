@@ -19,6 +19,8 @@ enum ClaudeStdinMessage {
             switch answer {
             case .allow:
                 decision = .object(["behavior": .string("allow"), "updatedInput": originalInput])
+            case .allowWithInput(let input):
+                decision = .object(["behavior": .string("allow"), "updatedInput": input])
             case .deny(let message):
                 decision = .object(["behavior": .string("deny"), "message": .string(message)])
             }

@@ -48,5 +48,9 @@ public enum ReplyTexts {
     public static let buttonExpired = "This button has expired."
     public static let buttonNotYours = "Only the person who asked can use this button."
     public static let retrying = "Running it again…"
+    public static let allowed = "Allowed."
+    public static let denied = "Denied."
+    public static let answerNoted = "Answer sent."
+    public static let alreadyDecided = "This was already decided."
     public static let retryUnavailable = "This request can no longer be retried; please send it again."
 }

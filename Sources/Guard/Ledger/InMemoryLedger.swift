@@ -11,6 +11,8 @@ public final class InMemoryLedger: Ledger {
         var sessions: [String: SessionRecord] = [:]
         var buttons: [String: ButtonRecord] = [:]
         var preferences: [Int64: PreferencesRecord] = [:]
+        var approvals: [String: ApprovalRecord] = [:]
+        var rules: [String: SessionRuleRecord] = [:]
         var audit: [AuditRecord] = []
     }
 
@@ -42,6 +44,8 @@ public final class InMemoryLedger: Ledger {
             for preferences in changes.preferences {
                 state.preferences[preferences.userId] = preferences
             }
+            for approval in changes.approvals { state.approvals[approval.id] = approval }
+            for rule in changes.rules { state.rules["\(rule.scope)|\(rule.toolName)|\(rule.signature)"] = rule }
             for event in changes.audit {
                 var record = AuditChain.chain(event, after: state.audit.last?.hash ?? AuditChain.genesis)
                 record.seq = Int64(state.audit.count + 1)
@@ -84,6 +88,22 @@ public final class InMemoryLedger: Ledger {
 
     public func preferences(userId: Int64) throws -> PreferencesRecord? {
         state.withLock { $0.preferences[userId] }
+    }
+
+    public func approval(id: String) throws -> ApprovalRecord? {
+        state.withLock { $0.approvals[id] }
+    }
+
+    public func approval(jobId: String, requestId: String) throws -> ApprovalRecord? {
+        state.withLock { $0.approvals.values.first { $0.jobId == jobId && $0.requestId == requestId } }
+    }
+
+    public func pendingApprovals() throws -> [ApprovalRecord] {
+        state.withLock { $0.approvals.values.filter { $0.status == .pending }.sorted { $0.createdAt < $1.createdAt } }
+    }
+
+    public func rules(scopes: [String]) throws -> [SessionRuleRecord] {
+        state.withLock { state in state.rules.values.filter { scopes.contains($0.scope) } }
     }
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {

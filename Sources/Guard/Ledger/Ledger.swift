@@ -15,6 +15,10 @@ public protocol Ledger: Sendable {
     func session(userId: Int64, workspace: String) throws -> SessionRecord?
     func button(nonce: String) throws -> ButtonRecord?
     func preferences(userId: Int64) throws -> PreferencesRecord?
+    func approval(id: String) throws -> ApprovalRecord?
+    func approval(jobId: String, requestId: String) throws -> ApprovalRecord?
+    func pendingApprovals() throws -> [ApprovalRecord]
+    func rules(scopes: [String]) throws -> [SessionRuleRecord]
     /// The audit log from `seq` onwards, in order.
     func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord]
 }

@@ -132,6 +132,12 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
         case retry
         /// Stop a running or queued job.
         case stop
+        /// Answers to a tool-permission question (`approvalId`).
+        case allowOnce = "allow_once"
+        case allowSession = "allow_session"
+        case deny
+        /// An option (`choice`) of an AskUserQuestion (`approvalId`, question `question`).
+        case answer
     }
 
     public var nonce: String
@@ -143,8 +149,15 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
     public var createdAt: Int64
     public var expiresAt: Int64
     public var usedAt: Int64?
+    public var approvalId: String?
+    /// For `answer`: which question of the approval, and which of its options.
+    public var question: Int?
+    public var choice: Int?
 
-    public init(nonce: String, action: Action, jobId: String, userId: Int64, chatId: Int64, createdAt: Int64, expiresAt: Int64) {
+    public init(
+        nonce: String, action: Action, jobId: String, userId: Int64, chatId: Int64, createdAt: Int64, expiresAt: Int64,
+        approvalId: String? = nil, question: Int? = nil, choice: Int? = nil
+    ) {
         self.nonce = nonce
         self.action = action
         self.jobId = jobId
@@ -152,6 +165,51 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
         self.chatId = chatId
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.approvalId = approvalId
+        self.question = question
+        self.choice = choice
+    }
+}
+
+/// A tool call (or an AskUserQuestion) waiting for the person whose job it is.
+public struct ApprovalRecord: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable { case pending, allowed, denied, expired }
+
+    public var id: String
+    public var jobId: String
+    /// Claude's control request id, unique within the job.
+    public var requestId: String
+    public var executorId: String
+    public var userId: Int64
+    public var chatId: Int64
+    public var toolName: String
+    /// The tool input as JSON (AskUserQuestion's questions, and the signature of a session rule).
+    public var input: String
+    public var status: Status
+    public var createdAt: Int64
+    public var expiresAt: Int64
+    public var decidedAt: Int64?
+    public var decidedBy: Int64?
+    /// The outbox entries holding the question message(s), comma-separated.
+    public var outboxIds: String
+    /// AskUserQuestion: chosen option labels by question index, as JSON.
+    public var answers: String?
+    public var message: String?
+}
+
+/// "Allow for this session": a tool (and, for Bash, the exact command) allowed without asking for the rest of one
+/// Claude session. `scope` is `session:<id>`, or `job:<id>` until the job's session id is known.
+public struct SessionRuleRecord: Codable, Sendable, Equatable {
+    public var scope: String
+    public var toolName: String
+    public var signature: String
+    public var createdAt: Int64
+
+    public init(scope: String, toolName: String, signature: String, createdAt: Int64) {
+        self.scope = scope
+        self.toolName = toolName
+        self.signature = signature
+        self.createdAt = createdAt
     }
 }
 
@@ -199,22 +257,26 @@ public struct LedgerChanges: Sendable {
     public var sessions: [SessionRecord] = []
     public var buttons: [ButtonRecord] = []
     public var preferences: [PreferencesRecord] = []
+    public var approvals: [ApprovalRecord] = []
+    public var rules: [SessionRuleRecord] = []
     public var audit: [AuditEvent] = []
 
     public init(
         newUpdate: UpdateRecord? = nil, jobs: [JobRecord] = [], outbox: [OutboxRecord] = [],
-        sessions: [SessionRecord] = [], buttons: [ButtonRecord] = [], audit: [AuditEvent] = []
+        sessions: [SessionRecord] = [], buttons: [ButtonRecord] = [], approvals: [ApprovalRecord] = [],
+        audit: [AuditEvent] = []
     ) {
         self.newUpdate = newUpdate
         self.jobs = jobs
         self.outbox = outbox
         self.sessions = sessions
         self.buttons = buttons
+        self.approvals = approvals
         self.audit = audit
     }
 
     public var isEmpty: Bool {
         newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && preferences.isEmpty
-            && audit.isEmpty
+            && approvals.isEmpty && rules.isEmpty && audit.isEmpty
     }
 }

@@ -63,6 +63,23 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("v3-preferences") { db in
             try db.execute(sql: "CREATE TABLE preferences (userId INTEGER PRIMARY KEY, verbosity INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v4-approvals") { db in
+            try db.execute(sql: """
+                ALTER TABLE buttons ADD COLUMN approvalId TEXT;
+                ALTER TABLE buttons ADD COLUMN question INTEGER;
+                ALTER TABLE buttons ADD COLUMN choice INTEGER;
+                CREATE TABLE approvals (
+                    id TEXT PRIMARY KEY, jobId TEXT NOT NULL, requestId TEXT NOT NULL, executorId TEXT NOT NULL,
+                    userId INTEGER NOT NULL, chatId INTEGER NOT NULL, toolName TEXT NOT NULL, input TEXT NOT NULL,
+                    status TEXT NOT NULL, createdAt INTEGER NOT NULL, expiresAt INTEGER NOT NULL, decidedAt INTEGER,
+                    decidedBy INTEGER, outboxIds TEXT NOT NULL, answers TEXT, message TEXT);
+                CREATE UNIQUE INDEX approvals_by_request ON approvals(jobId, requestId);
+                CREATE INDEX approvals_pending ON approvals(status, expiresAt);
+                CREATE TABLE rules (
+                    scope TEXT NOT NULL, toolName TEXT NOT NULL, signature TEXT NOT NULL, createdAt INTEGER NOT NULL,
+                    PRIMARY KEY (scope, toolName, signature));
+                """)
+        }
         return migrator
     }
 
@@ -89,6 +106,8 @@ public final class SQLiteLedger: Ledger {
                 for session in changes.sessions { try session.save(db) }
                 for button in changes.buttons { try button.save(db) }
                 for preferences in changes.preferences { try preferences.save(db) }
+                for approval in changes.approvals { try approval.save(db) }
+                for rule in changes.rules { try rule.save(db) }
                 if !changes.audit.isEmpty {
                     var prevHash =
                         try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -145,6 +164,26 @@ public final class SQLiteLedger: Ledger {
         try pool.read { db in try PreferencesRecord.fetchOne(db, key: userId) }
     }
 
+    public func approval(id: String) throws -> ApprovalRecord? {
+        try pool.read { db in try ApprovalRecord.fetchOne(db, key: id) }
+    }
+
+    public func approval(jobId: String, requestId: String) throws -> ApprovalRecord? {
+        try pool.read { db in
+            try ApprovalRecord.filter(Column("jobId") == jobId && Column("requestId") == requestId).fetchOne(db)
+        }
+    }
+
+    public func pendingApprovals() throws -> [ApprovalRecord] {
+        try pool.read { db in
+            try ApprovalRecord.filter(Column("status") == ApprovalRecord.Status.pending.rawValue).order(Column("createdAt")).fetchAll(db)
+        }
+    }
+
+    public func rules(scopes: [String]) throws -> [SessionRuleRecord] {
+        try pool.read { db in try SessionRuleRecord.filter(scopes.contains(Column("scope"))).fetchAll(db) }
+    }
+
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
         try pool.read { db in
             try AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db)
@@ -170,6 +209,14 @@ extension ButtonRecord: FetchableRecord, PersistableRecord {
 
 extension PreferencesRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "preferences"
+}
+
+extension ApprovalRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "approvals"
+}
+
+extension SessionRuleRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "rules"
 }
 
 extension AuditRecord: FetchableRecord, PersistableRecord {

@@ -1,9 +1,9 @@
-import Messages
+
 
 /// A one-line, display-ready description of a tool call for the status message: which file, which command, which
 /// pattern. Paths inside the workspace are shown relative to it; everything is redacted of secrets and shortened.
 public enum ToolSummary {
-    static let limit = 120
+    public static let limit = 120
 
     public static func describe(tool: String, input: JSONValue, workspace: String) -> String {
         let text: String

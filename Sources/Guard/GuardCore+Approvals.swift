@@ -1,0 +1,247 @@
+import Foundation
+import Messages
+
+/// Tool permissions: every tool call Claude asks about gets the policy's verdict. "Ask" becomes a message to the
+/// person whose job it is, with Allow once / Allow for this session / Deny; AskUserQuestion becomes its options as
+/// buttons. Unanswered questions are denied after `approvalTimeoutSeconds`. Every decision is audited.
+extension GuardCore {
+    func decidePermission(_ request: PermissionRequest, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+        guard let job = try ledger.job(id: request.jobId), job.executorId == executorId, job.status == .running else {
+            return [try decision(request, allow: false, reason: "the job is not running on this executor", peer: peer)]
+        }
+        // Asked before (the executor re-sends questions after a guard restart): answer as decided, or keep waiting.
+        if let known = try ledger.approval(jobId: request.jobId, requestId: request.requestId) {
+            switch known.status {
+            case .pending: return []
+            case .allowed: return [try decision(request, allow: true, reason: nil, peer: peer, updatedInput: answeredInput(known))]
+            case .denied, .expired: return [try decision(request, allow: false, reason: known.message ?? "denied", peer: peer)]
+            }
+        }
+        if request.toolName == "AskUserQuestion" {
+            return try askQuestion(request, job: job, executorId: executorId, now: now)
+        }
+        var verdict = tools.decide(toolName: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
+        if case .ask = verdict, try hasSessionRule(for: request, job: job) { verdict = .allow }
+        switch verdict {
+        case .allow:
+            try audit(job, "tool.allowed", request, nil, now: now)
+            return [try decision(request, allow: true, reason: nil, peer: peer)]
+        case .deny(let reason):
+            try audit(job, "tool.denied", request, reason, now: now)
+            return [try decision(request, allow: false, reason: reason, peer: peer)]
+        case .ask(let reason):
+            return try ask(request, reason: reason, job: job, executorId: executorId, now: now)
+        }
+    }
+
+    private func ask(_ request: PermissionRequest, reason: String, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
+        let approval = newApproval(request, job: job, executorId: executorId, now: now)
+        let summary = ToolSummary.describe(tool: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
+        let text = "Claude wants to use \(request.toolName)" + (summary.isEmpty ? "" : ":\n\(summary)") + "\n(\(reason))"
+        let buttons = [ButtonRecord.Action.allowOnce, .allowSession, .deny].map { action in
+            ButtonRecord(nonce: Self.shortId(), action: action, jobId: job.id, userId: job.userId, chatId: job.chatId,
+                         createdAt: now, expiresAt: approval.expiresAt, approvalId: approval.id)
+        }
+        let labels = ["Allow once", "Allow for this session", "Deny"]
+        let message = reply(text, chatId: job.chatId, threadId: job.threadId, replyTo: nil, jobId: job.id,
+                            buttons: [zip(labels, buttons).map { Delivery.Button(text: $0, callbackData: ButtonData.encode($1.nonce)) }],
+                            now: now)
+        var stored = approval
+        stored.outboxIds = message.id
+        pendingApprovals[stored.id] = stored
+        try ledger.apply(LedgerChanges(outbox: [message], buttons: buttons, approvals: [stored], audit: [
+            AuditEvent(at: now, userId: job.userId, event: "tool.asked", detail: "\(request.toolName) job \(job.id): \(reason)"),
+        ]))
+        logger.info("asking the user about a tool call", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)"])
+        return try pumpOutbox()
+    }
+
+    /// AskUserQuestion: each question as a message with its options as buttons; the answers go back to Claude as
+    /// the tool's input once every question is answered.
+    private func askQuestion(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
+        let questions = request.input["questions"]?.arrayValue ?? []
+        guard !questions.isEmpty, questions.count <= 4 else {
+            return [try decision(request, allow: false, reason: "the question could not be shown", peer: executors.members[executorId]?.peer ?? Data())]
+        }
+        var approval = newApproval(request, job: job, executorId: executorId, now: now)
+        var changes = LedgerChanges()
+        var outboxIds: [String] = []
+        for (index, question) in questions.enumerated() {
+            let text = question["question"]?.stringValue ?? "Claude has a question"
+            let options = (question["options"]?.arrayValue ?? []).prefix(8)
+            var rows: [[Delivery.Button]] = []
+            for (choice, option) in options.enumerated() {
+                let button = ButtonRecord(nonce: Self.shortId(), action: .answer, jobId: job.id, userId: job.userId, chatId: job.chatId,
+                                          createdAt: now, expiresAt: approval.expiresAt, approvalId: approval.id, question: index, choice: choice)
+                changes.buttons.append(button)
+                let label = option["label"]?.stringValue ?? "Option \(choice + 1)"
+                rows.append([Delivery.Button(text: String(label.prefix(60)), callbackData: ButtonData.encode(button.nonce))])
+            }
+            let deny = ButtonRecord(nonce: Self.shortId(), action: .deny, jobId: job.id, userId: job.userId, chatId: job.chatId,
+                                    createdAt: now, expiresAt: approval.expiresAt, approvalId: approval.id)
+            changes.buttons.append(deny)
+            rows.append([Delivery.Button(text: "Don't answer", callbackData: ButtonData.encode(deny.nonce))])
+            let message = reply("Claude asks: \(text)", chatId: job.chatId, threadId: job.threadId, replyTo: nil, jobId: job.id,
+                                buttons: rows, now: now)
+            changes.outbox.append(message)
+            outboxIds.append(message.id)
+        }
+        approval.outboxIds = outboxIds.joined(separator: ",")
+        approval.answers = "{}"
+        pendingApprovals[approval.id] = approval
+        changes.approvals.append(approval)
+        changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "tool.asked", detail: "AskUserQuestion job \(job.id)"))
+        try ledger.apply(changes)
+        return try pumpOutbox()
+    }
+
+    private func newApproval(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) -> ApprovalRecord {
+        let input = (try? JSONEncoder().encode(request.input)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return ApprovalRecord(
+            id: Self.shortId(), jobId: job.id, requestId: request.requestId, executorId: executorId, userId: job.userId,
+            chatId: job.chatId, toolName: request.toolName, input: input, status: .pending, createdAt: now,
+            expiresAt: now + Int64(configuration.approvalTimeoutSeconds) * 1000, outboxIds: "")
+    }
+
+    /// A press of an approval button (already checked: a live button of this person, or pressed by an admin).
+    func answerApproval(_ button: ButtonRecord, by presser: InboundUpdate.Person?, changes: inout LedgerChanges, now: Int64) throws -> (text: String, out: [Outbound]) {
+        let stored = try button.approvalId.flatMap { try ledger.approval(id: $0) }
+        guard let id = button.approvalId, var approval = pendingApprovals[id] ?? stored,
+            approval.status == .pending, now < approval.expiresAt
+        else { return (ReplyTexts.alreadyDecided, []) }
+        let who = presser.map { $0.username.map { "@" + $0 } ?? $0.firstName ?? "user \($0.id)" } ?? "someone"
+        switch button.action {
+        case .answer:
+            guard let question = button.question, let choice = button.choice else { return (ReplyTexts.buttonExpired, []) }
+            var answers = (try? JSONDecoder().decode([String: Int].self, from: Data((approval.answers ?? "{}").utf8))) ?? [:]
+            answers[String(question)] = choice
+            approval.answers = String(decoding: (try? JSONEncoder().encode(answers)) ?? Data("{}".utf8), as: UTF8.self)
+            let count = (try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8)))?["questions"]?.arrayValue?.count ?? 1
+            guard answers.count >= count else {
+                pendingApprovals[id] = approval
+                changes.approvals.append(approval)
+                return (ReplyTexts.answerNoted, [])
+            }
+            return (ReplyTexts.answerNoted, try settle(&approval, allow: true, reason: nil, note: "answered by \(who)", decidedBy: presser?.id, now: now, changes: &changes))
+        case .allowOnce, .allowSession:
+            if button.action == .allowSession, let job = try ledger.job(id: approval.jobId) {
+                let scope = job.sessionId.map { "session:\($0)" } ?? "job:\(job.id)"
+                changes.rules.append(SessionRuleRecord(scope: scope, toolName: approval.toolName,
+                                                       signature: Self.signature(tool: approval.toolName, input: approval.input), createdAt: now))
+            }
+            let note = button.action == .allowOnce ? "allowed once by \(who)" : "allowed for this session by \(who)"
+            return (ReplyTexts.allowed, try settle(&approval, allow: true, reason: nil, note: note, decidedBy: presser?.id, now: now, changes: &changes))
+        case .deny:
+            return (ReplyTexts.denied, try settle(&approval, allow: false, reason: "denied by the user", note: "denied by \(who)", decidedBy: presser?.id, now: now, changes: &changes))
+        case .retry, .stop:
+            return (ReplyTexts.buttonExpired, [])
+        }
+    }
+
+    /// Denies questions nobody answered in time.
+    func expireApprovals(now: Int64) throws -> [Outbound] {
+        let expired = pendingApprovals.values.filter { $0.expiresAt <= now }.sorted { $0.createdAt < $1.createdAt }
+        guard !expired.isEmpty else { return [] }
+        var changes = LedgerChanges()
+        var out: [Outbound] = []
+        for var approval in expired {
+            out += try settle(&approval, allow: false, reason: "no answer in time", note: "no answer in time, denied",
+                              decidedBy: nil, now: now, changes: &changes, status: .expired)
+        }
+        try ledger.apply(changes)
+        return out
+    }
+
+    /// Closes the open questions of a job that ended (the executor stops waiting for them by itself).
+    func closeApprovals(ofJob jobId: String, because reason: String, now: Int64, changes: inout LedgerChanges) throws -> [Outbound] {
+        var out: [Outbound] = []
+        for var approval in pendingApprovals.values where approval.jobId == jobId {
+            out += try settle(&approval, allow: false, reason: reason, note: reason, decidedBy: nil, now: now, changes: &changes,
+                              status: .expired, tellExecutor: false)
+        }
+        return out
+    }
+
+    /// Records the decision, tells the executor, and edits the question message(s) to say who decided what.
+    private func settle(
+        _ approval: inout ApprovalRecord, allow: Bool, reason: String?, note: String, decidedBy: Int64?, now: Int64,
+        changes: inout LedgerChanges, status: ApprovalRecord.Status? = nil, tellExecutor: Bool = true
+    ) throws -> [Outbound] {
+        approval.status = status ?? (allow ? .allowed : .denied)
+        approval.decidedAt = now
+        approval.decidedBy = decidedBy
+        approval.message = reason
+        pendingApprovals[approval.id] = nil
+        changes.approvals.append(approval)
+        changes.audit.append(AuditEvent(
+            at: now, userId: decidedBy ?? approval.userId, event: allow ? "tool.approved" : "tool.refused",
+            detail: "\(approval.toolName) job \(approval.jobId): \(note)"))
+        logger.info("tool question settled", metadata: ["job.id": "\(approval.jobId)", "tool": "\(approval.toolName)", "allowed": "\(allow)"])
+        var out: [Outbound] = []
+        if tellExecutor, let peer = executors.members[approval.executorId]?.peer {
+            out.append(try message(PermissionDecision(
+                jobId: approval.jobId, requestId: approval.requestId, allow: allow, message: allow ? nil : reason,
+                updatedInput: allow ? answeredInput(approval) : nil), on: .work, to: peer))
+        }
+        for outboxId in approval.outboxIds.split(separator: ",").map(String.init) {
+            guard let entry = try ledger.outbox(id: outboxId),
+                let messageId = entry.telegramMessageIds?.split(separator: ",").first.flatMap({ Int64($0) }),
+                let peer = egress.pick(inFlight: inFlight)
+            else { continue }
+            out.append(try message(Delivery(
+                deliveryId: "approval-\(approval.id)-\(outboxId)", kind: .editMessage, chatId: entry.chatId,
+                text: entry.text + "\n\n" + (allow ? "✅ " : "⛔️ ") + note, targetMessageId: messageId, jobId: approval.jobId),
+                on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    /// AskUserQuestion's input with the chosen labels added as `answers` (question text → label), as Claude expects.
+    private func answeredInput(_ approval: ApprovalRecord) -> JSONValue? {
+        guard approval.toolName == "AskUserQuestion",
+            let input = try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8)),
+            let chosen = try? JSONDecoder().decode([String: Int].self, from: Data((approval.answers ?? "{}").utf8)),
+            var object = input.objectValue
+        else { return nil }
+        var answers: [String: JSONValue] = [:]
+        for (index, question) in (input["questions"]?.arrayValue ?? []).enumerated() {
+            guard let choice = chosen[String(index)], let text = question["question"]?.stringValue,
+                let options = question["options"]?.arrayValue, options.indices.contains(choice),
+                let label = options[choice]["label"]?.stringValue
+            else { continue }
+            answers[text] = .string(label)
+        }
+        object["answers"] = .object(answers)
+        return .object(object)
+    }
+
+    private func hasSessionRule(for request: PermissionRequest, job: JobRecord) throws -> Bool {
+        var scopes = ["job:\(job.id)"]
+        if let sessionId = job.sessionId { scopes.append("session:\(sessionId)") }
+        let input = (try? JSONEncoder().encode(request.input)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let signature = Self.signature(tool: request.toolName, input: input)
+        return try ledger.rules(scopes: scopes).contains { $0.toolName == request.toolName && $0.signature == signature }
+    }
+
+    /// What a session rule matches: the exact command for Bash, the URL's host for WebFetch, the tool otherwise.
+    static func signature(tool: String, input: String) -> String {
+        let value = try? JSONDecoder().decode(JSONValue.self, from: Data(input.utf8))
+        switch tool {
+        case "Bash": return value?["command"]?.stringValue ?? ""
+        case "WebFetch": return value?["url"]?.stringValue.flatMap { URLComponents(string: $0)?.host } ?? ""
+        default: return ""
+        }
+    }
+
+    private func decision(_ request: PermissionRequest, allow: Bool, reason: String?, peer: Data, updatedInput: JSONValue? = nil) throws -> Outbound {
+        try message(PermissionDecision(jobId: request.jobId, requestId: request.requestId, allow: allow, message: reason,
+                                       updatedInput: updatedInput), on: .work, to: peer)
+    }
+
+    private func audit(_ job: JobRecord, _ event: String, _ request: PermissionRequest, _ reason: String?, now: Int64) throws {
+        try ledger.apply(LedgerChanges(audit: [AuditEvent(
+            at: now, userId: job.userId, event: event,
+            detail: "\(request.toolName) job \(job.id)" + (reason.map { ": \($0)" } ?? ""))]))
+        logger.info("tool decision", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)", "event": "\(event)"])
+    }
+}
