@@ -83,7 +83,9 @@ final class DeliverySender: Sendable {
             switch delivery.kind {
             case .editMessage:
                 guard let messageId = delivery.targetMessageId else { return }
-                _ = try await paced(delivery, .progress, key: Self.pacingKey(delivery)) { () async throws(TelegramError) in
+                let progress = delivery.priority == .progress
+                _ = try await paced(delivery, progress ? .progress : .final, key: progress ? Self.pacingKey(delivery) : nil) {
+                    () async throws(TelegramError) in
                     try await api.editMessageText(
                         chatId: delivery.chatId, messageId: messageId, text: delivery.text ?? "", parseMode: nil,
                         replyMarkup: Self.keyboard(delivery.buttons))
@@ -194,9 +196,9 @@ final class DeliverySender: Sendable {
     }
 
     /// One part of a reply: the first answers the user's message, the last carries the buttons. Status messages
-    /// ("working…") go as progress; everything else is a final answer and goes first.
+    /// ("working…") are progress; everything else goes first.
     private func send(_ part: Part, delivery: Delivery, isFirst: Bool, isLast: Bool) async throws(TelegramError) -> TelegramMessage {
-        let isStatus = delivery.replyToMessageId == nil && delivery.deliveryId.hasPrefix("status-")
+        let isStatus = delivery.priority == .progress
         let sent = try await paced(delivery, isStatus ? .progress : .final, key: isStatus ? nil : Self.pacingKey(delivery)) {
             () async throws(TelegramError) -> TelegramMessage in
             try await api.sendMessage(

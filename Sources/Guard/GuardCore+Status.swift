@@ -65,7 +65,7 @@ extension GuardCore {
             statuses[jobId] = status
             out.append(try message(Delivery(
                 deliveryId: StatusMessage.deliveryId(jobId: job.id), kind: .message, chatId: job.chatId,
-                threadId: job.threadId, text: status.shownText, buttons: stopButton(status), jobId: job.id),
+                threadId: job.threadId, text: status.shownText, buttons: stopButton(status), jobId: job.id, priority: .progress),
                 on: .delivery, to: peer))
         }
         return out
@@ -87,7 +87,7 @@ extension GuardCore {
             statuses[jobId] = status
             out.append(try message(Delivery(
                 deliveryId: "edit-\(jobId)-\(now)", kind: .editMessage, chatId: job.chatId, threadId: job.threadId,
-                text: text, buttons: stopButton(status), targetMessageId: messageId, jobId: jobId),
+                text: text, buttons: stopButton(status), targetMessageId: messageId, jobId: jobId, priority: .progress),
                 on: .delivery, to: peer))
         }
         return out

@@ -30,6 +30,13 @@ public struct Delivery: WireMessage, Equatable {
         case answerCallback = "answer_callback"
     }
 
+    /// How egress paces it: final deliveries go first and are never dropped; progress (the status message and its
+    /// edits) may be replaced by a newer state of the same job, or by the job's final answer.
+    public enum Priority: String, Codable, Sendable {
+        case final
+        case progress
+    }
+
     /// An inline keyboard button. `callbackData` is a short nonce the guard resolves (Telegram allows 64 bytes).
     public struct Button: Codable, Sendable, Equatable {
         public var text: String
@@ -64,11 +71,13 @@ public struct Delivery: WireMessage, Equatable {
     /// The job this delivery belongs to: egress lets a job's final answer or status removal replace its pending
     /// progress edits.
     public var jobId: String?
+    /// Absent means final.
+    public var priority: Priority?
 
     public init(
         deliveryId: String, kind: Kind, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,
         text: String? = nil, format: Format = .plain, chatAction: String? = nil, buttons: [[Button]]? = nil,
-        targetMessageId: Int64? = nil, callbackQueryId: String? = nil, jobId: String? = nil
+        targetMessageId: Int64? = nil, callbackQueryId: String? = nil, jobId: String? = nil, priority: Priority? = nil
     ) {
         self.deliveryId = deliveryId
         self.kind = kind
@@ -82,6 +91,7 @@ public struct Delivery: WireMessage, Equatable {
         self.targetMessageId = targetMessageId
         self.callbackQueryId = callbackQueryId
         self.jobId = jobId
+        self.priority = priority
     }
 }
 

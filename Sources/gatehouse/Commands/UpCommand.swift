@@ -98,7 +98,7 @@ enum RoleEnvironment {
         switch self {
         case .guardRole:
             ["APPROVED_DIRECTORY", "ALLOWED_USERS", "ADMIN_USERS", "DATABASE_PATH", "CLAUDE_MODEL", "CLAUDE_MAX_TURNS",
-             "CLAUDE_TIMEOUT_SECONDS"]
+             "CLAUDE_TIMEOUT_SECONDS", "APPROVAL_TIMEOUT_SECONDS", "POLICY_FILE"]
         case .ingress:
             ["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE", "TELEGRAM_API_BASE_URL", "INGRESS_ID"]
         case .egress:

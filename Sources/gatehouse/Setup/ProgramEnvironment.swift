@@ -52,10 +52,19 @@ struct ProgramEnvironment {
             model: reader.raw("CLAUDE_MODEL"),
             maxTurns: reader.optionalInt("CLAUDE_MAX_TURNS", in: 1...1_000),
             timeoutSeconds: reader.int("CLAUDE_TIMEOUT_SECONDS", default: 600, in: 10...86_400))
-        return GuardConfiguration(
+        var configuration = GuardConfiguration(
             endpoints: endpoints,
             databasePath: reader.string("DATABASE_PATH", default: "./data/gatehouse.sqlite"),
             approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
+        configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
+        if let path = reader.raw("POLICY_FILE") {
+            do {
+                configuration.toolPolicy = try ToolPolicyFile.load(path: path)
+            } catch {
+                reader.report("POLICY_FILE", "\(error)")
+            }
+        }
+        return configuration
     }
 
     func ingressConfiguration() -> IngressConfiguration {
