@@ -309,7 +309,7 @@ enum BashPolicyTable {
     }
 
     @Test func randomShellishStringsNeverCrashAndAlwaysGetAVerdict() {
-        var generator = BashFuzzGenerator(seed: 0x5EED_BA5E)
+        var generator = SplitMix64(seed: 0x5EED_BA5E)
         let alphabet = ["a", "b", "ls", "rm", "-rf", "/", "..", "~", "$", "{", "}", "(", ")", "'", "\"", "`", "\\", "|", "&",
                         ";", "<", ">", "<<", "EOF", "\n", " ", " ", "*", "?", "[", "]", "=", "#", "!", "$(", "${", "<(", "if",
                         "then", "fi", "for", "in", "do", "done", "case", "esac", ":", ".env", "-c", "sh", "curl", "x", "$'",
@@ -337,18 +337,6 @@ enum BashPolicyTable {
     }
 }
 
-/// A small deterministic generator so the random test is repeatable.
-struct BashFuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct BashPolicyEdgeTests {
     @Test(arguments: [
