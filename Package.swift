@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
+        .executable(name: "gatehouse-bench", targets: ["gatehouse-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -55,6 +56,12 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
             "Transport",
         ]),
+
+        // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
+        .executableTarget(name: "gatehouse-bench", dependencies: [
+            "Egress", "Transport", "Messages", "Settings", "TestSupport", logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/GatehouseBench"),
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
         .target(name: "TestSupport", dependencies: [

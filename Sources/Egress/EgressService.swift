@@ -28,7 +28,7 @@ public struct EgressService: Service, CustomStringConvertible {
         let api = TelegramBotAPI(
             baseURL: configuration.telegramBaseURL, token: configuration.botToken, http: http, logger: logger)
         let sender = DeliverySender(
-            api: api, pacer: Pacer(), documentThreshold: configuration.documentThreshold, logger: logger)
+            api: api, pacer: Pacer(policy: .withJitterMargin), documentThreshold: configuration.documentThreshold, logger: logger)
         let ready = EgressReady(egressId: configuration.egressId, capacity: configuration.capacity)
         let connection = try GuardConnection(
             context: context,

@@ -23,7 +23,9 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
     public func run() async throws {
         _ = ProcessReaper.enableSubreaper()
-        LeftoverSweeper.killLeftovers(executorId: configuration.executorId, logger: logger)
+        LeftoverSweeper.killLeftovers(marker: LeftoverSweeper.marker(
+            executorId: configuration.executorId, guardEndpoint: configuration.guardEndpoint,
+            approvedDirectory: configuration.approvedDirectory), logger: logger)
         let workspaces = try WorkspaceGuard(approvedDirectory: configuration.approvedDirectory)
         let state = ExecutorState()
         let scratch = try ScratchDirectory.make(for: configuration.executorId)

@@ -124,7 +124,9 @@ struct JobLauncher: Sendable {
             "TMPDIR": scratch.path, "CLAUDE_CODE_TMPDIR": scratch.path, "XDG_RUNTIME_DIR": scratch.path,
             "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1", "DISABLE_AUTOUPDATER": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            LeftoverSweeper.marker: configuration.executorId,
+            LeftoverSweeper.variable: LeftoverSweeper.marker(
+                executorId: configuration.executorId, guardEndpoint: configuration.guardEndpoint,
+                approvedDirectory: configuration.approvedDirectory),
         ]
         env.merge(configuration.claude.passthrough) { _, passed in passed }
         if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }

@@ -135,7 +135,7 @@ struct HTTPClientTests {
             }
             let elapsed = seconds(clock.now - start)
             #expect(error?.code == .timedOut)
-            #expect(elapsed >= 0.28 && elapsed < 0.9, "timed out after \(elapsed) s")
+            #expect(elapsed >= 0.28 && elapsed < 3, "timed out after \(elapsed) s")
         }
     }
 

@@ -1,84 +1,70 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 import Synchronization
+import TestSupport
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// A FlyingFox server on 127.0.0.1 with an ephemeral port, serving the routes the HTTP client tests need:
+/// A loopback server on 127.0.0.1 with an ephemeral port, serving the routes the HTTP client tests need:
 /// - `/echo…`: JSON with the request's method, lowercased headers and base64 body.
 /// - `/status/<code>`: that status, with `Retry-After: 7` and `X-Custom: yes`.
 /// - `/bytes/<n>`: n bytes with a Content-Length.
 /// - `/gzip-bomb`: 132 gzip bytes that decode to 100,000 zeros (no length known before decoding).
-/// - `/hang…`: never answers (until the server stops); counts arrivals in `hangingRequests`.
+/// - `/hang…`: never answers (until the client hangs up or the server stops); counts arrivals in `hangingRequests`.
 /// - `/small`: a two-byte answer.
 final class TestServer: Sendable {
-    let port: UInt16
-    private let server: HTTPServer
-    private let task: Task<Void, any Error>
+    let port: Int
+    private let server: LoopbackHTTPServer
     private let hangCount: Counter
 
     /// Requests that reached `/hang` so far.
     var hangingRequests: Int { hangCount.value.load(ordering: .relaxed) }
     var base: String { "http://127.0.0.1:\(port)" }
 
-    private init(port: UInt16, server: HTTPServer, task: Task<Void, any Error>, hangCount: Counter) {
+    private init(port: Int, server: LoopbackHTTPServer, hangCount: Counter) {
         self.port = port
         self.server = server
-        self.task = task
         self.hangCount = hangCount
     }
 
     static func start() async throws -> TestServer {
         let counter = Counter()
-        let server = HTTPServer(
-            address: try .inet(ip4: "127.0.0.1", port: 0),
-            timeout: 60,
-            pool: NoDelaySocketPool(base: HTTPServer.defaultPool()),
-            logger: .disabled,
-            handler: ClosureHTTPHandler { request in try await respond(to: request, counter: counter) }
-        )
-        let task = Task { try await server.run() }
-        try await server.waitUntilListening()
-        guard case .ip4(_, let port)? = await server.listeningAddress else {
-            throw TestServerError.noPort
-        }
-        return TestServer(port: port, server: server, task: task, hangCount: counter)
+        let server = LoopbackHTTPServer(name: "HTTPTests") { request in await respond(to: request, counter: counter) }
+        let port = try server.start()
+        return TestServer(port: port, server: server, hangCount: counter)
     }
 
     func stop() async {
-        await server.stop(timeout: 0)
-        task.cancel()
+        await server.stop()
     }
 
-    private static func respond(to request: HTTPRequest, counter: Counter) async throws -> HTTPResponse {
+    private static func respond(to request: LoopbackHTTPRequest, counter: Counter) async -> LoopbackHTTPResponse {
         let path = request.path
         if path.hasPrefix("/echo") {
-            var headers: [String: String] = [:]
-            for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
-            let echo = EchoedRequest(method: request.method.rawValue, headers: headers,
-                                     body: try await request.bodyData.base64EncodedString())
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
-                                body: try JSONEncoder().encode(echo))
+            let echo = EchoedRequest(method: request.method, headers: request.headers,
+                                     body: request.body.base64EncodedString())
+            guard let body = try? JSONEncoder().encode(echo) else { return LoopbackHTTPResponse(status: 500) }
+            return LoopbackHTTPResponse(status: 200, contentType: "application/json", body: body)
         }
         if path.hasPrefix("/status/"), let code = Int(path.dropFirst("/status/".count)) {
-            return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Test"),
-                                headers: [HTTPHeader("Retry-After"): "7", HTTPHeader("X-Custom"): "yes"],
-                                body: Data(#"{"ok":false}"#.utf8))
+            return LoopbackHTTPResponse(status: code, headers: ["Retry-After": "7", "X-Custom": "yes"],
+                                        body: Data(#"{"ok":false}"#.utf8))
         }
         if path.hasPrefix("/bytes/"), let count = Int(path.dropFirst("/bytes/".count)) {
-            return HTTPResponse(statusCode: .ok, body: Data(repeating: 0x61, count: count))
+            return LoopbackHTTPResponse(status: 200, body: Data(repeating: 0x61, count: count))
         }
         if path == "/gzip-bomb" {
-            return HTTPResponse(statusCode: .ok, headers: [.contentEncoding: "gzip"], body: gzipOf100kZeros)
+            return LoopbackHTTPResponse(status: 200, headers: ["Content-Encoding": "gzip"], body: gzipOf100kZeros)
         }
         if path.hasPrefix("/hang") {
             counter.value.add(1, ordering: .relaxed)
-            try await Task.sleep(for: .seconds(60))
-            return HTTPResponse(statusCode: .ok)
+            // Ends early only when cancelled: the client hung up or the server is stopping.
+            try? await Task.sleep(for: .seconds(60))
+            return LoopbackHTTPResponse(status: 200)
         }
-        return HTTPResponse(statusCode: .ok, body: Data("ok".utf8))
+        return LoopbackHTTPResponse(status: 200, body: Data("ok".utf8))
     }
 
     /// gzip of 100,000 zero bytes.
@@ -93,23 +79,10 @@ struct EchoedRequest: Codable {
     var body: String
 }
 
-enum TestServerError: Error { case noPort, socket }
+enum TestServerError: Error { case socket }
 
 private final class Counter: Sendable {
     let value = Atomic<Int>(0)
-}
-
-/// FlyingFox writes a response's headers and body in two writes; with Nagle's algorithm and the client's delayed
-/// ACK each keep-alive response then stalls ~40 ms. TCP_NODELAY on the listening socket (inherited by accepted
-/// sockets on Linux) and on every socket the pool suspends removes that stall.
-private struct NoDelaySocketPool<Base: AsyncSocketPool>: AsyncSocketPool {
-    let base: Base
-    func prepare() async throws { try await base.prepare() }
-    func run() async throws { try await base.run() }
-    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
-        try? socket.setValue(true, for: BoolSocketOption(level: Int32(IPPROTO_TCP), name: Int32(TCP_NODELAY)))
-        try await base.suspendSocket(socket, untilReadyFor: events)
-    }
 }
 
 /// A loopback port with nothing listening: bound, read, closed.

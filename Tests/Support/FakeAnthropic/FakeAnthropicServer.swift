@@ -1,4 +1,3 @@
-import FlyingFox
 import Foundation
 import Logging
 import Messages
@@ -16,19 +15,14 @@ public final class FakeAnthropicServer: Sendable {
         var requests: [FakeAnthropicRequest] = []
         var unhandledPaths: [String] = []
         var counter = 0
-        var port: UInt16?
-        var serverTask: Task<Void, any Error>?
+        var http: LoopbackHTTPServer?
     }
 
     private let state = Mutex(State())
-    private let server: HTTPServer
     private let logger: Logger
 
     public init(logger: Logger = Logger(label: "fake-anthropic")) {
         self.logger = logger
-        server = HTTPServer(
-            config: .init(address: .inet(port: 0), timeout: 600, logger: .disabled)
-        )
     }
 
     /// Echoes the prompt back: `Echo: <last user text>`.
@@ -38,46 +32,23 @@ public final class FakeAnthropicServer: Sendable {
 
     /// Starts listening on an ephemeral loopback port; returns once connections are accepted.
     public func start() async throws {
-        await server.appendRoute("POST /v1/messages") { [self] request in
-            try await handleMessages(request)
+        // Weak: the server lives in `state`, and a strong capture would keep this fake alive through its own field.
+        let http = LoopbackHTTPServer(name: "FakeAnthropic") { [weak self] request in
+            guard let self else { return Self.jsonResponse(status: 503, body: Data()) }
+            return await respond(to: request)
         }
-        await server.appendRoute("POST /v1/messages/count_tokens") { request in
-            let body = try await request.bodyData
-            let payload = Messages.JSONValue.object(["input_tokens": .number(Double(max(1, body.count / 4)))])
-            return Self.jsonResponse(status: 200, body: FakeAnthropicResponseBody.encode(payload))
-        }
-        await server.appendRoute("*") { [self] request in
-            let description = "\(request.method.rawValue) \(request.path)"
-            logger.warning("fake anthropic: unhandled request", metadata: ["http.request": "\(description)"])
-            state.withLock { $0.unhandledPaths.append(description) }
-            return Self.jsonResponse(
-                status: 404,
-                body: FakeAnthropicResponseBody.errorBody(type: "not_found_error", message: "no route for \(description)")
-            )
-        }
-        let task = Task { [server] in try await server.run() }
-        state.withLock { $0.serverTask = task }
-        try await server.waitUntilListening()
-        guard case .ip4(_, let port)? = await server.listeningAddress else {
-            throw FakeAnthropicError(code: "fake_anthropic.no_address", message: "the fake server has no IPv4 address")
-        }
-        state.withLock { $0.port = port }
+        try http.start()
+        state.withLock { $0.http = http }
     }
 
     /// `http://127.0.0.1:<port>`, for `ANTHROPIC_BASE_URL`. Empty before `start()`.
     public var baseURL: String {
-        guard let port = state.withLock({ $0.port }) else { return "" }
-        return "http://127.0.0.1:\(port)"
+        guard let http = state.withLock({ $0.http }) else { return "" }
+        return http.baseURL
     }
 
     public func stop() async {
-        await server.stop(timeout: 0)
-        let task = state.withLock { state in
-            defer { state.serverTask = nil }
-            return state.serverTask
-        }
-        task?.cancel()
-        _ = await task?.result
+        await state.withLock { $0.http }?.stop()
     }
 
     public func setHandler(_ handler: @escaping Handler) {
@@ -94,9 +65,27 @@ public final class FakeAnthropicServer: Sendable {
         state.withLock { $0.unhandledPaths }
     }
 
-    private func handleMessages(_ httpRequest: HTTPRequest) async throws -> HTTPResponse {
-        let body = try await httpRequest.bodyData
-        let json = (try? JSONDecoder().decode(Messages.JSONValue.self, from: body)) ?? .null
+    private func respond(to request: LoopbackHTTPRequest) async -> LoopbackHTTPResponse {
+        switch (request.method, request.path) {
+        case ("POST", "/v1/messages"):
+            return await handleMessages(request)
+        case ("POST", "/v1/messages/count_tokens"):
+            let payload = JSONValue.object(["input_tokens": .number(Double(max(1, request.body.count / 4)))])
+            return Self.jsonResponse(status: 200, body: FakeAnthropicResponseBody.encode(payload))
+        default:
+            let description = "\(request.method) \(request.path)"
+            logger.warning("fake anthropic: unhandled request", metadata: ["http.request": "\(description)"])
+            state.withLock { $0.unhandledPaths.append(description) }
+            return Self.jsonResponse(
+                status: 404,
+                body: FakeAnthropicResponseBody.errorBody(type: "not_found_error", message: "no route for \(description)")
+            )
+        }
+    }
+
+    private func handleMessages(_ httpRequest: LoopbackHTTPRequest) async -> LoopbackHTTPResponse {
+        let body = httpRequest.body
+        let json = (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null
         let request = FakeAnthropicRequest(rawBody: json)
         let (handler, number) = state.withLock { state in
             state.requests.append(request)
@@ -105,7 +94,13 @@ public final class FakeAnthropicServer: Sendable {
         }
         var reply = await handler(request)
         while case .delayed(let pause, let next) = reply {
-            try await Task.sleep(for: pause)
+            do {
+                try await Task.sleep(for: pause)
+            } catch {
+                // Cancelled: the client hung up or the server is stopping; nobody reads this answer.
+                return Self.jsonResponse(
+                    status: 499, body: FakeAnthropicResponseBody.errorBody(type: "api_error", message: "cancelled"))
+            }
             reply = next
         }
 
@@ -140,22 +135,18 @@ public final class FakeAnthropicServer: Sendable {
             outputTokens: max(1, outputCharacters / 4)
         )
         if request.stream {
-            return HTTPResponse(
-                statusCode: .ok,
-                headers: [.contentType: "text/event-stream", HTTPHeader("Cache-Control"): "no-cache",
-                          HTTPHeader("request-id"): "req_fake_\(number)"],
+            return LoopbackHTTPResponse(
+                status: 200,
+                headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                          "request-id": "req_fake_\(number)"],
                 body: responseBody.eventStream()
             )
         }
         return Self.jsonResponse(status: 200, body: responseBody.json())
     }
 
-    private static func jsonResponse(status: Int, body: Data) -> HTTPResponse {
-        HTTPResponse(
-            statusCode: HTTPStatusCode(status, phrase: status == 200 ? "OK" : "Error"),
-            headers: [.contentType: "application/json"],
-            body: body
-        )
+    private static func jsonResponse(status: Int, body: Data) -> LoopbackHTTPResponse {
+        LoopbackHTTPResponse(status: status, contentType: "application/json", body: body)
     }
 }
 

@@ -53,7 +53,7 @@ final class FakeTelegramCore: @unchecked Sendable {
 
     // MARK: - Routing
 
-    func handle(_ request: FakeTelegramHTTPRequest, peer: FakeTelegramHTTPPeer) -> FakeTelegramHTTPResponse {
+    func handle(_ request: LoopbackHTTPRequest, peer: LoopbackHTTPPeer) -> LoopbackHTTPResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         if segments.first == "file", segments.count >= 3 {
             return download(tokenSegment: String(segments.dropFirst().first ?? ""),
@@ -119,8 +119,8 @@ final class FakeTelegramCore: @unchecked Sendable {
     func finish(
         method: String, parameters: [String: FakeTelegramValue], encoding: String, outcome: Outcome,
         violationText: String? = nil
-    ) -> FakeTelegramHTTPResponse {
-        let response: FakeTelegramHTTPResponse
+    ) -> LoopbackHTTPResponse {
+        let response: LoopbackHTTPResponse
         var call = FakeTelegramCall(method: method, parameters: parameters, encoding: encoding, time: Date(),
                                     status: 200, errorDescription: nil)
         var violation: String?
@@ -177,6 +177,13 @@ final class FakeTelegramCore: @unchecked Sendable {
                 return .failure(status: 429, description: "Too Many Requests: retry after \(rule.retryAfter)",
                                 violation: false, retryAfter: rule.retryAfter)
             }
+            if FakeTelegramLimits.limitedMethods.contains(method), let chatId, state.limiter != nil,
+                let wait = state.limiter?.admit(chatId: chatId, now: now)
+            {
+                // Over a flood limit: 429 now, and a retry before `wait` is over is an early retry (a violation).
+                state.penalties.append(FakeTelegramState.Penalty(method: method, chatId: chatId, until: now.addingTimeInterval(TimeInterval(wait))))
+                return .failure(status: 429, description: "Too Many Requests: retry after \(wait)", violation: false, retryAfter: wait)
+            }
             return nil
         }
     }
@@ -191,7 +198,7 @@ final class FakeTelegramCore: @unchecked Sendable {
 
     // MARK: - File downloads
 
-    private func download(tokenSegment: String, path: String) -> FakeTelegramHTTPResponse {
+    private func download(tokenSegment: String, path: String) -> LoopbackHTTPResponse {
         guard tokenSegment == "bot" + token else {
             locked { state in state.violations.append("file download with a wrong bot token") }
             return .json(401, ["ok": false, "error_code": 401, "description": "Unauthorized"])
@@ -200,6 +207,6 @@ final class FakeTelegramCore: @unchecked Sendable {
         guard let file else {
             return .json(404, ["ok": false, "error_code": 404, "description": "Not Found"])
         }
-        return FakeTelegramHTTPResponse(status: 200, contentType: "application/octet-stream", body: file.bytes)
+        return LoopbackHTTPResponse(status: 200, contentType: "application/octet-stream", body: file.bytes)
     }
 }

@@ -9,7 +9,7 @@ extension FakeTelegramCore {
         "choose_sticker", "find_location", "record_video_note", "upload_video_note",
     ]
 
-    func perform(method: String, _ parameters: [String: FakeTelegramValue], peer: FakeTelegramHTTPPeer) -> Outcome {
+    func perform(method: String, _ parameters: [String: FakeTelegramValue], peer: LoopbackHTTPPeer) -> Outcome {
         switch method {
         case "getUpdates": return getUpdates(parameters, peer: peer)
         case "getMe": return .success(botUser.telegramObject)

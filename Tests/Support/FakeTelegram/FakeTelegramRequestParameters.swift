@@ -12,7 +12,7 @@ struct FakeTelegramRequestParameters {
         var description: String
     }
 
-    init(request: FakeTelegramHTTPRequest) throws(Malformed) {
+    init(request: LoopbackHTTPRequest) throws(Malformed) {
         if let query = request.query, !query.isEmpty {
             encoding = "query"
             for (name, value) in Self.formPairs(query) {

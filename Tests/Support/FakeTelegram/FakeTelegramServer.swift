@@ -6,7 +6,7 @@ import Logging
 /// `violations` is empty.
 public final class FakeTelegramServer: Sendable {
     let core: FakeTelegramCore
-    private let http: FakeTelegramHTTPServer
+    private let http: LoopbackHTTPServer
 
     /// `token` is the only one accepted; any other gets 401 and a violation.
     public init(token: String, botUser: FakeTelegramUser? = nil, logger: Logger? = nil) {
@@ -23,7 +23,7 @@ public final class FakeTelegramServer: Sendable {
         let core = FakeTelegramCore(token: token, botUser: bot, spec: spec,
                                     logger: logger ?? Logger(label: "gatehouse.test.fake-telegram"))
         self.core = core
-        self.http = FakeTelegramHTTPServer { request, peer in core.handle(request, peer: peer) }
+        self.http = LoopbackHTTPServer(name: "FakeTelegram", blockingHandler: { request, peer in core.handle(request, peer: peer) })
     }
 
     /// Listens on 127.0.0.1, on a port the system picks.
@@ -38,11 +38,7 @@ public final class FakeTelegramServer: Sendable {
     /// Ends held long polls, hangs up every connection and waits (up to a second) for them to close.
     public func stop() async {
         core.lockedAndSignal { $0.stopped = true }
-        http.stop()
-        let deadline = ContinuousClock.now + .seconds(1)
-        while http.openConnectionCount > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        await http.stop(waitingUpTo: .seconds(1))
     }
 
     // MARK: - Inbound traffic
@@ -144,6 +140,14 @@ public final class FakeTelegramServer: Sendable {
             $0.rateLimits.append(.init(method: method, chatId: chatId, retryAfter: retryAfter, remaining: times))
         }
     }
+
+    /// From now on, refuse calls over Telegram-like flood limits with 429 (see `FakeTelegramLimits`).
+    public func emulateLimits(_ limits: FakeTelegramLimits = .init()) {
+        core.locked { $0.limiter = FakeTelegramLimiter(limits: limits, now: Date()) }
+    }
+
+    /// How many calls the emulated flood limits refused.
+    public var limitRefusals: Int { core.locked { $0.limiter?.refusals ?? 0 } }
 
     /// The next call of `method` (after spec validation) gets `status` with `description`; not a violation.
     public func failNext(method: String, status: Int, description: String) {

@@ -49,6 +49,8 @@ struct FakeTelegramState {
     var botMessages: [Int64: [FakeTelegramMessage]] = [:]
     var calls: [FakeTelegramCall] = []
     var violations: [String] = []
+    /// Flood limits, when emulated (`FakeTelegramServer.emulateLimits`).
+    var limiter: FakeTelegramLimiter?
     var rateLimits: [RateLimitRule] = []
     var penalties: [Penalty] = []
     var injectedFailures: [String: [InjectedFailure]] = [:]

@@ -47,7 +47,7 @@ extension FakeTelegramCore {
         }
     }
 
-    func getUpdates(_ parameters: [String: FakeTelegramValue], peer: FakeTelegramHTTPPeer) -> Outcome {
+    func getUpdates(_ parameters: [String: FakeTelegramValue], peer: LoopbackHTTPPeer) -> Outcome {
         let offset = parameters["offset"]?.integerValue
         var limit = Int(parameters["limit"]?.integerValue ?? 100)
         var limitViolation: String?
