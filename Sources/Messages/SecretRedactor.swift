@@ -9,12 +9,16 @@ public enum SecretRedactor {
         // Well-known token shapes.
         #"sk-ant-[A-Za-z0-9_\-]{8,}"#, #"sk-[A-Za-z0-9_\-]{20,}"#, #"gh[pousr]_[A-Za-z0-9]{20,}"#,
         #"github_pat_[A-Za-z0-9_]{20,}"#, #"xox[abprs]-[A-Za-z0-9\-]{10,}"#, #"AKIA[0-9A-Z]{16}"#,
-        #"AIza[0-9A-Za-z_\-]{35}"#, #"\b\d{6,12}:[A-Za-z0-9_\-]{30,}\b"#, #"eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"#,
+        #"AIza[0-9A-Za-z_\-]{35}"#, #"(?<![0-9])\d{6,12}:[A-Za-z0-9_\-]{30,}"#, #"eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"#,
         #"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"#,
     ].compactMap { try? NSRegularExpression(pattern: $0) }
 
     /// `scheme://user:password@host` → `scheme://user:[redacted]@host`.
     private static let urlCredentials = try? NSRegularExpression(pattern: #"(\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:)[^\s@/]+(@)"#)
+
+    /// `curl -u user:password`, `--user user:password`, `sshpass -p password`.
+    private static let userOptions = try? NSRegularExpression(pattern: #"((?:^|\s)(?:-u|--user|--proxy-user)\s+[^\s:]+:)(\S+)"#)
+    private static let passwordOptions = try? NSRegularExpression(pattern: #"((?:^|\s)sshpass\s+-p\s*)(\S+)"#)
 
     /// `password=…`, `api_key: …`, `Authorization: Bearer …`, `--token …` → the name kept, the value redacted.
     private static let assignments = try? NSRegularExpression(
@@ -26,6 +30,9 @@ public enum SecretRedactor {
             result = replace(pattern, in: result, template: placeholder)
         }
         if let urlCredentials { result = replace(urlCredentials, in: result, template: "$1\(placeholder)$2") }
+        for pattern in [userOptions, passwordOptions].compactMap({ $0 }) {
+            result = replace(pattern, in: result, template: "$1\(placeholder)")
+        }
         if let assignments { result = replace(assignments, in: result, template: "$1\(placeholder)") }
         return result
     }
