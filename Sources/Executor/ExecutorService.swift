@@ -34,6 +34,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
         // Holder breaks the cycle: the connection's callbacks need the connection.
         let holder = ConnectionHolder()
+        let processId = UUID().uuidString.lowercased()
         let connection = try GuardConnection(
             context: context,
             configuration: .init(endpoint: configuration.guardEndpoint, peerId: configuration.executorId),
@@ -42,7 +43,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 let ready = ExecutorReady(
                     executorId: configuration.executorId, host: configuration.host,
                     capacity: await state.draining ? 0 : configuration.capacity,
-                    runningJobIds: await state.activeJobIds)
+                    runningJobIds: await state.activeJobIds, processId: processId)
                 return try? WireCodec.encode(ready)
             },
             afterRegistration: {
@@ -65,7 +66,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 } onGracefulShutdown: {
                     logger.info("executor draining: no new jobs")
                 }
-                await drain(connection: connection, state: state)
+                await drain(connection: connection, state: state, processId: processId)
             }
             // The receive-and-drain task ends first on shutdown; then stop the rest.
             await group.next()
@@ -101,11 +102,11 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
     /// Graceful shutdown: tell the guard there are no free slots, let running jobs finish within the grace
     /// period, cancel the rest, and wait (briefly) until the guard has every result.
-    private func drain(connection: GuardConnection, state: ExecutorState) async {
+    private func drain(connection: GuardConnection, state: ExecutorState, processId: String) async {
         await state.startDraining()
         if let ready = try? WireCodec.encode(ExecutorReady(
             executorId: configuration.executorId, host: configuration.host, capacity: 0,
-            runningJobIds: await state.activeJobIds))
+            runningJobIds: await state.activeJobIds, processId: processId))
         {
             try? await connection.sendFrames(ready)
         }

@@ -43,17 +43,19 @@ extension GuardCore {
     }
 
     private func register(_ ready: ExecutorReady, peer: Data, now: Int64) throws -> [Outbound] {
-        executors.register(
+        let sameProcess = executors.register(
             executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
-            runningJobIds: ready.runningJobIds, now: now)
+            runningJobIds: ready.runningJobIds, processId: ready.processId, now: now)
         acceptedJobs.formUnion(ready.runningJobIds)
         logger.info("executor registered", metadata: [
             "executor.id": "\(ready.executorId)", "executor.host": "\(ready.host)", "capacity": "\(ready.capacity)",
             "running": "\(ready.runningJobIds.count)",
         ])
-        // Jobs the ledger gives this executor that it no longer reports were lost with its previous life.
+        // Jobs the ledger gives this executor that it no longer reports were lost with its previous life. The same
+        // process registering again may simply not have seen a job dispatched a moment ago: those are left to its
+        // acceptance or the dispatch timeout.
         let reported = Set(ready.runningJobIds)
-        let lost = try ledger.jobs(in: [.dispatched, .running]).filter {
+        let lost = try ledger.jobs(in: sameProcess ? [.running] : [.dispatched, .running]).filter {
             $0.executorId == ready.executorId && !reported.contains($0.id)
         }
         var out = [try heartbeat(on: .work, to: peer, registered: true)]

@@ -8,12 +8,16 @@ public struct ExecutorReady: WireMessage, Equatable {
     public var capacity: Int
     /// Jobs it is still running (after a guard restart, these are accepted back, not re-dispatched).
     public var runningJobIds: [String]
+    /// New on every start of the executor process. A READY from the same process again (a re-registration) may
+    /// predate jobs dispatched to it a moment ago; one from a new process means everything not listed is gone.
+    public var processId: String?
 
-    public init(executorId: String, host: String, capacity: Int, runningJobIds: [String]) {
+    public init(executorId: String, host: String, capacity: Int, runningJobIds: [String], processId: String? = nil) {
         self.executorId = executorId
         self.host = host
         self.capacity = capacity
         self.runningJobIds = runningJobIds
+        self.processId = processId
     }
 }
 

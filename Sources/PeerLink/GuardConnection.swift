@@ -26,7 +26,12 @@ public final class GuardConnection: Sendable {
         var guardInstance: String?
         var lastHeard: ContinuousClock.Instant?
         var guardReachable = false
+        var lastRegistration: ContinuousClock.Instant?
     }
+
+    /// Heartbeats queued while the guard was away are all answered "not registered" at once; one registration
+    /// answers them all.
+    static let registrationDebounce: Duration = .seconds(1)
 
     private let configuration: Configuration
     private let socket: DealerSocket
@@ -86,6 +91,7 @@ public final class GuardConnection: Sendable {
 
     private func register(reason: String) async {
         guard let frames = await registration() else { return }
+        state.withLock { $0.lastRegistration = .now }
         do {
             try await socket.send(frames)
             logger.info("registering with the guard", metadata: ["reason": "\(reason)"])
@@ -115,7 +121,10 @@ public final class GuardConnection: Sendable {
             if restarted {
                 await register(reason: "guard restarted")
             } else if heartbeat.registered == false {
-                await register(reason: "guard does not know this peer")
+                let due = state.withLock { state in
+                    state.lastRegistration.map { ContinuousClock.now - $0 >= Self.registrationDebounce } ?? true
+                }
+                if due { await register(reason: "guard does not know this peer") }
             }
         }
     }

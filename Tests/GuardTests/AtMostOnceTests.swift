@@ -53,4 +53,26 @@ import Testing
         #expect(try guardian.ledger.job(id: job.jobId)?.status == .dispatched)
         #expect(try guardian.ledger.dueOutbox(now: guardian.clock.now() + 60_000, limit: 10).isEmpty)
     }
+
+    @Test func aStaleReRegistrationDoesNotRequeueAJobInFlightButANewProcessDoes() async throws {
+        let guardian = GuardHarness(allowed: [100, 200])
+        let ready = { (process: String) in ExecutorReady(executorId: "a", host: "h", capacity: 2, runningJobIds: [], processId: process) }
+        _ = try await guardian.send(ready("p1"), on: .work, from: Data("a".utf8))
+        let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: 100, text: "x"), on: .intake, from: guardian.ingress)
+            .messages(JobAssignment.self).first?.message)
+        // The same process re-registers with a READY written before the job reached it.
+        let stale = try await guardian.send(ready("p1"), on: .work, from: Data("a".utf8))
+        #expect(stale.messages(JobAssignment.self).isEmpty)
+        #expect(try guardian.ledger.job(id: job.jobId)?.status == .dispatched)
+        #expect(try await guardian.send(JobAccepted(jobId: job.jobId, attempt: 1, accepted: true), on: .work, from: Data("a".utf8))
+            .messages(JobGo.self).count == 1)
+
+        let second = try #require(try await guardian.send(guardian.message(updateId: 2, from: 200, text: "y"), on: .intake, from: guardian.ingress)
+            .messages(JobAssignment.self).first?.message)
+        // A new process without the job: it is gone, dispatched again at once; the running one is interrupted.
+        let restarted = try await guardian.send(ready("p2"), on: .work, from: Data("a".utf8))
+        #expect(restarted.messages(JobAssignment.self).map(\.message.jobId) == [second.jobId])
+        #expect(restarted.messages(JobAssignment.self).first?.message.attempt == 2)
+        #expect(try guardian.ledger.job(id: job.jobId)?.status == .interrupted)
+    }
 }

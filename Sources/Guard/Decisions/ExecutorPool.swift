@@ -13,6 +13,7 @@ public struct ExecutorPool: Sendable {
         public var jobs: Set<String>
         public var lastSeen: Int64
         public var lastAssignedAt: Int64
+        public var processId: String?
 
         public var freeSlots: Int { max(0, capacity - jobs.count) }
     }
@@ -21,17 +22,20 @@ public struct ExecutorPool: Sendable {
 
     public init() {}
 
-    /// Registers (or re-registers) an executor. Returns the jobs the guard thought it had that it no longer reports.
+    /// Registers (or re-registers) an executor. A re-registration by the same process keeps the jobs handed to it
+    /// meanwhile (its READY may predate them). Returns whether this is the same process as before.
     @discardableResult
     public mutating func register(
-        executorId: String, peer: Data, host: String, capacity: Int, runningJobIds: [String], now: Int64
-    ) -> Set<String> {
+        executorId: String, peer: Data, host: String, capacity: Int, runningJobIds: [String], processId: String? = nil,
+        now: Int64
+    ) -> Bool {
         let previous = members[executorId]
-        let reported = Set(runningJobIds)
+        let sameProcess = previous != nil && processId != nil && previous?.processId == processId
+        let jobs = Set(runningJobIds).union(sameProcess ? previous?.jobs ?? [] : [])
         members[executorId] = Member(
-            executorId: executorId, peer: peer, host: host, capacity: max(0, capacity), jobs: reported, lastSeen: now,
-            lastAssignedAt: previous?.lastAssignedAt ?? 0)
-        return (previous?.jobs ?? []).subtracting(reported)
+            executorId: executorId, peer: peer, host: host, capacity: max(0, capacity), jobs: jobs, lastSeen: now,
+            lastAssignedAt: previous?.lastAssignedAt ?? 0, processId: processId)
+        return sameProcess
     }
 
     /// Notes a sign of life. Returns false if no registered executor uses that connection.
