@@ -167,11 +167,22 @@ import Testing
             _ = try #require(await cluster.reply(in: user.id, containing: "Echo: finish me", timeout: .seconds(30)))
             #expect(cluster.telegram.messages(inChat: user.id).allSatisfy { !($0.plainText ?? "").contains("interrupted") })
             #expect(await waitForLog(cluster, timeout: .seconds(10)) { $0.contains("executor drained") ? true : nil } == true)
-            #expect(kill(pid, 0) != 0, "the executor did not exit after draining")
+            // After draining it still flushes its sockets (linger) and is reaped by `gatehouse up`: wait for that.
+            let exited = ContinuousClock.now + .seconds(10)
+            while Self.isAlive(pid), ContinuousClock.now < exited { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(!Self.isAlive(pid), "the executor did not exit after draining")
         }
     }
 
     // MARK: - Helpers
+
+    /// Alive and not a zombie waiting to be reaped.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return false
+        }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
 
     struct FinalReply {
         var messageId: Int64
