@@ -38,7 +38,9 @@ import TestSupport
                 finalText: "wrote it"
             ))
             let questions = Mutex<[ClaudePermissionQuestion]>([])
-            let (outcome, events) = try await fixture.run(prompt: "write the file") { question in
+            let (outcome, events) = try await runToleratingCLISelfRejection(
+                fixture, prompt: "write the file", reset: { questions.withLock { $0.removeAll() } }
+            ) { question in
                 questions.withLock { $0.append(question) }
                 return .allow
             }
@@ -64,7 +66,9 @@ import TestSupport
                 finalText: "could not write"
             ))
             let reason = "policy forbids this write \(UUID().uuidString)"
-            let (outcome, events) = try await fixture.run(prompt: "write the file") { _ in .deny(message: reason) }
+            let (outcome, events) = try await runToleratingCLISelfRejection(fixture, prompt: "write the file", reset: {}) { _ in
+                .deny(message: reason)
+            }
 
             #expect(outcome.ending == .completed)
             #expect(!FileManager.default.fileExists(atPath: target))
@@ -278,6 +282,29 @@ struct ClaudeRunnerFixture {
     }
 }
 
+/// Runs a tool-permission scenario. Claude Code 2.1.330 sometimes discards the permission answer, rejects the tool
+/// itself with its interactive-mode text ("The user doesn't want to proceed with this tool use") and then waits for
+/// a user forever (seen in a large share of first runs of a scenario on some days). That is the CLI's fault, not the
+/// runner's; only in exactly that case is the scenario run again (up to three attempts), and it is printed. Any other
+/// failure stands.
+func runToleratingCLISelfRejection(
+    _ fixture: ClaudeRunnerFixture, prompt: String, reset: () -> Void,
+    decide: @escaping @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
+) async throws -> (ClaudeOutcome, [ClaudeEvent]) {
+    var attempt = 1
+    while true {
+        let run = try await fixture.run(prompt: prompt, timeout: .seconds(15), decide: decide)
+        let selfRejected = run.1.contains { event in
+            if case .toolResult(_, true, let preview) = event { return preview.contains("The user doesn't want to proceed") }
+            return false
+        }
+        guard run.0.ending == .timedOut, selfRejected, attempt < 3 else { return run }
+        print("warning: Claude Code rejected the tool itself instead of using the answer, and waited (attempt \(attempt)); running the scenario again")
+        attempt += 1
+        reset()
+    }
+}
+
 func withFixture(_ body: (ClaudeRunnerFixture) async throws -> Void) async throws {
     let binary = try ClaudeBinary.path()
     let server = FakeAnthropicServer()
@@ -397,18 +424,21 @@ enum ProcessSnapshot {
     @Test func allowEchoesTheOriginalInputAndDenyCarriesTheMessage() throws {
         let input = JSONValue.object(["file_path": .string("/w/a"), "content": .string("x\ny")])
         let allow = try JSONDecoder().decode(JSONValue.self, from: Data(
-            ClaudeStdinMessage.permission(requestId: "r1", answer: .allow, originalInput: input).line
+            ClaudeStdinMessage.permission(requestId: "r1", answer: .allow, originalInput: input, toolUseId: "toolu_1").line
         ))
         #expect(allow["type"]?.stringValue == "control_response")
         #expect(allow["response"]?["subtype"]?.stringValue == "success")
         #expect(allow["response"]?["request_id"]?.stringValue == "r1")
         #expect(allow["response"]?["response"]?["behavior"]?.stringValue == "allow")
         #expect(allow["response"]?["response"]?["updatedInput"] == input)
-        let denyLine = ClaudeStdinMessage.permission(requestId: "r2", answer: .deny(message: "no"), originalInput: input).line
+        // The CLI matches an answer to its parked prompt by this id; without it the answer may be dropped.
+        #expect(allow["response"]?["response"]?["toolUseID"]?.stringValue == "toolu_1")
+        let denyLine = ClaudeStdinMessage.permission(requestId: "r2", answer: .deny(message: "no"), originalInput: input, toolUseId: "toolu_2").line
         #expect(denyLine.filter { $0 == UInt8(ascii: "\n") }.count == 1)
         let deny = try JSONDecoder().decode(JSONValue.self, from: Data(denyLine))
         #expect(deny["response"]?["response"]?["behavior"]?.stringValue == "deny")
         #expect(deny["response"]?["response"]?["message"]?.stringValue == "no")
+        #expect(deny["response"]?["response"]?["toolUseID"]?.stringValue == "toolu_2")
     }
 
     @Test func lineSplitterJoinsChunksAndDropsOversizedLines() {

@@ -134,7 +134,7 @@ final class ClaudeRunSession: Sendable {
                 "claude.decision": "\(answer == .allow ? "allow" : "deny")",
             ])
             await self.write(
-                .permission(requestId: question.requestId, answer: answer, originalInput: question.input), to: stdin
+                .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId), to: stdin
             )
         }
         pendingDecisions.withLock { $0[question.requestId] = task }

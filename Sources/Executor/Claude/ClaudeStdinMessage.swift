@@ -4,7 +4,9 @@ import Messages
 /// The lines the runner writes on the CLI's stdin (`--input-format stream-json`), each ending in a newline.
 enum ClaudeStdinMessage {
     case userPrompt(String)
-    case permission(requestId: String, answer: ClaudePermissionAnswer, originalInput: JSONValue)
+    /// `toolUseId` must be echoed as `toolUseID`: the CLI matches an answer to the prompt it parked by it, and may
+    /// drop an answer without it (then it waits forever).
+    case permission(requestId: String, answer: ClaudePermissionAnswer, originalInput: JSONValue, toolUseId: String?)
     case controlError(requestId: String, message: String)
 
     var json: JSONValue {
@@ -14,22 +16,23 @@ enum ClaudeStdinMessage {
                 "type": .string("user"),
                 "message": .object(["role": .string("user"), "content": .string(prompt)]),
             ])
-        case .permission(let requestId, let answer, let originalInput):
-            let decision: JSONValue
+        case .permission(let requestId, let answer, let originalInput, let toolUseId):
+            var decision: [String: JSONValue]
             switch answer {
             case .allow:
-                decision = .object(["behavior": .string("allow"), "updatedInput": originalInput])
+                decision = ["behavior": .string("allow"), "updatedInput": originalInput]
             case .allowWithInput(let input):
-                decision = .object(["behavior": .string("allow"), "updatedInput": input])
+                decision = ["behavior": .string("allow"), "updatedInput": input]
             case .deny(let message):
-                decision = .object(["behavior": .string("deny"), "message": .string(message)])
+                decision = ["behavior": .string("deny"), "message": .string(message)]
             }
+            if let toolUseId { decision["toolUseID"] = .string(toolUseId) }
             return .object([
                 "type": .string("control_response"),
                 "response": .object([
                     "subtype": .string("success"),
                     "request_id": .string(requestId),
-                    "response": decision,
+                    "response": .object(decision),
                 ]),
             ])
         case .controlError(let requestId, let message):
