@@ -10,9 +10,10 @@ public final class EnvironmentReader {
         self.environment = environment
     }
 
-    /// Records a problem found by a cross-field check.
+    /// Records a problem (once: several programs may read the same setting).
     public func report(_ variable: String, _ problem: String) {
-        issues.append(.init(variable: variable, problem: problem))
+        let issue = ConfigurationError.Issue(variable: variable, problem: problem)
+        if !issues.contains(issue) { issues.append(issue) }
     }
 
     /// Throws one error listing every problem, if there were any.

@@ -28,5 +28,7 @@ import Testing
             #expect(output.contains("- \(variable):"), "\(variable) not named in:\n\(output)")
         }
         #expect(!output.contains(secretLooking), "the token's value was printed")
+        // Settings several programs read are reported once.
+        #expect(output.components(separatedBy: "- APPROVED_DIRECTORY:").count == 2)
     }
 }
