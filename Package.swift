@@ -76,6 +76,7 @@ let package = Package(
             "Guard", "Messages", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Corpus"]),
         .testTarget(name: "EgressTests", dependencies: ["Egress"]),
+        .testTarget(name: "IngressTests", dependencies: ["Ingress", "Telegram", "Messages"]),
         .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "Messages", .product(name: "GRDB", package: "GRDB.swift"),

@@ -71,9 +71,46 @@ final class DeliverySender: Sendable {
             return nil  // best effort: never confirmed, never retried
         case .message:
             return await sendMessage(delivery)
-        case .editMessage, .deleteMessage, .answerCallback:
+        case .document:
+            return await sendFile(delivery)
+        case .deleteMessage:
+            return await delete(delivery)
+        case .editMessage, .answerCallback:
             await bestEffort(delivery)
             return nil
+        }
+    }
+
+    /// A file the guard composed (e.g. `/mydata`): its content is the delivery's text.
+    private func sendFile(_ delivery: Delivery) async -> DeliveryResult {
+        let fileName = delivery.fileName ?? "gatehouse.txt"
+        let contentType = fileName.hasSuffix(".json") ? "application/json" : fileName.hasSuffix(".md") ? "text/markdown" : "text/plain"
+        do throws(TelegramError) {
+            let sent = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) -> TelegramMessage in
+                try await api.sendDocument(
+                    chatId: delivery.chatId, fileName: fileName, contents: Data((delivery.text ?? "").utf8),
+                    contentType: contentType, caption: nil, parseMode: nil, threadId: delivery.threadId,
+                    replyTo: delivery.replyToMessageId, replyMarkup: nil)
+            }
+            guard let sent else { return DeliveryResult(deliveryId: delivery.deliveryId, status: .retry, error: "superseded") }
+            return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: [sent.message_id])
+        } catch {
+            return failure(error, delivery: delivery)
+        }
+    }
+
+    /// Deletions are confirmed: one that removes a token from the chat must not be lost.
+    private func delete(_ delivery: Delivery) async -> DeliveryResult {
+        guard let messageId = delivery.targetMessageId else {
+            return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: "no message to delete")
+        }
+        do throws(TelegramError) {
+            _ = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) in
+                try await api.deleteMessage(chatId: delivery.chatId, messageId: messageId)
+            }
+            return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: [messageId])
+        } catch {
+            return failure(error, delivery: delivery)
         }
     }
 
@@ -90,15 +127,10 @@ final class DeliverySender: Sendable {
                         chatId: delivery.chatId, messageId: messageId, text: delivery.text ?? "", parseMode: nil,
                         replyMarkup: Self.keyboard(delivery.buttons))
                 }
-            case .deleteMessage:
-                guard let messageId = delivery.targetMessageId else { return }
-                _ = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) in
-                    try await api.deleteMessage(chatId: delivery.chatId, messageId: messageId)
-                }
             case .answerCallback:
                 guard let id = delivery.callbackQueryId else { return }
                 try await api.answerCallbackQuery(id: id, text: delivery.text)
-            case .message, .chatAction:
+            case .message, .chatAction, .document, .deleteMessage:
                 return
             }
         } catch let error where error.isNotModified {

@@ -58,11 +58,12 @@ struct JobLauncher: Sendable {
                 jobId: job.jobId, attempt: job.attempt, outcome: .failed, errorDetail: "workspace: \(error)",
                 finishedAt: Date().epochMillis)
         }
-        let invocation = ClaudeInvocation(
+        var invocation = ClaudeInvocation(
             executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
             environment: environment(), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
+        invocation.maxBudgetUSD = job.maxBudgetUSD
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
         if cancellation.isCancelled {
             // Stopped before Claude started: nothing ran, nothing to tear down.
@@ -77,7 +78,9 @@ struct JobLauncher: Sendable {
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
             ])
             return JobResult(
-                jobId: job.jobId, attempt: job.attempt, outcome: Self.outcome(outcome.ending), text: outcome.resultText,
+                jobId: job.jobId, attempt: job.attempt,
+                outcome: outcome.subtype == "error_max_budget_usd" ? .overBudget : Self.outcome(outcome.ending),
+                text: outcome.resultText,
                 costUSD: outcome.totalCostUSD, sessionId: outcome.sessionId, numTurns: outcome.numTurns,
                 durationMs: outcome.durationMs,
                 errorDetail: outcome.ending == .completed ? nil : Self.detail(outcome), finishedAt: Date().epochMillis)

@@ -1,3 +1,5 @@
+import Settings
+
 /// Everything the guard needs, with the defaults documented in the README. Built from the environment in
 /// `gatehouse` (one place), or directly by tests.
 public struct GuardConfiguration: Sendable {
@@ -43,6 +45,25 @@ public struct GuardConfiguration: Sendable {
         public init() {}
     }
 
+    /// Who gets in, and how much they may use (the seeds' security model).
+    public struct Access: Sendable {
+        /// `ENABLE_TOKEN_AUTH` with `AUTH_TOKEN_SECRET`: people not on the allowlist may prove a token with `/auth`.
+        public var tokenSecret: Secret?
+        /// An authenticated session ends after this long without a message (`SESSION_TIMEOUT_HOURS`).
+        public var sessionTimeoutMs: Int64 = 24 * 3_600_000
+        /// `RATE_LIMIT_REQUESTS` per `RATE_LIMIT_WINDOW` seconds, burst `RATE_LIMIT_BURST`.
+        public var rateLimit = RateLimit(requests: 10, windowSeconds: 60, burst: 20)
+        /// `CLAUDE_MAX_COST_PER_USER`, `CLAUDE_MAX_COST_PER_REQUEST`, `CLAUDE_MAX_COST_DAILY`.
+        public var costLimits = CostLimits(perUserDailyUsd: 10, perRequestUsd: nil, globalDailyUsd: nil)
+        public var lockout = LockoutPolicy()
+        public var anomaly = AnomalyPolicy()
+        /// Strangers and blocked people get one refusal per this interval; the rest is audited only, so a flood
+        /// of them cannot make the bot flood Telegram.
+        public var refusalIntervalMs: Int64 = 600_000
+
+        public init() {}
+    }
+
     public var endpoints: Endpoints
     public var databasePath: String
     /// The root of every workspace, as the executors see it too.
@@ -51,6 +72,9 @@ public struct GuardConfiguration: Sendable {
     public var adminUsers: Set<Int64>
     public var claude: Claude
     public var timing: Timing
+    public var access = Access()
+    /// Seals stored message content (`DATA_ENCRYPTION_KEY`); nil stores it in clear (development only).
+    public var dataCipher: ContentCipher?
     /// Unanswered tool-permission questions are denied after this long (`APPROVAL_TIMEOUT_SECONDS`).
     public var approvalTimeoutSeconds: Int = 300
     /// The operator's additions to the tool policy (`POLICY_FILE`).

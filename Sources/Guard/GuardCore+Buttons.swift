@@ -4,9 +4,36 @@ import Messages
 /// Commands the guard carries out itself, and inline buttons. A button's callback data is only a nonce; what it
 /// does, for whom and until when is in the ledger, so forged, replayed or someone else's presses do nothing.
 extension GuardCore {
-    func carryOut(_ command: IntakePolicy.Command, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
+    func carryOut(
+        _ command: IntakePolicy.Command, update: InboundUpdate, standing: Standing, changes: inout LedgerChanges, now: Int64
+    ) throws -> [Outbound] {
         guard let userId = update.sender?.id, let chatId = update.chat?.id else { return [] }
+        let request = CommandRequest(userId: userId, chatId: chatId, messageId: update.messageId, standing: standing)
         switch command {
+        case .auth(let token):
+            authenticate(token, request, changes: &changes, now: now)
+            return []
+        case .cost:
+            try showCosts(request, changes: &changes, now: now)
+            return []
+        case .myData:
+            try sendPersonalData(request, changes: &changes, now: now)
+            return []
+        case .forgetMe(let confirmed):
+            try forget(request, confirmed: confirmed, changes: &changes, now: now)
+            return []
+        case .users:
+            try listPeople(request, changes: &changes, now: now)
+            return []
+        case .allow(let target):
+            try change(target, to: .user, request, changes: &changes, now: now)
+            return []
+        case .block(let target):
+            try change(target, to: .blocked, request, changes: &changes, now: now)
+            return []
+        case .unblock(let target):
+            try change(target, to: nil, request, changes: &changes, now: now)
+            return []
         case .stop:
             let active = try ledger.jobs(in: [.queued, .dispatched, .running]).filter { $0.userId == userId }
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/stop (\(active.count) active)"))
@@ -33,7 +60,7 @@ extension GuardCore {
             return try answerButton(callbackId, text: text, chatId: chatId)
         }
         guard let nonce = ButtonData.decode(data), var button = try ledger.button(nonce: nonce) else {
-            return try refuse(ReplyTexts.buttonExpired, "button.invalid", "unknown button data")
+            return try refuse(ReplyTexts.buttonExpired, "security.violation", "forged or unknown button data \(InputExcerpt.quote(data))")
         }
         guard button.usedAt == nil, now < button.expiresAt else {
             return try refuse(ReplyTexts.buttonExpired, "button.invalid", "\(button.action.rawValue) button used or expired")

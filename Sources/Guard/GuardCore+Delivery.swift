@@ -64,10 +64,12 @@ extension GuardCore {
             guard inFlight[entry.id] == nil, !busyChats.contains(entry.chatId) else { continue }
             guard let peer = egress.pick(inFlight: inFlight) else { break }
             let buttons = entry.buttons.flatMap { try? JSONDecoder().decode([[Delivery.Button]].self, from: Data($0.utf8)) }
-            let delivery = Delivery(
-                deliveryId: entry.id, kind: .message, chatId: entry.chatId, threadId: entry.threadId,
-                replyToMessageId: entry.replyToMessageId, text: entry.text,
-                format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons, jobId: entry.jobId)
+            var delivery = Delivery(
+                deliveryId: entry.id, kind: OutboxKind.deliveryKind(entry.kind), chatId: entry.chatId,
+                threadId: entry.threadId, replyToMessageId: entry.replyToMessageId, text: entry.text,
+                format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons,
+                targetMessageId: entry.targetMessageId, jobId: entry.jobId)
+            delivery.fileName = entry.fileName
             out.append(try message(delivery, on: .delivery, to: peer))
             inFlight[entry.id] = InFlightDelivery(peer: peer, chatId: entry.chatId, sentAt: now)
             busyChats.insert(entry.chatId)
@@ -125,6 +127,20 @@ extension GuardCore {
         }
         for (id, flight) in inFlight where now - flight.sentAt > configuration.timing.deliveryTimeoutMs {
             inFlight[id] = nil
+        }
+    }
+}
+
+/// What an outbox entry asks of Telegram (`OutboxRecord.kind`).
+enum OutboxKind {
+    static let document = "document"
+    static let delete = "delete"
+
+    static func deliveryKind(_ kind: String?) -> Delivery.Kind {
+        switch kind {
+        case document: .document
+        case delete: .deleteMessage
+        default: .message
         }
     }
 }

@@ -30,7 +30,12 @@ extension GuardCore {
             kind: update.kind.rawValue, disposition: "ignored"))
         var effects: [Outbound] = []
 
-        switch intake.decide(update) {
+        let standing = try userId.map { try self.standing(of: $0, now: now) }
+        var decision = intake.decide(update, standing: standing)
+        if let userId, standing?.mayUseBot == true {
+            decision = try admit(decision, userId: userId, changes: &changes, now: now)
+        }
+        switch decision {
         case .runPrompt(let prompt):
             guard let userId, let chatId else { break }
             changes.newUpdate?.disposition = "job"
@@ -46,17 +51,34 @@ extension GuardCore {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
+        case .refuse(let text, let event, let reason, let violation):
+            changes.newUpdate?.disposition = "refused"
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: violation ? "security.violation" : event, detail: reason))
+            if let chatId, let userId,
+                refusals.shouldAnswer(userId, now: now, intervalMs: configuration.access.refusalIntervalMs)
+            {
+                changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
+            }
         case .ignore(let reason):
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "update.ignored", detail: reason))
         case .command(let command):
             changes.newUpdate?.disposition = "command"
-            effects += try carryOut(command, update: update, changes: &changes, now: now)
+            effects += try carryOut(command, update: update, standing: standing ?? .stranger, changes: &changes, now: now)
         case .button(let callbackId, let data):
             changes.newUpdate?.disposition = "button"
             effects += try press(data, callbackId: callbackId, update: update, changes: &changes, now: now)
         case .refuseButton(let callbackId, let text, let event, let reason):
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
             effects += try answerButton(callbackId, text: text, chatId: chatId ?? userId ?? 0)
+        }
+        if let userId {
+            try watch(userId: userId, changes: &changes, now: now)
+            if standing == .authenticated, !changes.endedAuthSessions.contains(userId), !changes.erasures.contains(userId),
+                var session = try ledger.authSession(userId: userId)
+            {
+                session.lastSeenAt = now
+                changes.authSessions.append(session)
+            }
         }
 
         let applied = try ledger.apply(changes)
@@ -77,5 +99,21 @@ extension GuardCore {
             id: Self.newId(), jobId: jobId, chatId: chatId, threadId: threadId, replyToMessageId: replyTo, text: text,
             format: format.rawValue, status: .pending, attempts: 0, nextAttemptAt: now, createdAt: now,
             buttons: encodedButtons)
+    }
+
+    /// A file sent to the chat (e.g. `/mydata`), stored in the outbox like a reply.
+    func document(_ content: String, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+        var entry = reply(content, chatId: chatId, threadId: nil, replyTo: replyTo, now: now)
+        entry.kind = OutboxKind.document
+        entry.fileName = fileName
+        return entry
+    }
+
+    /// Removes a message from the chat (one holding a token), re-sent until egress confirms like a reply.
+    func deletion(of messageId: Int64, chatId: Int64, now: Int64) -> OutboxRecord {
+        var entry = reply("", chatId: chatId, threadId: nil, replyTo: nil, now: now)
+        entry.kind = OutboxKind.delete
+        entry.targetMessageId = messageId
+        return entry
     }
 }

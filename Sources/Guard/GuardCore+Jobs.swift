@@ -159,6 +159,9 @@ extension GuardCore {
         case .timedOut:
             text = ReplyTexts.timedOut(seconds: configuration.claude.timeoutSeconds)
             job.status = .done
+        case .overBudget:
+            text = ReplyTexts.stoppedAtBudget(result.costUSD ?? 0)
+            job.status = .done
         }
         job.finishedAt = result.finishedAt
         job.outcome = result.outcome.rawValue
@@ -168,6 +171,12 @@ extension GuardCore {
         if let sessionId = result.sessionId { job.sessionId = sessionId }
 
         var changes = LedgerChanges(jobs: [job])
+        if let cost = result.costUSD, cost > 0 {
+            changes.usage.append(UsageRecord(jobId: job.id, userId: job.userId, at: now, costUSD: cost))
+        }
+        if result.outcome == .overBudget {
+            changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "limit.cost", detail: "job \(job.id) stopped at its budget"))
+        }
         changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
                                     replyTo: job.replyToMessageId, jobId: job.id, now: now))
         if let sessionId = result.sessionId {
@@ -270,11 +279,12 @@ extension GuardCore {
             try ledger.apply(LedgerChanges(jobs: [job]))
             executors.assign(jobId: job.id, to: member.executorId, now: now)
             busyUsers.insert(job.userId)
-            let assignment = JobAssignment(
+            var assignment = JobAssignment(
                 jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
                 prompt: job.prompt, resumeSessionId: resume, model: configuration.claude.model,
                 maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
                 issuedAt: now)
+            assignment.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
             logger.info("job dispatched", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",
             ])

@@ -41,6 +41,13 @@ public actor GuardCore {
     var statuses: [String: StatusState] = [:]
     /// Tool calls waiting for their person's answer, by approval id (also in the ledger).
     var pendingApprovals: [String: ApprovalRecord] = [:]
+    /// Checks `/auth` tokens; nil when token authentication is off.
+    let tokens: AccessTokenIssuer?
+    /// Bursts of violations or of requests per person (in memory: a restart forgives, blocks already made stay).
+    var anomalies: AnomalyDetector
+    /// When each person who may not use the bot was last answered (bounded: see `RefusalThrottle`).
+    var refusals = RefusalThrottle()
+    var lastHousekeeping: Int64 = 0
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data
@@ -53,7 +60,9 @@ public actor GuardCore {
         self.ledger = ledger
         self.clock = clock
         self.logger = logger
-        self.intake = IntakePolicy(allowedUsers: configuration.allowedUsers, adminUsers: configuration.adminUsers)
+        self.intake = IntakePolicy(tokenAuthEnabled: configuration.access.tokenSecret != nil)
+        self.tokens = configuration.access.tokenSecret.flatMap { try? AccessTokenIssuer(secret: Array($0.reveal().utf8)) }
+        self.anomalies = AnomalyDetector(policy: configuration.access.anomaly)
         self.tools = ToolPolicy(file: configuration.toolPolicy)
         let waiting = (try? ledger.pendingApprovals()) ?? []
         self.pendingApprovals = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
@@ -96,6 +105,7 @@ public actor GuardCore {
             out += try sendPendingStatusMessages()
             out += try statusEdits(now: now)
             out += try typingActions(now: now)
+            out += try housekeeping(now: now)
             return out
         } catch {
             logger.error("guard tick failed", metadata: ["error": "\(error)"])

@@ -22,7 +22,7 @@ public struct GuardService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let ledger = try SQLiteLedger(path: configuration.databasePath)
+        let ledger = try SQLiteLedger(path: configuration.databasePath, cipher: configuration.dataCipher)
         let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
         var options = SocketOptions()
         options.linger = .milliseconds(500)

@@ -13,7 +13,8 @@ public struct EgressReady: WireMessage, Equatable {
 
 /// Something to show in a Telegram chat. Final replies come from the guard's outbox and are re-sent until a
 /// `DeliveryResult` confirms them. Status messages get a `DeliveryResult` too (the guard needs their message id);
-/// chat actions, edits, deletions and callback answers are best effort and never confirmed.
+/// chat actions, edits and callback answers are best effort and never confirmed. Deletions are confirmed (the guard
+/// re-sends those from its outbox, e.g. removing a message that held a token).
 public struct Delivery: WireMessage, Equatable {
     public static let type = MessageType.delivery
 
@@ -28,6 +29,8 @@ public struct Delivery: WireMessage, Equatable {
         case deleteMessage = "delete_message"
         /// `answerCallbackQuery` for `callbackQueryId`, with `text` as the short notice.
         case answerCallback = "answer_callback"
+        /// A file named `fileName` whose content is `text`. Confirmed like a message.
+        case document
     }
 
     /// How egress paces it: final deliveries go first and are never dropped; progress (the status message and its
@@ -73,6 +76,8 @@ public struct Delivery: WireMessage, Equatable {
     public var jobId: String?
     /// Absent means final.
     public var priority: Priority?
+    /// For `document`: the file's name (its extension sets the content type).
+    public var fileName: String?
 
     public init(
         deliveryId: String, kind: Kind, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,

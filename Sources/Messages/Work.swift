@@ -39,6 +39,8 @@ public struct JobAssignment: WireMessage, Equatable {
     public var maxTurns: Int?
     public var timeoutSeconds: Int
     public var issuedAt: EpochMillis
+    /// The most this run may spend (the per-request limit, or what is left of the person's or the daily budget).
+    public var maxBudgetUSD: Double?
 
     public init(
         jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,
@@ -184,6 +186,8 @@ public struct JobResult: WireMessage, Equatable {
         case cancelled
         /// Ran past `CLAUDE_TIMEOUT_SECONDS`.
         case timedOut = "timed_out"
+        /// The CLI stopped the run at the job's `maxBudgetUSD`.
+        case overBudget = "over_budget"
     }
 
     public var jobId: String

@@ -6,6 +6,9 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "Drive Claude Code from Telegram, safely.",
-        subcommands: [UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self]
+        subcommands: [
+            UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self,
+            UsersCommand.self, TokenCommand.self, AuditCommand.self,
+        ]
     )
 }

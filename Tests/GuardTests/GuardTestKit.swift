@@ -22,7 +22,8 @@ struct GuardHarness {
 
     init(
         allowed: Set<Int64> = [100], ledger: any Ledger = InMemoryLedger(), timing: GuardConfiguration.Timing = .init(),
-        approvalTimeoutSeconds: Int = 300
+        approvalTimeoutSeconds: Int = 300, admins: Set<Int64> = [],
+        configure: (inout GuardConfiguration) -> Void = { _ in }
     ) {
         self.ledger = ledger
         var configuration = GuardConfiguration(
@@ -30,6 +31,8 @@ struct GuardHarness {
             databasePath: ":memory:", approvedDirectory: "/srv/projects", allowedUsers: allowed,
             claude: .init(timeoutSeconds: 60), timing: timing)
         configuration.approvalTimeoutSeconds = approvalTimeoutSeconds
+        configuration.adminUsers = admins
+        configure(&configuration)
         core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
     }
 
@@ -57,6 +60,26 @@ struct GuardHarness {
 
     func registerEgress() async throws -> [Outbound] {
         try await send(EgressReady(egressId: "eg", capacity: 4), on: .delivery, from: egress)
+    }
+}
+
+extension GuardHarness {
+    /// Replies waiting in the outbox for one chat, oldest first.
+    func pendingReplies(to chatId: Int64) throws -> [OutboxRecord] {
+        try ledger.dueOutbox(now: Int64.max, limit: 10_000).filter { $0.chatId == chatId }
+    }
+
+    func auditEvents(_ event: String) throws -> [AuditRecord] {
+        try ledger.audit(fromSeq: 1, limit: 100_000).filter { $0.event == event }
+    }
+
+    func queuedJobs(of userId: Int64) throws -> [JobRecord] {
+        try ledger.jobs(in: [.queued, .dispatched, .running]).filter { $0.userId == userId }
+    }
+
+    @discardableResult
+    func say(_ text: String, from user: Int64, updateId: Int64) async throws -> [Outbound] {
+        try await send(message(updateId: updateId, from: user, text: text), on: .intake, from: ingress)
     }
 }
 

@@ -3,44 +3,68 @@ import Messages
 import Testing
 
 @Suite struct IntakePolicyTests {
-    let policy = IntakePolicy(allowedUsers: [1], adminUsers: [2])
+    let policy = IntakePolicy(tokenAuthEnabled: false)
+    let inputs = Standing.Inputs(allowedUsers: [1], adminUsers: [2], tokenAuthEnabled: false, sessionTimeoutMs: 60_000)
 
     func message(_ text: String?, from user: Int64 = 1, chat: String = "private", bot: Bool = false) -> InboundUpdate {
         InboundUpdate(updateId: 1, receivedAt: 0, kind: .message, sender: .init(id: user, isBot: bot),
                       chat: .init(id: user, type: chat), messageId: 1, text: text)
     }
 
+    func decide(_ update: InboundUpdate) -> IntakePolicy.Decision {
+        let standing = update.sender.map { Standing.of($0.id, member: nil, session: nil, inputs: inputs, now: 0) }
+        return policy.decide(update, standing: standing)
+    }
+
     @Test func promptsFromAllowedPeopleRun() {
-        #expect(policy.decide(message("fix the tests")) == .runPrompt("fix the tests"))
-        #expect(policy.decide(message("  hi  ", from: 2)) == .runPrompt("hi"))
+        #expect(decide(message("fix the tests")) == .runPrompt("fix the tests"))
+        #expect(decide(message("  hi  ", from: 2)) == .runPrompt("hi"))
     }
 
     @Test func everyoneElseIsRefusedOrIgnoredWithAReason() {
-        if case .reply(let text, let event, _) = policy.decide(message("hi", from: 3)) {
+        if case .refuse(let text, let event, _, _) = decide(message("hi", from: 3)) {
             #expect(event == "access.denied")
             #expect(text.contains("3"))
         } else {
             Issue.record("stranger not refused")
         }
-        #expect(policy.decide(message("hi", bot: true)) == .ignore(reason: "message from a bot"))
-        #expect(policy.decide(message("hi", chat: "group")) == .ignore(reason: "group chats are not handled yet"))
-        #expect(policy.decide(InboundUpdate(updateId: 1, receivedAt: 0, kind: .unsupported, rawKind: "poll"))
+        #expect(decide(message("hi", bot: true)) == .ignore(reason: "message from a bot"))
+        #expect(decide(message("hi", chat: "group")) == .ignore(reason: "group chats are not handled yet"))
+        #expect(decide(InboundUpdate(updateId: 1, receivedAt: 0, kind: .unsupported, rawKind: "poll"))
             == .ignore(reason: "unsupported update kind poll"))
     }
 
     @Test func commandsAreAnsweredWithoutClaude() {
-        guard case .reply(_, "command", _) = policy.decide(message("/help")) else {
+        guard case .reply(_, "command", _) = decide(message("/help")) else {
             Issue.record("/help not answered")
             return
         }
-        guard case .reply(let text, "command.unknown", _) = policy.decide(message("/rm -rf")) else {
+        guard case .reply(let text, "command.unknown", _) = decide(message("/rm -rf")) else {
             Issue.record("unknown command not refused")
             return
         }
         #expect(text.contains("/rm"))
-        guard case .reply(_, "request.refused", _) = policy.decide(message(nil)) else {
+        guard case .reply(_, "request.refused", _) = decide(message(nil)) else {
             Issue.record("media without text not refused")
             return
+        }
+    }
+
+    @Test func helpListsExactlyTheCommandsThatExist() {
+        guard case .reply(let userHelp, _, _) = decide(message("/help")),
+            case .reply(let adminHelp, _, _) = decide(message("/help", from: 2))
+        else {
+            Issue.record("/help not answered")
+            return
+        }
+        let listed = { (text: String) in
+            Set(text.split(separator: "\n").compactMap { $0.split(separator: " ").first }.filter { $0.hasPrefix("/") }.map(String.init))
+        }
+        #expect(listed(userHelp) == ["/stop", "/verbose", "/cost", "/mydata", "/forgetme", "/help"])
+        #expect(listed(adminHelp).isSuperset(of: ["/users", "/allow"]))
+        for command in listed(adminHelp) {
+            guard case .reply(_, "command.unknown", _) = decide(message(command, from: 2)) else { continue }
+            Issue.record("\(command) is listed but unknown")
         }
     }
 }

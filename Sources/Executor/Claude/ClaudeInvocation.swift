@@ -9,6 +9,8 @@ public struct ClaudeInvocation: Sendable {
     public var resumeSessionId: String?
     public var model: String?
     public var maxTurns: Int?
+    /// The CLI stops the run once it has spent this much (`--max-budget-usd`); its result then says so.
+    public var maxBudgetUSD: Double?
     /// Exactly the environment the CLI gets; nothing is inherited from the executor.
     public var environment: [String: String]
     /// From the start of the process to the first interrupt.
@@ -54,6 +56,7 @@ public struct ClaudeInvocation: Sendable {
         if let resumeSessionId { arguments += ["--resume", resumeSessionId] }
         if let model { arguments += ["--model", model] }
         if let maxTurns { arguments += ["--max-turns", String(maxTurns)] }
+        if let maxBudgetUSD { arguments += ["--max-budget-usd", String(format: "%.4f", maxBudgetUSD)] }
         return arguments
     }
 }

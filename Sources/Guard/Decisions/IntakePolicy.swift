@@ -1,20 +1,24 @@
 import Messages
 
-/// Decides what an inbound update becomes, before anything runs: a prompt for Claude, a direct reply, or nothing.
-/// Deny by default: only the listed people get anything but a refusal.
+/// Decides what an inbound update becomes, before anything runs: a prompt for Claude, a command, a direct reply,
+/// or nothing. Deny by default: only people whose `Standing` lets them use the bot get anything but a refusal, and
+/// button presses pass the same checks as messages.
 public struct IntakePolicy: Sendable {
     public enum Decision: Sendable, Equatable {
         /// Run Claude with this prompt.
         case runPrompt(String)
         /// Answer directly. `event` and `reason` go to the audit log.
         case reply(text: String, event: String, reason: String)
+        /// Refuse someone who may not use the bot. Audited every time, answered at most once in a while.
+        /// `violation` counts towards anomaly detection.
+        case refuse(text: String, event: String, reason: String, violation: Bool)
         /// Commit and do nothing else (still audited).
         case ignore(reason: String)
         /// A command the guard carries out itself.
         case command(Command)
-        /// A button was pressed by an allowed person; `data` is the button's callback data.
+        /// A button was pressed by someone who may use the bot; `data` is the button's callback data.
         case button(callbackId: String, data: String)
-        /// A button was pressed by someone who may not use the bot: answer the press with `text`.
+        /// A button was pressed by someone who may not use it: answer the press with `text`.
         case refuseButton(callbackId: String, text: String, event: String, reason: String)
     }
 
@@ -23,28 +27,43 @@ public struct IntakePolicy: Sendable {
         case stop
         /// Show (nil) or set how much progress detail the sender sees: 0, 1 or 2.
         case verbose(Int?)
+        /// Prove a token. The message holding it is deleted whatever the outcome.
+        case auth(token: String)
+        /// Usage over the last 24 hours (everyone's for admins).
+        case cost
+        /// Everything stored about the sender, as a JSON file.
+        case myData
+        /// Erase what is stored about the sender; `confirmed` only with `/forgetme confirm`.
+        case forgetMe(confirmed: Bool)
+        /// Admins: list people and their standing.
+        case users
+        /// Admins: change someone's standing.
+        case allow(Int64)
+        case block(Int64)
+        case unblock(Int64)
     }
 
-    public var allowedUsers: Set<Int64>
-    public var adminUsers: Set<Int64>
+    /// The longest prompt taken (Telegram's own limit is 4,096 characters; captions 1,024).
+    public static let maxPromptLength = 16_384
 
-    public init(allowedUsers: Set<Int64>, adminUsers: Set<Int64>) {
-        self.allowedUsers = allowedUsers
-        self.adminUsers = adminUsers
+    public var tokenAuthEnabled: Bool
+
+    public init(tokenAuthEnabled: Bool) {
+        self.tokenAuthEnabled = tokenAuthEnabled
     }
 
-    public func decide(_ update: InboundUpdate) -> Decision {
+    public func decide(_ update: InboundUpdate, standing: Standing?) -> Decision {
         switch update.kind {
         case .unsupported:
             return .ignore(reason: "unsupported update kind \(update.rawKind ?? "unknown")")
         case .editedMessage:
             return .ignore(reason: "edited messages are not run again")
         case .callbackQuery:
-            return decideButton(update)
+            return decideButton(update, standing: standing)
         case .message:
             break
         }
-        guard let sender = update.sender, update.chat != nil else {
+        guard let sender = update.sender, update.chat != nil, let standing else {
             return .ignore(reason: "message without a sender or chat")
         }
         if sender.isBot {
@@ -53,48 +72,90 @@ public struct IntakePolicy: Sendable {
         guard update.chat?.type == "private" else {
             return .ignore(reason: "group chats are not handled yet")
         }
-        guard allowedUsers.contains(sender.id) || adminUsers.contains(sender.id) else {
-            return .reply(
-                text: ReplyTexts.notAllowed(userId: sender.id), event: "access.denied", reason: "user not on the allowlist")
+        let text = update.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let name = text.hasPrefix("/") ? (words.first?.split(separator: "@").first.map(String.init) ?? "") : ""
+
+        // A token is proved before anything else: it is how a stranger becomes someone. (Blocked people stay out.)
+        if name == "/auth" && (standing.mayUseBot || (standing == .stranger && tokenAuthEnabled)) {
+            return .command(.auth(token: words.dropFirst().first ?? ""))
         }
-        guard let text = update.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+        switch standing {
+        case .blocked:
+            return .refuse(text: ReplyTexts.blocked, event: "access.denied", reason: "blocked user", violation: false)
+        case .suspended(let until):
+            return .refuse(
+                text: ReplyTexts.suspended(until: until), event: "access.denied", reason: "temporarily blocked",
+                violation: false)
+        case .stranger:
+            return .refuse(
+                text: ReplyTexts.notAllowed(userId: sender.id, tokenAuth: tokenAuthEnabled), event: "access.denied",
+                reason: "user not on the allowlist", violation: false)
+        case .admin, .user, .authenticated:
+            break
+        }
+        guard !text.isEmpty else {
             return .reply(text: ReplyTexts.textOnly, event: "request.refused", reason: "message without text")
         }
-        if text.hasPrefix("/") {
-            let command = text.split(separator: " ", maxSplits: 1).first.map(String.init) ?? text
-            let name = command.split(separator: "@").first.map(String.init) ?? command
-            switch name {
-            case "/start", "/help":
-                return .reply(text: ReplyTexts.help, event: "command", reason: name)
-            case "/stop":
-                return .command(.stop)
-            case "/verbose":
-                let argument = text.split(separator: " ").dropFirst().first.map(String.init)
-                guard let argument else { return .command(.verbose(nil)) }
-                guard let level = Int(argument), (0...2).contains(level) else {
-                    return .reply(text: ReplyTexts.verboseUsage, event: "command.invalid", reason: "/verbose argument")
-                }
-                return .command(.verbose(level))
-            default:
-                return .reply(text: ReplyTexts.unknownCommand(name), event: "command.unknown", reason: "unknown command")
-            }
+        guard text.count <= Self.maxPromptLength else {
+            return .reply(
+                text: ReplyTexts.tooLong(limit: Self.maxPromptLength), event: "request.refused",
+                reason: "message of \(text.count) characters")
         }
-        return .runPrompt(text)
+        guard text.hasPrefix("/") else { return .runPrompt(text) }
+        return decideCommand(name, arguments: Array(words.dropFirst()), standing: standing)
     }
 
-    /// Button presses pass the same checks as messages: the person pressing must be allowed.
-    private func decideButton(_ update: InboundUpdate) -> Decision {
+    private func decideCommand(_ name: String, arguments: [String], standing: Standing) -> Decision {
+        switch name {
+        case "/start", "/help":
+            return .reply(text: ReplyTexts.help(admin: standing.isAdmin, tokenAuth: tokenAuthEnabled), event: "command", reason: name)
+        case "/stop":
+            return .command(.stop)
+        case "/verbose":
+            guard let argument = arguments.first else { return .command(.verbose(nil)) }
+            guard let level = Int(argument), (0...2).contains(level) else {
+                return .reply(text: ReplyTexts.verboseUsage, event: "command.invalid", reason: "/verbose argument")
+            }
+            return .command(.verbose(level))
+        case "/cost":
+            return .command(.cost)
+        case "/mydata":
+            return .command(.myData)
+        case "/forgetme":
+            return .command(.forgetMe(confirmed: arguments.first == "confirm"))
+        case "/users", "/allow", "/block", "/unblock":
+            guard standing.isAdmin else {
+                return .reply(text: ReplyTexts.adminsOnly, event: "command.refused", reason: "\(name) by a non-admin")
+            }
+            if name == "/users" { return .command(.users) }
+            guard let target = arguments.first.flatMap({ Int64($0) }), target > 0 else {
+                return .reply(text: ReplyTexts.userIdUsage(name), event: "command.invalid", reason: "\(name) argument")
+            }
+            switch name {
+            case "/allow": return .command(.allow(target))
+            case "/block": return .command(.block(target))
+            default: return .command(.unblock(target))
+            }
+        default:
+            return .reply(text: ReplyTexts.unknownCommand(name), event: "command.unknown", reason: "unknown command")
+        }
+    }
+
+    private func decideButton(_ update: InboundUpdate, standing: Standing?) -> Decision {
         guard let callback = update.callback else { return .ignore(reason: "button press without its query") }
-        guard let sender = update.sender, !sender.isBot else {
+        guard let sender = update.sender, !sender.isBot, let standing else {
             return .refuseButton(callbackId: callback.id, text: ReplyTexts.buttonNotYours, event: "button.refused", reason: "no sender")
         }
-        guard allowedUsers.contains(sender.id) || adminUsers.contains(sender.id) else {
+        guard standing.mayUseBot else {
             return .refuseButton(
-                callbackId: callback.id, text: ReplyTexts.notAllowed(userId: sender.id), event: "access.denied",
-                reason: "button pressed by someone not on the allowlist")
+                callbackId: callback.id, text: ReplyTexts.notAllowed(userId: sender.id, tokenAuth: tokenAuthEnabled),
+                event: "access.denied", reason: "button pressed by someone who may not use the bot")
         }
         guard let data = callback.data, !data.isEmpty, data.utf8.count <= 64 else {
-            return .refuseButton(callbackId: callback.id, text: ReplyTexts.buttonExpired, event: "button.invalid", reason: "missing or oversized data")
+            return .refuseButton(
+                callbackId: callback.id, text: ReplyTexts.buttonExpired, event: "security.violation",
+                reason: "button data missing or over 64 bytes")
         }
         return .button(callbackId: callback.id, data: data)
     }

@@ -1,18 +1,33 @@
+import Foundation
+
 /// What Gatehouse says to people. Refusals name the reason and never anything internal.
 public enum ReplyTexts {
-    public static func notAllowed(userId: Int64) -> String {
-        "Sorry, you are not allowed to use this bot. If you should be, ask its administrator to add your "
-            + "Telegram user id \(userId)."
+    public static func notAllowed(userId: Int64, tokenAuth: Bool = false) -> String {
+        let way = tokenAuth ? "send /auth followed by the token an administrator gave you, or ask them" : "ask its administrator"
+        return "Sorry, you are not allowed to use this bot. If you should be, \(way) to add your Telegram user id \(userId)."
     }
 
     public static let textOnly = "I can only work with text messages for now. Please describe what you need in words."
 
-    public static let help = """
-        Send me a message and Claude Code works on it in your project directory; the answer comes back here.
-        /stop — stop what is running for you
-        /verbose 0|1|2 — how much of Claude's work you see while it runs (0 nothing, 1 tools, 2 tools and remarks)
-        /help — this message
-        """
+    public static func help(admin: Bool, tokenAuth: Bool) -> String {
+        var lines = [
+            "Send me a message and Claude Code works on it in your project directory; the answer comes back here.",
+            "/stop — stop what is running for you",
+            "/verbose 0|1|2 — how much of Claude's work you see while it runs (0 nothing, 1 tools, 2 tools and remarks)",
+            "/cost — what your requests cost over the last 24 hours",
+            "/mydata — everything stored about you, as a file",
+            "/forgetme — erase what is stored about you",
+        ]
+        if tokenAuth { lines.append("/auth <token> — sign in with a token an administrator gave you") }
+        if admin {
+            lines += [
+                "/users — people and their access (admins)",
+                "/allow <user id>, /block <user id>, /unblock <user id> — change someone's access (admins)",
+            ]
+        }
+        lines.append("/help — this message")
+        return lines.joined(separator: "\n")
+    }
 
     public static func unknownCommand(_ name: String) -> String {
         "Unknown command \(String(name.prefix(40))). Send /help to see what I understand."
@@ -53,4 +68,78 @@ public enum ReplyTexts {
     public static let answerNoted = "Answer sent."
     public static let alreadyDecided = "This was already decided."
     public static let retryUnavailable = "This request can no longer be retried; please send it again."
+
+    // MARK: - Access
+
+    public static let blocked = "You have been blocked from using this bot. Ask its administrator if you think this is a mistake."
+
+    public static func suspended(until: Int64) -> String {
+        "You are temporarily blocked after unusual activity, until \(clock(until)). The administrators were told."
+    }
+
+    public static func tooLong(limit: Int) -> String {
+        "That message is too long (over \(limit) characters). Please shorten it or send it as a file."
+    }
+
+    public static let adminsOnly = "Only administrators can do that."
+
+    public static func userIdUsage(_ command: String) -> String {
+        "Use \(command) followed by a Telegram user id, e.g. \(command) 123456789."
+    }
+
+    public static let authUsage = "Use /auth followed by your token. (Your message was deleted so the token does not stay in the chat.)"
+    public static let authSucceeded = "Signed in. Your message with the token was deleted. Send /help to see what you can do."
+    public static let authAlready = "You already have access; no token needed. Your message was deleted."
+    public static let authFailed = "That token is not valid (wrong, expired, revoked or not yours). Your message was deleted."
+    public static let tokenAuthOff = "Token sign-in is not enabled on this bot."
+
+    public static func lockedOut(until: Int64) -> String {
+        "Too many failed sign-in attempts. Try again after \(clock(until))."
+    }
+
+    public static func rateLimited(retryAfterMs: Int64) -> String {
+        "You are sending requests faster than allowed. Try again in \(duration(retryAfterMs))."
+    }
+
+    public static func overBudget(_ reason: String, retryAfterMs: Int64?) -> String {
+        let when = retryAfterMs.map { " You can send requests again in \(duration($0))." } ?? ""
+        return "Cost limit reached: \(reason).\(when)"
+    }
+
+    public static func anomalyNotice(userId: Int64, reason: String, until: Int64) -> String {
+        "Security notice: user \(userId) was blocked until \(clock(until)) after unusual activity (\(reason)). "
+            + "Use /unblock \(userId) to lift it, or /block \(userId) to make it permanent."
+    }
+
+    public static let forgetMeConfirm =
+        "This erases your requests, replies, sessions, settings and tokens stored here. Audit entries are kept "
+        + "without your identity, and your usage costs are kept for the 24-hour limits. Send /forgetme confirm to go ahead."
+    public static func stoppedAtBudget(_ spent: Double) -> String {
+        "Stopped: this request reached its cost limit after spending \(dollars(spent)). Nothing more was done."
+    }
+
+    public static let forgotten = "Done: what was stored about you has been erased."
+    public static let myDataCaption = "Everything Gatehouse stores about you."
+
+    /// "14:05 UTC" (with the date when it is not today).
+    static func clock(_ epochMs: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(epochMs) / 1000)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let time = String(format: "%02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
+        let today = calendar.dateComponents([.year, .month, .day], from: Date())
+        if today.year == parts.year && today.month == parts.month && today.day == parts.day { return time }
+        return String(format: "%04d-%02d-%02d ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0) + time
+    }
+
+    /// "45 s", "3 min 5 s", "2 h 10 min".
+    static func duration(_ ms: Int64) -> String {
+        let seconds = max(1, (ms + 999) / 1000)
+        if seconds < 60 { return "\(seconds) s" }
+        if seconds < 3600 { return seconds % 60 == 0 ? "\(seconds / 60) min" : "\(seconds / 60) min \(seconds % 60) s" }
+        return "\(seconds / 3600) h \(seconds % 3600 / 60) min"
+    }
+
+    static func dollars(_ amount: Double) -> String { String(format: "$%.2f", amount) }
 }

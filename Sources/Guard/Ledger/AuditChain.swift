@@ -6,10 +6,11 @@ import Foundation
 public enum AuditChain {
     public static let genesis = String(repeating: "0", count: 64)
 
-    public static func hash(prevHash: String, at: Int64, userId: Int64?, event: String, detail: String) -> String {
+    /// `actor` is the entry's subject (pseudonym), or its user id for entries written before pseudonyms, or "-".
+    public static func hash(prevHash: String, at: Int64, actor: String, event: String, detail: String) -> String {
         // Length-prefixed fields: no choice of field contents can make two different entries hash alike.
         var bytes = Data()
-        for field in [prevHash, String(at), userId.map(String.init) ?? "-", event, detail] {
+        for field in [prevHash, String(at), actor, event, detail] {
             let utf8 = Data(field.utf8)
             bytes.append(contentsOf: "\(utf8.count):".utf8)
             bytes.append(utf8)
@@ -17,12 +18,22 @@ public enum AuditChain {
         return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    public static func chain(_ event: AuditEvent, after prevHash: String) -> AuditRecord {
+    /// Chains an event under `subject`, the pseudonym of its person (nil when it has none).
+    public static func chain(_ event: AuditEvent, subject: String?, after prevHash: String) -> AuditRecord {
         AuditRecord(
-            seq: nil, at: event.at, userId: event.userId, event: event.event, detail: event.detail,
+            seq: nil, at: event.at, userId: nil, subject: subject, event: event.event, detail: event.detail,
             prevHash: prevHash,
-            hash: hash(prevHash: prevHash, at: event.at, userId: event.userId, event: event.event, detail: event.detail)
+            hash: hash(prevHash: prevHash, at: event.at, actor: subject ?? "-", event: event.event, detail: event.detail)
         )
+    }
+
+    /// A fresh random pseudonym: it says nothing about the person, so deleting its mapping really forgets them.
+    static func newSubject() -> String {
+        "p-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
+    static func actor(of record: AuditRecord) -> String {
+        record.subject ?? record.userId.map(String.init) ?? "-"
     }
 
     public struct Break: Error, Equatable, CustomStringConvertible {
@@ -44,7 +55,7 @@ public enum AuditChain {
                 return Break(seq: seq, reason: "does not follow the previous entry")
             }
             let recomputed = hash(
-                prevHash: record.prevHash, at: record.at, userId: record.userId, event: record.event, detail: record.detail)
+                prevHash: record.prevHash, at: record.at, actor: actor(of: record), event: record.event, detail: record.detail)
             if recomputed != record.hash {
                 return Break(seq: seq, reason: "content was changed")
             }

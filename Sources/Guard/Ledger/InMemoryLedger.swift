@@ -14,6 +14,35 @@ public final class InMemoryLedger: Ledger {
         var approvals: [String: ApprovalRecord] = [:]
         var rules: [String: SessionRuleRecord] = [:]
         var audit: [AuditRecord] = []
+        var subjects: [Int64: String] = [:]
+        var members: [Int64: MemberRecord] = [:]
+        var tokens: [String: AccessTokenRecord] = [:]
+        var authSessions: [Int64: AuthSessionRecord] = [:]
+        var lockouts: [Int64: LockoutRecord] = [:]
+        var rateBuckets: [Int64: RateBucketRecord] = [:]
+        var usage: [String: UsageRecord] = [:]
+
+        mutating func erase(_ userId: Int64) {
+            for (id, job) in jobs where job.userId == userId {
+                if job.status.isFinal || job.status == .queued {
+                    jobs[id] = nil
+                    jobOrder.removeAll { $0 == id }
+                } else {
+                    jobs[id]?.prompt = ""
+                }
+            }
+            for (id, entry) in outbox where entry.chatId == userId {
+                outbox[id] = nil
+                outboxOrder.removeAll { $0 == id }
+            }
+            sessions = sessions.filter { $0.value.userId != userId }
+            preferences[userId] = nil
+            buttons = buttons.filter { $0.value.userId != userId }
+            approvals = approvals.filter { $0.value.userId != userId || $0.value.status == .pending }
+            tokens = tokens.filter { $0.value.userId != userId }
+            authSessions[userId] = nil
+            subjects[userId] = nil
+        }
     }
 
     private let state = Mutex(State())
@@ -27,6 +56,7 @@ public final class InMemoryLedger: Ledger {
                 if state.updates[update.updateId] != nil { return false }
                 state.updates[update.updateId] = update
             }
+            for userId in changes.erasures { state.erase(userId) }
             for job in changes.jobs {
                 if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }
                 state.jobs[job.id] = job
@@ -46,8 +76,21 @@ public final class InMemoryLedger: Ledger {
             }
             for approval in changes.approvals { state.approvals[approval.id] = approval }
             for rule in changes.rules { state.rules["\(rule.scope)|\(rule.toolName)|\(rule.signature)"] = rule }
+            for member in changes.members { state.members[member.userId] = member }
+            for token in changes.tokens { state.tokens[token.id] = token }
+            for userId in changes.endedAuthSessions { state.authSessions[userId] = nil }
+            for session in changes.authSessions { state.authSessions[session.userId] = session }
+            for lockout in changes.lockouts { state.lockouts[lockout.userId] = lockout }
+            for bucket in changes.rateBuckets { state.rateBuckets[bucket.userId] = bucket }
+            for usage in changes.usage { state.usage[usage.jobId] = usage }
             for event in changes.audit {
-                var record = AuditChain.chain(event, after: state.audit.last?.hash ?? AuditChain.genesis)
+                let subject = event.userId.map { userId in
+                    if let known = state.subjects[userId] { return known }
+                    let fresh = AuditChain.newSubject()
+                    state.subjects[userId] = fresh
+                    return fresh
+                }
+                var record = AuditChain.chain(event, subject: subject, after: state.audit.last?.hash ?? AuditChain.genesis)
                 record.seq = Int64(state.audit.count + 1)
                 state.audit.append(record)
             }
@@ -108,7 +151,75 @@ public final class InMemoryLedger: Ledger {
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
         state.withLock { state in
-            Array(state.audit.filter { ($0.seq ?? 0) >= fromSeq }.prefix(limit))
+            Self.named(Array(state.audit.filter { ($0.seq ?? 0) >= fromSeq }.prefix(limit)), subjects: state.subjects)
+        }
+    }
+
+    public func auditTail(limit: Int) throws -> [AuditRecord] {
+        state.withLock { state in Self.named(Array(state.audit.suffix(limit)), subjects: state.subjects) }
+    }
+
+    private static func named(_ records: [AuditRecord], subjects: [Int64: String]) -> [AuditRecord] {
+        let people = Dictionary(uniqueKeysWithValues: subjects.map { ($0.value, $0.key) })
+        return records.map { record in
+            var named = record
+            if let subject = record.subject { named.userId = people[subject] }
+            return named
+        }
+    }
+
+    // MARK: - Access
+
+    public func member(userId: Int64) throws -> MemberRecord? {
+        state.withLock { $0.members[userId] }
+    }
+
+    public func members() throws -> [MemberRecord] {
+        state.withLock { $0.members.values.sorted { $0.userId < $1.userId } }
+    }
+
+    public func token(id: String) throws -> AccessTokenRecord? {
+        state.withLock { $0.tokens[id] }
+    }
+
+    public func tokens(userId: Int64?) throws -> [AccessTokenRecord] {
+        state.withLock { state in
+            state.tokens.values.filter { userId == nil || $0.userId == userId }.sorted { $0.issuedAt > $1.issuedAt }
+        }
+    }
+
+    public func authSession(userId: Int64) throws -> AuthSessionRecord? {
+        state.withLock { $0.authSessions[userId] }
+    }
+
+    public func idleAuthSessions(before: Int64) throws -> [AuthSessionRecord] {
+        state.withLock { $0.authSessions.values.filter { $0.lastSeenAt < before } }
+    }
+
+    public func lockout(userId: Int64) throws -> LockoutRecord? {
+        state.withLock { $0.lockouts[userId] }
+    }
+
+    public func rateBucket(userId: Int64) throws -> RateBucketRecord? {
+        state.withLock { $0.rateBuckets[userId] }
+    }
+
+    public func usage(since: Int64) throws -> [UsageRecord] {
+        state.withLock { $0.usage.values.filter { $0.at >= since }.sorted { $0.at < $1.at } }
+    }
+
+    public func personalData(userId: Int64) throws -> PersonalData {
+        state.withLock { state in
+            let subject = state.subjects[userId]
+            return PersonalData(
+                userId: userId, member: state.members[userId], preferences: state.preferences[userId],
+                sessions: state.sessions.values.filter { $0.userId == userId },
+                jobs: state.jobOrder.compactMap { state.jobs[$0] }.filter { $0.userId == userId },
+                usage: state.usage.values.filter { $0.userId == userId }.sorted { $0.at < $1.at },
+                tokens: state.tokens.values.filter { $0.userId == userId }.map(PersonalData.TokenSummary.init),
+                audit: Self.named(
+                    state.audit.filter { $0.userId == userId || (subject != nil && $0.subject == subject) },
+                    subjects: state.subjects))
         }
     }
 }

@@ -19,6 +19,26 @@ public protocol Ledger: Sendable {
     func approval(jobId: String, requestId: String) throws -> ApprovalRecord?
     func pendingApprovals() throws -> [ApprovalRecord]
     func rules(scopes: [String]) throws -> [SessionRuleRecord]
-    /// The audit log from `seq` onwards, in order.
+    /// The audit log from `seq` onwards, in order; `userId` is filled in from each entry's subject while the
+    /// person has not been erased.
     func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord]
+    /// The last `limit` audit entries, in order.
+    func auditTail(limit: Int) throws -> [AuditRecord]
+
+    // MARK: Access
+
+    func member(userId: Int64) throws -> MemberRecord?
+    func members() throws -> [MemberRecord]
+    func token(id: String) throws -> AccessTokenRecord?
+    /// All tokens, or one person's, newest first.
+    func tokens(userId: Int64?) throws -> [AccessTokenRecord]
+    func authSession(userId: Int64) throws -> AuthSessionRecord?
+    /// Sessions whose person was last seen before `before`.
+    func idleAuthSessions(before: Int64) throws -> [AuthSessionRecord]
+    func lockout(userId: Int64) throws -> LockoutRecord?
+    func rateBucket(userId: Int64) throws -> RateBucketRecord?
+    /// Every run's cost since `since`, oldest first.
+    func usage(since: Int64) throws -> [UsageRecord]
+    /// Everything stored about one person (`/mydata`).
+    func personalData(userId: Int64) throws -> PersonalData
 }

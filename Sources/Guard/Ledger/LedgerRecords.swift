@@ -110,6 +110,11 @@ public struct OutboxRecord: Codable, Sendable, Equatable {
     public var lastError: String?
     /// Inline buttons under the reply, as JSON (`[[Delivery.Button]]`).
     public var buttons: String?
+    /// nil: a text reply. `document`: `text` is the content of a file named `fileName`. `delete`: remove the
+    /// chat's message `targetMessageId` (e.g. one that held a token).
+    public var kind: String?
+    public var fileName: String?
+    public var targetMessageId: Int64?
 }
 
 /// A user's own settings.
@@ -223,10 +228,14 @@ public struct SessionRecord: Codable, Sendable, Equatable {
 }
 
 /// One entry of the append-only audit log. `hash` commits to the entry and to `prevHash`.
+/// Entries name a person by `subject`, a random pseudonym the ledger maps to the user id in a separate table:
+/// erasing someone (`/forgetme`) deletes the mapping and leaves the chain intact. (Entries written before
+/// pseudonyms existed carry `userId` instead.)
 public struct AuditRecord: Codable, Sendable, Equatable {
     public var seq: Int64?
     public var at: Int64
     public var userId: Int64?
+    public var subject: String?
     public var event: String
     public var detail: String
     public var prevHash: String
@@ -259,6 +268,16 @@ public struct LedgerChanges: Sendable {
     public var preferences: [PreferencesRecord] = []
     public var approvals: [ApprovalRecord] = []
     public var rules: [SessionRuleRecord] = []
+    public var members: [MemberRecord] = []
+    public var tokens: [AccessTokenRecord] = []
+    public var authSessions: [AuthSessionRecord] = []
+    /// Sessions of these people end (timeout, block, erasure).
+    public var endedAuthSessions: [Int64] = []
+    public var lockouts: [LockoutRecord] = []
+    public var rateBuckets: [RateBucketRecord] = []
+    public var usage: [UsageRecord] = []
+    /// Erase everything stored about these people (`/forgetme`), before anything else in these changes is stored.
+    public var erasures: [Int64] = []
     public var audit: [AuditEvent] = []
 
     public init(
@@ -277,6 +296,8 @@ public struct LedgerChanges: Sendable {
 
     public var isEmpty: Bool {
         newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && preferences.isEmpty
-            && approvals.isEmpty && rules.isEmpty && audit.isEmpty
+            && approvals.isEmpty && rules.isEmpty && audit.isEmpty && members.isEmpty && tokens.isEmpty
+            && authSessions.isEmpty && endedAuthSessions.isEmpty && lockouts.isEmpty && rateBuckets.isEmpty
+            && usage.isEmpty && erasures.isEmpty
     }
 }

@@ -5,8 +5,13 @@ import GRDB
 /// everything it implies (job, reply, audit) are stored together or not at all.
 public final class SQLiteLedger: Ledger {
     private let pool: DatabasePool
+    /// Seals message content (prompts, replies, tool inputs) at rest when `DATA_ENCRYPTION_KEY` is set.
+    let sealer: ContentSealer
 
-    public init(path: String) throws {
+    /// `checkingKey: false` is for the operator's tools (`gatehouse users`, `token`, `audit`), which never read
+    /// sealed content and so need no key.
+    public init(path: String, cipher: ContentCipher? = nil, checkingKey: Bool = true) throws {
+        sealer = ContentSealer(cipher: cipher)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -16,6 +21,27 @@ public final class SQLiteLedger: Ledger {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        if checkingKey { try checkKey() }
+    }
+
+    /// A sealed canary tells, at start, whether the configured key is the one the data was sealed with: a wrong or
+    /// missing key is a configuration error, not a failure at the first read.
+    private func checkKey() throws {
+        let canary = "gatehouse"
+        try pool.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM keyring WHERE name = 'canary'")
+            switch (stored, sealer.cipher) {
+            case (nil, nil):
+                return
+            case (nil, let cipher?):
+                try db.execute(
+                    sql: "INSERT INTO keyring (name, value) VALUES ('canary', ?)", arguments: [try cipher.seal(canary)])
+            case (.some, nil):
+                throw LedgerKeyError.missing
+            case (let sealed?, let cipher?):
+                guard (try? cipher.open(sealed)) == canary else { throw LedgerKeyError.wrong }
+            }
+        }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -80,6 +106,31 @@ public final class SQLiteLedger: Ledger {
                     PRIMARY KEY (scope, toolName, signature));
                 """)
         }
+        migrator.registerMigration("v5-access") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN kind TEXT;
+                ALTER TABLE outbox ADD COLUMN fileName TEXT;
+                ALTER TABLE outbox ADD COLUMN targetMessageId INTEGER;
+                ALTER TABLE audit ADD COLUMN subject TEXT;
+                CREATE TABLE audit_subjects (subject TEXT PRIMARY KEY, userId INTEGER NOT NULL UNIQUE);
+                CREATE TABLE members (
+                    userId INTEGER PRIMARY KEY, role TEXT, changedBy INTEGER, changedAt INTEGER NOT NULL,
+                    suspendedUntil INTEGER, reason TEXT);
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY, userId INTEGER NOT NULL, hash TEXT NOT NULL, issuedAt INTEGER NOT NULL,
+                    expiresAt INTEGER NOT NULL, revokedAt INTEGER, lastUsedAt INTEGER);
+                CREATE TABLE auth_sessions (
+                    userId INTEGER PRIMARY KEY, tokenId TEXT NOT NULL, startedAt INTEGER NOT NULL,
+                    lastSeenAt INTEGER NOT NULL);
+                CREATE TABLE lockouts (userId INTEGER PRIMARY KEY, failures TEXT NOT NULL, lockedUntil INTEGER);
+                CREATE TABLE rate_buckets (userId INTEGER PRIMARY KEY, tokens REAL NOT NULL, updatedAt INTEGER NOT NULL);
+                CREATE TABLE usage (
+                    jobId TEXT PRIMARY KEY, userId INTEGER NOT NULL, at INTEGER NOT NULL, costUSD REAL NOT NULL);
+                CREATE INDEX usage_by_time ON usage(at);
+                CREATE INDEX jobs_by_user ON jobs(userId, createdAt);
+                CREATE TABLE keyring (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -101,19 +152,28 @@ public final class SQLiteLedger: Ledger {
                         ])
                     if db.changesCount == 0 { return .rollback }
                 }
-                for job in changes.jobs { try job.save(db) }
-                for entry in changes.outbox { try entry.save(db) }
+                for userId in changes.erasures { try Self.erase(userId: userId, in: db) }
+                for job in changes.jobs { try sealer.sealed(job).save(db) }
+                for entry in changes.outbox { try sealer.sealed(entry).save(db) }
                 for session in changes.sessions { try session.save(db) }
                 for button in changes.buttons { try button.save(db) }
                 for preferences in changes.preferences { try preferences.save(db) }
-                for approval in changes.approvals { try approval.save(db) }
+                for approval in changes.approvals { try sealer.sealed(approval).save(db) }
                 for rule in changes.rules { try rule.save(db) }
+                for member in changes.members { try member.save(db) }
+                for token in changes.tokens { try token.save(db) }
+                for userId in changes.endedAuthSessions { _ = try AuthSessionRecord.deleteOne(db, key: userId) }
+                for session in changes.authSessions { try session.save(db) }
+                for lockout in changes.lockouts { try lockout.save(db) }
+                for bucket in changes.rateBuckets { try bucket.save(db) }
+                for usage in changes.usage { try usage.save(db) }
                 if !changes.audit.isEmpty {
                     var prevHash =
                         try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
                         ?? AuditChain.genesis
                     for event in changes.audit {
-                        let record = AuditChain.chain(event, after: prevHash)
+                        let subject = try event.userId.map { try Self.subject(of: $0, in: db) }
+                        let record = AuditChain.chain(event, subject: subject, after: prevHash)
                         try record.insert(db)
                         prevHash = record.hash
                     }
@@ -126,7 +186,7 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func job(id: String) throws -> JobRecord? {
-        try pool.read { db in try JobRecord.fetchOne(db, key: id) }
+        try pool.read { db in try JobRecord.fetchOne(db, key: id) }.map(sealer.opened)
     }
 
     public func jobs(in statuses: Set<JobStatus>) throws -> [JobRecord] {
@@ -134,7 +194,7 @@ public final class SQLiteLedger: Ledger {
             try JobRecord.filter(statuses.map(\.rawValue).contains(Column("status")))
                 .order(Column("createdAt"), Column("id"))
                 .fetchAll(db)
-        }
+        }.map(sealer.opened)
     }
 
     public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord] {
@@ -143,11 +203,11 @@ public final class SQLiteLedger: Ledger {
                 .order(Column("createdAt"), Column("id"))
                 .limit(limit)
                 .fetchAll(db)
-        }
+        }.map(sealer.opened)
     }
 
     public func outbox(id: String) throws -> OutboxRecord? {
-        try pool.read { db in try OutboxRecord.fetchOne(db, key: id) }
+        try pool.read { db in try OutboxRecord.fetchOne(db, key: id) }.map(sealer.opened)
     }
 
     public func session(userId: Int64, workspace: String) throws -> SessionRecord? {
@@ -165,19 +225,19 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func approval(id: String) throws -> ApprovalRecord? {
-        try pool.read { db in try ApprovalRecord.fetchOne(db, key: id) }
+        try pool.read { db in try ApprovalRecord.fetchOne(db, key: id) }.map(sealer.opened)
     }
 
     public func approval(jobId: String, requestId: String) throws -> ApprovalRecord? {
         try pool.read { db in
             try ApprovalRecord.filter(Column("jobId") == jobId && Column("requestId") == requestId).fetchOne(db)
-        }
+        }.map(sealer.opened)
     }
 
     public func pendingApprovals() throws -> [ApprovalRecord] {
         try pool.read { db in
             try ApprovalRecord.filter(Column("status") == ApprovalRecord.Status.pending.rawValue).order(Column("createdAt")).fetchAll(db)
-        }
+        }.map(sealer.opened)
     }
 
     public func rules(scopes: [String]) throws -> [SessionRuleRecord] {
@@ -186,9 +246,153 @@ public final class SQLiteLedger: Ledger {
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
         try pool.read { db in
-            try AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db)
+            try Self.named(AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db), in: db)
         }
     }
+
+    public func auditTail(limit: Int) throws -> [AuditRecord] {
+        try pool.read { db in
+            try Self.named(AuditRecord.order(Column("seq").desc).limit(limit).fetchAll(db).reversed(), in: db)
+        }
+    }
+
+    // MARK: - Access
+
+    public func member(userId: Int64) throws -> MemberRecord? {
+        try pool.read { db in try MemberRecord.fetchOne(db, key: userId) }
+    }
+
+    public func members() throws -> [MemberRecord] {
+        try pool.read { db in try MemberRecord.order(Column("userId")).fetchAll(db) }
+    }
+
+    public func token(id: String) throws -> AccessTokenRecord? {
+        try pool.read { db in try AccessTokenRecord.fetchOne(db, key: id) }
+    }
+
+    public func tokens(userId: Int64?) throws -> [AccessTokenRecord] {
+        try pool.read { db in
+            let all = AccessTokenRecord.order(Column("issuedAt").desc)
+            return try (userId.map { all.filter(Column("userId") == $0) } ?? all).fetchAll(db)
+        }
+    }
+
+    public func authSession(userId: Int64) throws -> AuthSessionRecord? {
+        try pool.read { db in try AuthSessionRecord.fetchOne(db, key: userId) }
+    }
+
+    public func idleAuthSessions(before: Int64) throws -> [AuthSessionRecord] {
+        try pool.read { db in try AuthSessionRecord.filter(Column("lastSeenAt") < before).fetchAll(db) }
+    }
+
+    public func lockout(userId: Int64) throws -> LockoutRecord? {
+        try pool.read { db in try LockoutRecord.fetchOne(db, key: userId) }
+    }
+
+    public func rateBucket(userId: Int64) throws -> RateBucketRecord? {
+        try pool.read { db in try RateBucketRecord.fetchOne(db, key: userId) }
+    }
+
+    public func usage(since: Int64) throws -> [UsageRecord] {
+        try pool.read { db in try UsageRecord.filter(Column("at") >= since).order(Column("at")).fetchAll(db) }
+    }
+
+    public func personalData(userId: Int64) throws -> PersonalData {
+        try pool.read { db in
+            let subject = try String.fetchOne(
+                db, sql: "SELECT subject FROM audit_subjects WHERE userId = ?", arguments: [userId])
+            var audit = try AuditRecord.filter(Column("userId") == userId).order(Column("seq")).fetchAll(db)
+            if let subject {
+                audit += try AuditRecord.filter(Column("subject") == subject).order(Column("seq")).fetchAll(db)
+            }
+            return PersonalData(
+                userId: userId,
+                member: try MemberRecord.fetchOne(db, key: userId),
+                preferences: try PreferencesRecord.fetchOne(db, key: userId),
+                sessions: try SessionRecord.filter(Column("userId") == userId).fetchAll(db),
+                jobs: try JobRecord.filter(Column("userId") == userId).order(Column("createdAt")).fetchAll(db)
+                    .map(sealer.opened),
+                usage: try UsageRecord.filter(Column("userId") == userId).order(Column("at")).fetchAll(db),
+                tokens: try AccessTokenRecord.filter(Column("userId") == userId).fetchAll(db).map(PersonalData.TokenSummary.init),
+                audit: audit.map { entry in
+                    var named = entry
+                    named.userId = userId
+                    return named
+                })
+        }
+    }
+
+    // MARK: - Pseudonyms and erasure
+
+    /// The audit pseudonym of a person, created on first use.
+    private static func subject(of userId: Int64, in db: Database) throws -> String {
+        if let known = try String.fetchOne(
+            db, sql: "SELECT subject FROM audit_subjects WHERE userId = ?", arguments: [userId])
+        {
+            return known
+        }
+        let subject = AuditChain.newSubject()
+        try db.execute(sql: "INSERT INTO audit_subjects (subject, userId) VALUES (?, ?)", arguments: [subject, userId])
+        return subject
+    }
+
+    /// Fills in `userId` of entries whose subject still maps to a person.
+    private static func named(_ records: [AuditRecord], in db: Database) throws -> [AuditRecord] {
+        let subjects = Array(Set(records.compactMap(\.subject)))
+        guard !subjects.isEmpty else { return records }
+        let placeholders = subjects.map { _ in "?" }.joined(separator: ",")
+        var people: [String: Int64] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT subject, userId FROM audit_subjects WHERE subject IN (\(placeholders))",
+            arguments: StatementArguments(subjects))
+        {
+            people[row["subject"]] = row["userId"]
+        }
+        return records.map { record in
+            var named = record
+            if let subject = record.subject, named.userId == nil { named.userId = people[subject] }
+            return named
+        }
+    }
+
+    /// `/forgetme`: content and identity go; what limits and security need (role, lockouts, rate bucket, costs)
+    /// stays, and the audit log keeps its entries under a pseudonym that no longer leads anywhere.
+    private static func erase(userId: Int64, in db: Database) throws {
+        let statements = [
+            """
+            DELETE FROM rules WHERE scope IN (SELECT 'job:' || id FROM jobs WHERE userId = :user)
+                OR scope IN (SELECT 'session:' || sessionId FROM sessions WHERE userId = :user)
+            """,
+            "UPDATE jobs SET prompt = '', errorDetail = NULL WHERE userId = :user",
+            "DELETE FROM jobs WHERE userId = :user AND status IN ('queued', 'done', 'interrupted', 'cancelled')",
+            "DELETE FROM outbox WHERE chatId = :user",
+            "DELETE FROM sessions WHERE userId = :user",
+            "DELETE FROM preferences WHERE userId = :user",
+            "DELETE FROM buttons WHERE userId = :user",
+            "DELETE FROM approvals WHERE userId = :user AND status != 'pending'",
+            "DELETE FROM tokens WHERE userId = :user",
+            "DELETE FROM auth_sessions WHERE userId = :user",
+            "UPDATE updates SET userId = NULL, chatId = NULL WHERE userId = :user OR chatId = :user",
+            "DELETE FROM audit_subjects WHERE userId = :user",
+        ]
+        for statement in statements {
+            try db.execute(sql: statement, arguments: ["user": userId])
+        }
+    }
+}
+
+
+/// The database's content was sealed with a key other than the configured one (or none is configured).
+public struct LedgerKeyError: Error, CustomStringConvertible {
+    public var code: String
+    public var description: String
+
+    static let missing = LedgerKeyError(
+        code: "ledger.key_missing",
+        description: "the database holds encrypted content but DATA_ENCRYPTION_KEY is not set; set the key it was written with")
+    static let wrong = LedgerKeyError(
+        code: "ledger.key_wrong",
+        description: "DATA_ENCRYPTION_KEY is not the key this database was encrypted with; set the original key")
 }
 
 extension JobRecord: FetchableRecord, PersistableRecord {
@@ -221,4 +425,28 @@ extension SessionRuleRecord: FetchableRecord, PersistableRecord {
 
 extension AuditRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "audit"
+}
+
+extension MemberRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "members"
+}
+
+extension AccessTokenRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "tokens"
+}
+
+extension AuthSessionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "auth_sessions"
+}
+
+extension LockoutRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "lockouts"
+}
+
+extension RateBucketRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "rate_buckets"
+}
+
+extension UsageRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "usage"
 }

@@ -45,8 +45,9 @@ struct ProgramEnvironment {
         let approved = approvedDirectory()
         let allowed = reader.userIds("ALLOWED_USERS")
         let admins = reader.userIds("ADMIN_USERS")
+        let access = accessConfiguration()
         if allowed.isEmpty && admins.isEmpty && reader.raw("ALLOWED_USERS") == nil {
-            reader.report("ALLOWED_USERS", "is required: the Telegram user ids allowed to use the bot, e.g. ALLOWED_USERS=123456789,987654321")
+            reader.report("ALLOWED_USERS", "is required: the Telegram user ids allowed to use the bot, e.g. ALLOWED_USERS=123456789,987654321 (or set ADMIN_USERS, who can allow people from the chat)")
         }
         let claude = GuardConfiguration.Claude(
             model: reader.raw("CLAUDE_MODEL"),
@@ -56,6 +57,8 @@ struct ProgramEnvironment {
             endpoints: endpoints,
             databasePath: reader.string("DATABASE_PATH", default: "./data/gatehouse.sqlite"),
             approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
+        configuration.access = access
+        configuration.dataCipher = dataCipher()
         configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
         if let path = reader.raw("POLICY_FILE") {
             do {

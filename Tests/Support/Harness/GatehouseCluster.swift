@@ -23,10 +23,14 @@ public final class GatehouseCluster {
     /// Secrets the test configures; none of them may ever show up in a log or a reply.
     public let botToken = "123456789:AAtest-bot-token-SECRET-0123456789abcdef"
     public let anthropicKey = "sk-ant-test-SECRET-key-0123456789"
+    /// `DATA_ENCRYPTION_KEY`: 32 random bytes, base64, new for every cluster.
+    public let dataKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
     private let claudeHome: URL
     private let options: Options
     private var process: Process?
     var runningProcess: Process? { process }
+    /// Secrets a test made while running (e.g. issued tokens), scanned for like the configured ones.
+    public var extraSecrets: [String] = []
 
     public init(_ options: Options = .init()) async throws {
         self.options = options
@@ -82,6 +86,7 @@ public final class GatehouseCluster {
             "ANTHROPIC_API_KEY": anthropicKey,
             "ANTHROPIC_BASE_URL": anthropic.baseURL,
             "CLAUDE_CODE_MAX_RETRIES": "0",
+            "DATA_ENCRYPTION_KEY": dataKey,
         ]
         env.merge(options.environment) { _, override in override }
         return env
@@ -124,6 +129,24 @@ public final class GatehouseCluster {
         return process.terminationStatus
     }
 
+    /// Runs `gatehouse <arguments>` (an operator tool) against this cluster's database and environment.
+    public func runTool(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = root
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, out, err)
+    }
+
     public func logs() -> String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
@@ -140,7 +163,9 @@ public final class GatehouseCluster {
     public func leakedSecrets() -> [String] {
         let sent = telegram.calls.map { "\($0.parameters)" }.joined(separator: "\n")
         let haystacks = [logs(), sent]
-        let secrets = [botToken, String(botToken.split(separator: ":").last ?? ""), anthropicKey]
+        let configured = options.environment.filter { $0.key.hasSuffix("SECRET") || $0.key.hasSuffix("_KEY") }.map(\.value)
+        let secrets = [botToken, String(botToken.split(separator: ":").last ?? ""), anthropicKey, dataKey] + configured
+            + extraSecrets
         return secrets.filter { secret in haystacks.contains { $0.contains(secret) } }
     }
 }

@@ -1,0 +1,139 @@
+/// What counts as unusual: more than `violationLimit` security violations within `violationWindowSeconds`, or
+/// more than `requestLimit` requests within `requestWindowSeconds`. Either blocks the user for `blockSeconds`.
+/// At most `maxTrackedUsers` users are remembered; the least recently seen is forgotten first.
+public struct AnomalyPolicy: Sendable, Equatable {
+    public var violationLimit: Int
+    public var violationWindowSeconds: Int64
+    public var requestLimit: Int
+    public var requestWindowSeconds: Int64
+    public var blockSeconds: Int64
+    public var maxTrackedUsers: Int
+
+    public init(
+        violationLimit: Int = 5, violationWindowSeconds: Int64 = 60, requestLimit: Int = 30,
+        requestWindowSeconds: Int64 = 60, blockSeconds: Int64 = 900, maxTrackedUsers: Int = 10_000
+    ) {
+        self.violationLimit = violationLimit
+        self.violationWindowSeconds = violationWindowSeconds
+        self.requestLimit = requestLimit
+        self.requestWindowSeconds = requestWindowSeconds
+        self.blockSeconds = blockSeconds
+        self.maxTrackedUsers = maxTrackedUsers
+    }
+}
+
+/// An event the detector counts.
+public enum AnomalyKind: Sendable, Equatable, Hashable {
+    /// A security violation: a refused path, a denied dangerous command, a failed authentication, …
+    case violation
+    /// Any request the user makes.
+    case request
+}
+
+public enum AnomalyVerdict: Sendable, Equatable {
+    /// Block the user until `untilMs` (epoch milliseconds) and tell the admins `reason`.
+    case block(untilMs: Int64, reason: String)
+}
+
+/// Counts each user's recent violations and requests in sliding windows, in memory. A user crossing a
+/// threshold gets exactly one `.block` verdict; their counts then restart, and events recorded while the block
+/// lasts are not counted (they would otherwise produce a second verdict for the same episode).
+public struct AnomalyDetector: Sendable {
+    public let policy: AnomalyPolicy
+
+    private struct UserWindows: Sendable {
+        var violations: [Int64] = []
+        var requests: [Int64] = []
+        var blockedUntil: Int64?
+        /// Order of last use, for evicting the least recently seen user.
+        var lastSeen: UInt64 = 0
+    }
+
+    private var users: [Int64: UserWindows] = [:]
+    private var clock: UInt64 = 0
+
+    public init(policy: AnomalyPolicy = AnomalyPolicy()) {
+        self.policy = policy
+    }
+
+    /// Number of users currently remembered (never more than `policy.maxTrackedUsers`).
+    public var trackedUserCount: Int { users.count }
+
+    /// Counts one event at `now` (epoch milliseconds); returns a verdict only when this event crosses a threshold.
+    public mutating func record(_ kind: AnomalyKind, userId: Int64, now: Int64) -> AnomalyVerdict? {
+        clock &+= 1
+        var state = users.removeValue(forKey: userId) ?? UserWindows()
+        state.lastSeen = clock
+        defer {
+            makeRoom(now: now)
+            users[userId] = state
+        }
+
+        if let until = state.blockedUntil {
+            if now < until { return nil }
+            state.blockedUntil = nil
+        }
+
+        let limit: Int
+        let windowSeconds: Int64
+        let noun: String
+        switch kind {
+        case .violation:
+            (limit, windowSeconds, noun) = (max(policy.violationLimit, 0), policy.violationWindowSeconds, "security violation")
+            state.violations = Self.appending(now, to: state.violations, windowMs: Self.milliseconds(windowSeconds))
+            guard state.violations.count > limit else { return nil }
+        case .request:
+            (limit, windowSeconds, noun) = (max(policy.requestLimit, 0), policy.requestWindowSeconds, "request")
+            state.requests = Self.appending(now, to: state.requests, windowMs: Self.milliseconds(windowSeconds))
+            guard state.requests.count > limit else { return nil }
+        }
+
+        let until = Self.adding(Self.milliseconds(policy.blockSeconds), to: now)
+        let count = limit + 1
+        let reason = "\(count) \(noun)\(count == 1 ? "" : "s") within \(max(windowSeconds, 1)) s"
+        state.violations = []
+        state.requests = []
+        state.blockedUntil = until
+        return .block(untilMs: until, reason: reason)
+    }
+
+    /// Forgets everything about a user, e.g. after an admin lifted their block.
+    public mutating func forget(userId: Int64) {
+        users[userId] = nil
+    }
+
+    /// Keeps the events still inside the window ending at `now` (newer than `now - windowMs`), then adds `now`.
+    private static func appending(_ now: Int64, to times: [Int64], windowMs: Int64) -> [Int64] {
+        let (cutoff, early) = now.subtractingReportingOverflow(windowMs)
+        var kept = early ? times : times.filter { $0 > cutoff }
+        kept.append(now)
+        return kept
+    }
+
+    /// Before adding a user: drop users with nothing left to remember at `now`; if still full, the least
+    /// recently seen. Runs only when the table is full, so its linear cost is rare.
+    private mutating func makeRoom(now: Int64) {
+        let capacity = max(policy.maxTrackedUsers, 1)
+        guard users.count >= capacity else { return }
+        let violationCutoff = Self.adding(-Self.milliseconds(policy.violationWindowSeconds), to: now)
+        let requestCutoff = Self.adding(-Self.milliseconds(policy.requestWindowSeconds), to: now)
+        users = users.filter { _, state in
+            if let until = state.blockedUntil, until > now { return true }
+            return state.violations.contains { $0 > violationCutoff } || state.requests.contains { $0 > requestCutoff }
+        }
+        while users.count >= capacity, let oldest = users.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
+            users[oldest.key] = nil
+        }
+    }
+
+    private static func milliseconds(_ seconds: Int64) -> Int64 {
+        let (ms, overflow) = max(seconds, 1).multipliedReportingOverflow(by: 1000)
+        return overflow ? .max : ms
+    }
+
+    private static func adding(_ ms: Int64, to now: Int64) -> Int64 {
+        let (sum, overflow) = now.addingReportingOverflow(ms)
+        guard overflow else { return sum }
+        return ms > 0 ? .max : .min
+    }
+}

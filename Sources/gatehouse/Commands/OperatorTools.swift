@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Guard
+import Settings
+
+/// What the operator's tools share: the guard's database, opened next to a running guard (SQLite WAL lets both
+/// write; the guard reads people and tokens from it on every update, so changes apply at once).
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "The guard's database (default: DATABASE_PATH, or ./data/gatehouse.sqlite).")
+    var database: String?
+
+    func open() throws -> SQLiteLedger {
+        let path = database ?? EnvironmentReader().string("DATABASE_PATH", default: "./data/gatehouse.sqlite")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no database at \(path); run the guard once, or pass --database PATH")
+        }
+        return try SQLiteLedger(path: path, checkingKey: false)
+    }
+}
+
+enum OperatorClock {
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    static func format(_ epochMs: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(epochMs) / 1000))
+    }
+
+    /// "30d", "12h", "90m", "3600s" (or a bare number of seconds).
+    static func duration(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
+        guard let last = text.last else { return nil }
+        let (number, unit) = units[last].map { (text.dropLast(), $0) } ?? (Substring(text), 1)
+        guard let value = Int64(number), value > 0, value <= 3_650 * 86_400 / unit else { return nil }
+        return value * unit * 1000
+    }
+}
