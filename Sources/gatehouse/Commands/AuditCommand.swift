@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Tail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the last entries (and, with --follow, new ones as they come).")
-        @Option(name: .shortAndLong, help: "How many entries.") var lines = 50
+        @Option(name: [.customShort("n"), .long], help: "How many entries.") var lines = 50
         @Flag(help: "Keep printing new entries.") var follow = false
         @OptionGroup var database: DatabaseOptions
 
