@@ -6,6 +6,7 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "Drive Claude Code from Telegram, safely.",
-        subcommands: [UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self]
+        subcommands: [UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self,
+                      KeygenCommand.self, KeysCommand.self, HealthCommand.self]
     )
 }
