@@ -85,5 +85,6 @@ let package = Package(
         ]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", logging]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
+        .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -9,7 +9,7 @@ enum ProgramHealth {
     static let signal = HealthSignal()
 }
 
-/// Writes the program's health signal to its health file every 2 s while the program runs, and removes it on
+/// Writes the program's health signal to its health file every second while the program runs, and removes it on
 /// the way out, so a stopped program is never reported healthy.
 struct HealthBeacon: Service {
     let signal: HealthSignal
@@ -25,7 +25,7 @@ struct HealthBeacon: Service {
                 warned = true
                 logger.warning("cannot write the health file", metadata: ["path": "\(path)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: .seconds(2))
+            try? await Task.sleep(for: .seconds(1))
         }
         try? FileManager.default.removeItem(atPath: path)
     }
