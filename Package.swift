@@ -27,13 +27,13 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         // Shared modules.
-        .target(name: "Messages"),
+        .target(name: "Messages", dependencies: [crypto]),
         .target(name: "Transport", dependencies: ["CZeroMQ", logging]),
         .target(name: "HTTP", dependencies: ["CCurl", logging]),
         .target(name: "Telegram", dependencies: ["HTTP", "Messages", "Settings", logging]),
         .target(name: "Rendering"),
         .target(name: "Settings", dependencies: [logging]),
-        .target(name: "PeerLink", dependencies: ["Messages", "Transport", logging]),
+        .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", logging]),
 
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
@@ -86,5 +86,6 @@ let package = Package(
         ]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", logging]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
+        .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -32,7 +32,8 @@ public struct EgressService: Service, CustomStringConvertible {
         let ready = EgressReady(egressId: configuration.egressId, capacity: configuration.capacity)
         let connection = try GuardConnection(
             context: context,
-            configuration: .init(endpoint: configuration.guardEndpoint, peerId: configuration.egressId),
+            configuration: .guardLink(configuration.guardEndpoint, peerId: configuration.egressId, security: configuration.guardLinkSecurity,
+                                         health: configuration.health),
             logger: logger, registration: { try? WireCodec.encode(ready) })
 
         await withTaskGroup(of: Void.self) { group in

@@ -1,4 +1,6 @@
+import Messages
 import Settings
+import Transport
 
 public struct ExecutorConfiguration: Sendable {
     public struct Claude: Sendable {
@@ -21,6 +23,12 @@ public struct ExecutorConfiguration: Sendable {
     /// The guard's work endpoint.
     public var guardEndpoint: String
     public var executorId: String
+    /// CURVE on the link to the guard (`tcp://` endpoints); `.none` on `ipc://`.
+    public var guardLinkSecurity: SocketOptions.Security = .none
+    /// Where the program reports whether it is really working (`gatehouse health`).
+    public var health: HealthSignal?
+    /// Checks the guard's signature on every job; nil runs unsigned jobs (development only).
+    public var jobVerifier: JobVerifier?
     public var host: String
     /// Jobs run at once.
     public var capacity: Int = 4

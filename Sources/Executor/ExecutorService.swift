@@ -37,7 +37,8 @@ public struct ExecutorService: Service, CustomStringConvertible {
         let processId = UUID().uuidString.lowercased()
         let connection = try GuardConnection(
             context: context,
-            configuration: .init(endpoint: configuration.guardEndpoint, peerId: configuration.executorId),
+            configuration: .guardLink(configuration.guardEndpoint, peerId: configuration.executorId, security: configuration.guardLinkSecurity,
+                                         health: configuration.health),
             logger: logger,
             registration: {
                 let ready = ExecutorReady(
@@ -55,7 +56,10 @@ public struct ExecutorService: Service, CustomStringConvertible {
         holder.connection = connection
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
-            scratch: scratch, logger: logger)
+            scratch: scratch, check: JobCheck(verifier: configuration.jobVerifier), logger: logger)
+        if configuration.jobVerifier == nil {
+            logger.warning("no GATEHOUSE_JOB_PUBLIC_KEY: running jobs without checking the guard's signature (development only)")
+        }
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await connection.run() }

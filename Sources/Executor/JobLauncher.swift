@@ -12,17 +12,31 @@ struct JobLauncher: Sendable {
     let state: ExecutorState
     let workspaces: WorkspaceGuard
     let scratch: ScratchDirectory
+    let check: JobCheck
     let logger: Logger
 
     /// Tool input fields naming a file or directory the executor checks on disk before allowing.
     static let pathFields = ["file_path", "notebook_path", "path"]
 
     func launch(_ job: JobAssignment) async {
+        let isActive = await state.activeJobIds.contains(job.jobId)
+        switch await check.check(job, now: Date().epochMillis, isActive: isActive) {
+        case .take:
+            break
+        case .alreadyHere:
+            logger.info("job already here; ignoring the repeated dispatch", metadata: ["job.id": "\(job.jobId)"])
+            return
+        case .refuse(let code, let reason):
+            logger.warning("refused a job", metadata: ["job.id": "\(job.jobId)", "refusal": "\(code)"])
+            try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: false, reason: reason, refusal: code))
+            return
+        }
         let draining = await state.draining
         let running = await state.runningCount
         if draining || running >= configuration.capacity {
             let reason = draining ? "executor is shutting down" : "no free slot"
-            try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: false, reason: reason))
+            try? await connection.send(JobAccepted(
+                jobId: job.jobId, attempt: job.attempt, accepted: false, reason: reason, refusal: draining ? "draining" : "no_slot"))
             return
         }
         let cancellation = ClaudeCancellation()

@@ -1,5 +1,5 @@
 import Settings
-
+import Messages
 /// Everything the guard needs, with the defaults documented in the README. Built from the environment in
 /// `gatehouse` (one place), or directly by tests.
 public struct GuardConfiguration: Sendable {
@@ -79,6 +79,12 @@ public struct GuardConfiguration: Sendable {
     public var approvalTimeoutSeconds: Int = 300
     /// The operator's additions to the tool policy (`POLICY_FILE`).
     public var toolPolicy = ToolPolicyFile()
+    /// CURVE on the `tcp://` endpoints; nil keeps every endpoint plaintext (single host, or development).
+    public var linkSecurity: GuardLinkSecurity?
+    /// Signs every job (`GATEHOUSE_JOB_SIGNING_KEY_FILE`); nil sends jobs unsigned (tests, development).
+    public var jobSigner: JobSigner?
+    /// Where the program reports whether it is really working (`gatehouse health`).
+    public var health: HealthSignal?
 
     public init(
         endpoints: Endpoints, databasePath: String, approvedDirectory: String, allowedUsers: Set<Int64>,

@@ -78,6 +78,13 @@ extension GuardCore {
         }
         guard accepted.accepted else {
             guard job.status == .dispatched else { return [] }
+            if let refusal = accepted.refusal, JobAccepted.verificationRefusals.contains(refusal) {
+                // Our own fresh signature failed there: the keys do not match, and every job would bounce.
+                logger.error("executor refuses the guard's job signatures; it gets no more jobs until it registers again (check GATEHOUSE_JOB_PUBLIC_KEY_FILE on its host)", metadata: [
+                    "executor.id": "\(executorId)", "refusal": "\(refusal)",
+                ])
+                executors.suspend(executorId: executorId)
+            }
             logger.info("executor refused a job; queueing it again", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(executorId)", "reason": "\(accepted.reason ?? "none")",
             ])
@@ -279,12 +286,13 @@ extension GuardCore {
             try ledger.apply(LedgerChanges(jobs: [job]))
             executors.assign(jobId: job.id, to: member.executorId, now: now)
             busyUsers.insert(job.userId)
-            var assignment = JobAssignment(
+            var unsigned = JobAssignment(
                 jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
                 prompt: job.prompt, resumeSessionId: resume, model: configuration.claude.model,
                 maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
                 issuedAt: now)
-            assignment.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
+            unsigned.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
+            let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
             logger.info("job dispatched", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",
             ])

@@ -24,13 +24,9 @@ public struct GuardService: Service, CustomStringConvertible {
     public func run() async throws {
         let ledger = try SQLiteLedger(path: configuration.databasePath, cipher: configuration.dataCipher)
         let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
-        var options = SocketOptions()
-        options.linger = .milliseconds(500)
-        let sockets: [GuardLink: RouterSocket] = [
-            .intake: try RouterSocket(context: context, bind: [configuration.endpoints.intake], options: options, logger: logger),
-            .work: try RouterSocket(context: context, bind: [configuration.endpoints.work], options: options, logger: logger),
-            .delivery: try RouterSocket(context: context, bind: [configuration.endpoints.delivery], options: options, logger: logger),
-        ]
+        let links = try await GuardLinks(configuration: configuration, context: context, logger: logger)
+        let sockets = links.sockets
+        let gate = links.gate
         logger.info("guard ready", metadata: [
             "instance": "\(core.instanceId)", "intake": "\(configuration.endpoints.intake)",
             "work": "\(configuration.endpoints.work)", "delivery": "\(configuration.endpoints.delivery)",
@@ -42,6 +38,12 @@ public struct GuardService: Service, CustomStringConvertible {
                 for (link, socket) in sockets {
                     group.addTask {
                         for await message in socket.messages {
+                            guard gate?.admits(link: link, userId: message.userId) ?? (message.userId == nil) else {
+                                logger.warning("refused a message from a peer not admitted on this link", metadata: [
+                                    "link": "\(link.rawValue)", "peer.identity": "\(PeerKeyGate.describe(message.userId))",
+                                ])
+                                continue
+                            }
                             let out = await core.receive(link: link, peer: message.peer.bytes, frames: message.frames)
                             await outlet.send(out)
                         }
@@ -51,6 +53,8 @@ public struct GuardService: Service, CustomStringConvertible {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(250))
                         await outlet.send(await core.tick())
+                        links.syncKeysIfDue()
+                        configuration.health?.set(ok: true, detail: "deciding")
                     }
                 }
                 await group.next()
@@ -62,7 +66,7 @@ public struct GuardService: Service, CustomStringConvertible {
                 for socket in sockets.values { await socket.close() }
             }
         }
-        for socket in sockets.values { await socket.close() }
+        await links.close()
         logger.info("guard stopped")
     }
 }

@@ -1,4 +1,5 @@
 import Settings
+import Transport
 
 public struct IngressConfiguration: Sendable {
     public struct Polling: Sendable {
@@ -17,6 +18,10 @@ public struct IngressConfiguration: Sendable {
     /// The guard's intake endpoint.
     public var guardEndpoint: String
     public var ingressId: String
+    /// CURVE on the link to the guard (`tcp://` endpoints); `.none` on `ipc://`.
+    public var guardLinkSecurity: SocketOptions.Security = .none
+    /// Where the program reports whether it is really working (`gatehouse health`).
+    public var health: HealthSignal?
     public var polling: Polling = .init()
     /// How long to wait for the guard's acknowledgement before sending an update again.
     public var ackResendInterval: Duration = .seconds(1)

@@ -28,7 +28,8 @@ public struct IngressService: Service, CustomStringConvertible {
             baseURL: configuration.telegramBaseURL, token: configuration.botToken, http: http, logger: logger)
         let connection = try GuardConnection(
             context: context,
-            configuration: .init(endpoint: configuration.guardEndpoint, peerId: configuration.ingressId),
+            configuration: .guardLink(configuration.guardEndpoint, peerId: configuration.ingressId, security: configuration.guardLinkSecurity,
+                                         health: configuration.health),
             logger: logger, registration: { nil })
         let forwarder = IntakeForwarder(
             connection: connection, resendInterval: configuration.ackResendInterval, logger: logger)

@@ -39,6 +39,10 @@ public struct JobAssignment: WireMessage, Equatable {
     public var maxTurns: Int?
     public var timeoutSeconds: Int
     public var issuedAt: EpochMillis
+    /// After this the executor refuses the job (see `JobSignature`). Optional on the wire for older guards.
+    public var expiresAt: EpochMillis?
+    /// The guard's Ed25519 signature over `JobSignature.canonical`: "v1." + base64.
+    public var signature: String?
     /// The most this run may spend (the per-request limit, or what is left of the person's or the daily budget).
     public var maxBudgetUSD: Double?
 
@@ -68,13 +72,26 @@ public struct JobAccepted: WireMessage, Equatable {
     public var attempt: Int
     public var accepted: Bool
     public var reason: String?
+    /// Why it was refused, as a stable code: `no_slot`, `draining`, or a verification failure
+    /// (`missing_signature`, `bad_signature`, `expired`, `replayed`), after which the guard stops sending
+    /// that executor jobs.
+    public var refusal: String?
 
-    public init(jobId: String, attempt: Int, accepted: Bool, reason: String? = nil) {
+    public init(jobId: String, attempt: Int, accepted: Bool, reason: String? = nil, refusal: String? = nil) {
         self.jobId = jobId
         self.attempt = attempt
         self.accepted = accepted
         self.reason = reason
+        self.refusal = refusal
     }
+}
+
+extension JobAccepted {
+    /// Refusal codes meaning the executor could not verify the job (see `JobVerifier`, `JobAccepted.refusal`).
+    public static let verificationRefusals: Set<String> = [
+        JobVerifier.Verdict.missingSignature.rawValue, JobVerifier.Verdict.badSignature.rawValue,
+        JobVerifier.Verdict.expired.rawValue, "replayed",
+    ]
 }
 
 /// The guard's answer to an acceptance: it has recorded the job as running on this executor, which may now start

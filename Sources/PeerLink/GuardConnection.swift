@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messages
+import Settings
 import Synchronization
 import Transport
 
@@ -15,10 +16,21 @@ public final class GuardConnection: Sendable {
         /// The guard is presumed gone after this much silence (about three missed heartbeats).
         public var guardTimeout: Duration = .milliseconds(3_500)
         public var security: SocketOptions.Security = .none
+        /// Reports whether the guard answers (for `gatehouse health`).
+        public var health: HealthSignal?
 
         public init(endpoint: String, peerId: String) {
             self.endpoint = endpoint
             self.peerId = peerId
+        }
+
+        public static func guardLink(
+            _ endpoint: String, peerId: String, security: SocketOptions.Security, health: HealthSignal?
+        ) -> Configuration {
+            var configuration = Configuration(endpoint: endpoint, peerId: peerId)
+            configuration.security = security
+            configuration.health = health
+            return configuration
         }
     }
 
@@ -141,7 +153,10 @@ public final class GuardConnection: Sendable {
             state.guardInstance = instance
             return (restarted, cameBack)
         }
-        if cameBack { logger.info("guard reachable", metadata: ["endpoint": "\(configuration.endpoint)"]) }
+        if cameBack {
+            logger.info("guard reachable", metadata: ["endpoint": "\(configuration.endpoint)"])
+            configuration.health?.set(ok: true, detail: "guard reachable")
+        }
         return restarted
     }
 
@@ -161,6 +176,7 @@ public final class GuardConnection: Sendable {
                 return true
             }
             if wentSilent {
+                configuration.health?.set(ok: false, detail: "guard not answering")
                 logger.warning("guard not answering; will re-register when it is back", metadata: [
                     "endpoint": "\(configuration.endpoint)",
                 ])

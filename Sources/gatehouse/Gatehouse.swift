@@ -8,7 +8,8 @@ struct Gatehouse: AsyncParsableCommand {
         abstract: "Drive Claude Code from Telegram, safely.",
         subcommands: [
             UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self,
-            UsersCommand.self, TokenCommand.self, AuditCommand.self,
+            UsersCommand.self, TokenCommand.self, AuditCommand.self, KeygenCommand.self, KeysCommand.self,
+            HealthCommand.self,
         ]
     )
 }

@@ -46,6 +46,11 @@ public struct ExecutorPool: Sendable {
         return true
     }
 
+    /// No more jobs for this executor until it registers again (e.g. it refuses the guard's signatures).
+    public mutating func suspend(executorId: String) {
+        members[executorId]?.capacity = 0
+    }
+
     public func executorId(forPeer peer: Data) -> String? {
         members.values.first(where: { $0.peer == peer })?.executorId
     }

@@ -30,7 +30,8 @@ struct GuardCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ProgramRunner.run("guard", endpoints.overrides) { environment, context, logger in
-            let configuration = environment.guardConfiguration()
+            var configuration = environment.guardConfiguration()
+            configuration.health = ProgramHealth.signal
             return {
                 try ProgramRunner.prepareIPC(configuration.endpoints)
                 return GuardService(configuration: configuration, context: context, logger: logger)
@@ -46,7 +47,8 @@ struct IngressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ProgramRunner.run("ingress", endpoints.overrides) { environment, context, logger in
-            let configuration = environment.ingressConfiguration()
+            var configuration = environment.ingressConfiguration()
+            configuration.health = ProgramHealth.signal
             return { IngressService(configuration: configuration, context: context, logger: logger) }
         }
     }
@@ -59,7 +61,8 @@ struct ExecutorCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ProgramRunner.run("executor", endpoints.overrides) { environment, context, logger in
-            let configuration = environment.executorConfiguration()
+            var configuration = environment.executorConfiguration()
+            configuration.health = ProgramHealth.signal
             return { ExecutorService(configuration: configuration, context: context, logger: logger) }
         }
     }
@@ -72,7 +75,8 @@ struct EgressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ProgramRunner.run("egress", endpoints.overrides) { environment, context, logger in
-            let configuration = environment.egressConfiguration()
+            var configuration = environment.egressConfiguration()
+            configuration.health = ProgramHealth.signal
             return { EgressService(configuration: configuration, context: context, logger: logger) }
         }
     }
@@ -96,9 +100,11 @@ enum ProgramRunner {
             throw ExitCode(2)
         }
         let service = try makeService()
+        let beacon = HealthBeacon(signal: ProgramHealth.signal, path: HealthFile.defaultPath(program: program), logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
+                             failureTerminationBehavior: .gracefullyShutdownGroup),
+                       .init(service: beacon)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(30)
         configuration.maximumCancellationDuration = .seconds(5)

@@ -19,6 +19,7 @@ struct UpCommand: AsyncParsableCommand {
         // One private directory for the endpoints, unless the operator chose endpoints.
         let runDirectory = URL(fileURLWithPath: variables["GATEHOUSE_RUN_DIR"] ?? "./data/run").standardizedFileURL.path
         variables["GATEHOUSE_RUN_DIR"] = runDirectory
+        try ProgramEnvironment.ensureLocalJobKeys(&variables)
         let environment = ProgramEnvironment(variables)
         LogSetup.bootstrap(reader: environment.reader)
         let logger = Logger(label: "gatehouse.up")
@@ -93,6 +94,13 @@ enum RoleEnvironment {
         "PATH", "HOME", "LANG", "LC_ALL", "TZ", "LOG_LEVEL", "ENVIRONMENT", "GATEHOUSE_RUN_DIR",
         "GATEHOUSE_INTAKE_ENDPOINT", "GATEHOUSE_WORK_ENDPOINT", "GATEHOUSE_DELIVERY_ENDPOINT",
     ]
+    /// Link and job keys: each role gets only its own side (`LinkSecurityEnvironment`, `JobSigningEnvironment`).
+    static let guardKeys = [
+        "GATEHOUSE_CURVE_SECRET_KEY_FILE", "GATEHOUSE_INGRESS_KEYS", "GATEHOUSE_EGRESS_KEYS", "GATEHOUSE_EXECUTOR_KEYS",
+        "GATEHOUSE_JOB_SIGNING_KEY_FILE",
+    ]
+    static let peerKeys = ["GATEHOUSE_CURVE_SECRET_KEY_FILE", "GATEHOUSE_GUARD_PUBLIC_KEY", "GATEHOUSE_GUARD_PUBLIC_KEY_FILE"]
+    static let executorKeys = peerKeys + ["GATEHOUSE_JOB_PUBLIC_KEY", "GATEHOUSE_JOB_PUBLIC_KEY_FILE"]
 
     var names: [String] {
         switch self {
@@ -112,8 +120,16 @@ enum RoleEnvironment {
         }
     }
 
+    var keyNames: [String] {
+        switch self {
+        case .guardRole: Self.guardKeys
+        case .ingress, .egress: Self.peerKeys
+        case .executor: Self.executorKeys
+        }
+    }
+
     func filter(_ variables: [String: String]) -> [String: String] {
-        let allowed = Set(Self.common + names)
+        let allowed = Set(Self.common + names + keyNames)
         return variables.filter { allowed.contains($0.key) }
     }
 }

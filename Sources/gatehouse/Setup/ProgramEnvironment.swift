@@ -59,6 +59,8 @@ struct ProgramEnvironment {
             approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
         configuration.access = access
         configuration.dataCipher = dataCipher()
+        configuration.linkSecurity = guardLinkSecurity()
+        configuration.jobSigner = jobSigner()
         configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
         if let path = reader.raw("POLICY_FILE") {
             do {
@@ -71,15 +73,18 @@ struct ProgramEnvironment {
     }
 
     func ingressConfiguration() -> IngressConfiguration {
-        IngressConfiguration(
+        var configuration = IngressConfiguration(
             telegramBaseURL: telegramBaseURL(), botToken: botToken(), guardEndpoint: endpoints.intake,
             ingressId: reader.string("INGRESS_ID", default: "ingress-\(Self.hostName())"))
+        configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.intake, variable: "GATEHOUSE_INTAKE_ENDPOINT")
+        return configuration
     }
 
     func egressConfiguration() -> EgressConfiguration {
         var configuration = EgressConfiguration(
             telegramBaseURL: telegramBaseURL(), botToken: botToken(), guardEndpoint: endpoints.delivery,
             egressId: reader.string("EGRESS_ID", default: "egress-\(Self.hostName())"))
+        configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.delivery, variable: "GATEHOUSE_DELIVERY_ENDPOINT")
         configuration.documentThreshold = reader.int("DOCUMENT_THRESHOLD", default: 12_000, in: 4_096...1_000_000)
         return configuration
     }
@@ -101,6 +106,8 @@ struct ProgramEnvironment {
             guardEndpoint: endpoints.work,
             executorId: reader.string("EXECUTOR_ID", default: "executor-\(Self.hostName())"),
             host: Self.hostName(), approvedDirectory: approvedDirectory(), claude: claude)
+        configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.work, variable: "GATEHOUSE_WORK_ENDPOINT")
+        configuration.jobVerifier = jobVerifier()
         configuration.capacity = reader.int("EXECUTOR_CAPACITY", default: 4, in: 1...64)
         return configuration
     }

@@ -21,7 +21,11 @@ public final class FakeAnthropicServer: Sendable {
     private let state = Mutex(State())
     private let logger: Logger
 
-    public init(logger: Logger = Logger(label: "fake-anthropic")) {
+    private let bindAddress: String
+
+    /// `bindAddress` 0.0.0.0 lets executors in other network namespaces reach it (see `NetworkLab`).
+    public init(bindAddress: String = "127.0.0.1", logger: Logger = Logger(label: "fake-anthropic")) {
+        self.bindAddress = bindAddress
         self.logger = logger
     }
 
@@ -33,7 +37,7 @@ public final class FakeAnthropicServer: Sendable {
     /// Starts listening on an ephemeral loopback port; returns once connections are accepted.
     public func start() async throws {
         // Weak: the server lives in `state`, and a strong capture would keep this fake alive through its own field.
-        let http = LoopbackHTTPServer(name: "FakeAnthropic") { [weak self] request in
+        let http = LoopbackHTTPServer(name: "FakeAnthropic", bindAddress: bindAddress) { [weak self] request in
             guard let self else { return Self.jsonResponse(status: 503, body: Data()) }
             return await respond(to: request)
         }

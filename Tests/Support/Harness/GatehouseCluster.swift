@@ -9,6 +9,8 @@ public final class GatehouseCluster {
         public var allowedUsers: [Int64] = [1001]
         public var executors = 1
         public var environment: [String: String] = [:]
+        /// Where the fake Anthropic API listens (0.0.0.0 for executors in other network namespaces).
+        public var anthropicBindAddress = "127.0.0.1"
         public init() {}
     }
 
@@ -46,7 +48,7 @@ public final class GatehouseCluster {
         databasePath = root.appendingPathComponent("data/gatehouse.sqlite").path
         logFile = root.appendingPathComponent("gatehouse.log")
         telegram = FakeTelegramServer(token: botToken)
-        anthropic = FakeAnthropicServer()
+        anthropic = FakeAnthropicServer(bindAddress: options.anthropicBindAddress)
         try await telegram.start()
         try await anthropic.start()
         claudeHome = ClaudeTestEnvironment.make(baseURL: anthropic.baseURL).home

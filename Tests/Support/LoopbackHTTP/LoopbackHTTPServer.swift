@@ -32,16 +32,20 @@ public final class LoopbackHTTPServer: Sendable {
 
     private let name: String
     private let responder: Responder
+    /// The IPv4 address to listen on: 127.0.0.1, or 0.0.0.0 when programs in other network namespaces must reach it.
+    public let bindAddress: String
     private let state = Mutex(State())
 
     /// `name` labels the server's threads (visible in debuggers and thread dumps).
-    public init(name: String = "LoopbackHTTP", handler: @escaping Handler) {
+    public init(name: String = "LoopbackHTTP", bindAddress: String = "127.0.0.1", handler: @escaping Handler) {
         self.name = name
+        self.bindAddress = bindAddress
         responder = .async(handler)
     }
 
-    public init(name: String = "LoopbackHTTP", blockingHandler: @escaping BlockingHandler) {
+    public init(name: String = "LoopbackHTTP", bindAddress: String = "127.0.0.1", blockingHandler: @escaping BlockingHandler) {
         self.name = name
+        self.bindAddress = bindAddress
         responder = .blocking(blockingHandler)
     }
 
@@ -66,14 +70,14 @@ public final class LoopbackHTTPServer: Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(bindAddress)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0, listen(fd, 128) == 0 else {
             let failure = errno
             close(fd)
-            throw LoopbackHTTPServerError(code: "loopback_http.bind", message: "bind/listen on 127.0.0.1 failed: errno \(failure)")
+            throw LoopbackHTTPServerError(code: "loopback_http.bind", message: "bind/listen on \(bindAddress) failed: errno \(failure)")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {

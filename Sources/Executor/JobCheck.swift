@@ -1,0 +1,37 @@
+import Logging
+import Messages
+
+/// What an executor checks before it takes a job: the guard's signature and the expiry (`JobVerifier`), and that
+/// the same job id and attempt was not run here before (a replay). Ids are remembered until the job would have
+/// expired anyway.
+actor JobCheck {
+    private let verifier: JobVerifier?
+    private var seen: [String: EpochMillis] = [:]
+
+    init(verifier: JobVerifier?) {
+        self.verifier = verifier
+    }
+
+    enum Verdict: Equatable {
+        case take
+        /// The same job is in a slot already: a repeated delivery, not an attack; ignore it quietly.
+        case alreadyHere
+        case refuse(code: String, reason: String)
+    }
+
+    func check(_ job: JobAssignment, now: EpochMillis, isActive: Bool) -> Verdict {
+        if let verifier {
+            let verdict = verifier.verify(job, now: now)
+            guard verdict == .valid else {
+                return .refuse(code: verdict.rawValue, reason: "job signature check failed: \(verdict.rawValue)")
+            }
+        }
+        let key = job.jobId + "#" + String(job.attempt)
+        seen = seen.filter { $0.value > now }
+        if seen[key] != nil {
+            return isActive ? .alreadyHere : .refuse(code: "replayed", reason: "this job was run here before")
+        }
+        seen[key] = max(job.expiresAt ?? 0, job.issuedAt + 300_000) + 60_000
+        return .take
+    }
+}

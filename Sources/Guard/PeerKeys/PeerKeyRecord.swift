@@ -1,0 +1,22 @@
+/// An executor's CURVE public key as the guard knows it. Keys that knock without being known are recorded as
+/// `pending` and refused until an admin accepts them; a revoked key stays revoked (it never turns pending again).
+public struct PeerKeyRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case pending, accepted, revoked
+    }
+
+    /// Z85, 40 characters.
+    public var publicKey: String
+    public var status: Status
+    public var firstSeenAt: Int64
+    public var lastSeenAt: Int64?
+    public var updatedAt: Int64
+
+    public init(publicKey: String, status: Status, firstSeenAt: Int64, lastSeenAt: Int64? = nil, updatedAt: Int64) {
+        self.publicKey = publicKey
+        self.status = status
+        self.firstSeenAt = firstSeenAt
+        self.lastSeenAt = lastSeenAt
+        self.updatedAt = updatedAt
+    }
+}

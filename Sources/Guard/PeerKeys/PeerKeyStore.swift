@@ -1,0 +1,32 @@
+/// Where the guard keeps executor keys and their status (the `peer_keys` table next to the ledger).
+public protocol PeerKeyStore: Sendable {
+    func all() throws -> [PeerKeyRecord]
+    /// Records that these keys knocked: unknown ones become `pending`; known ones only get `lastSeenAt`.
+    func noteKnocks(_ keys: [String: Int64]) throws
+    /// Sets the status of a key, adding it if unknown.
+    func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: Int64) throws
+}
+
+extension PeerKeyStore {
+    /// The single key `query` names: a whole key or an unambiguous prefix of at least 6 characters.
+    public func resolve(_ query: String) throws -> PeerKeyRecord {
+        let records = try all()
+        if let exact = records.first(where: { $0.publicKey == query }) { return exact }
+        guard query.count >= 6 else {
+            throw PeerKeyError(code: "peer_keys.short_prefix", message: "give at least 6 characters of the key")
+        }
+        let matches = records.filter { $0.publicKey.hasPrefix(query) }
+        guard matches.count == 1, let match = matches.first else {
+            throw PeerKeyError(
+                code: matches.isEmpty ? "peer_keys.unknown" : "peer_keys.ambiguous",
+                message: matches.isEmpty ? "no key starts with \(query)" : "\(matches.count) keys start with \(query); give more characters")
+        }
+        return match
+    }
+}
+
+public struct PeerKeyError: Error, CustomStringConvertible, Sendable {
+    public var code: String
+    public var message: String
+    public var description: String { "\(code): \(message)" }
+}
