@@ -1,3 +1,5 @@
+import Foundation
+
 /// One Telegram update, as ingress hands it to the guard: only the fields Gatehouse acts on, typed.
 /// Ingress re-sends it until the guard answers with `UpdateAck`.
 public struct InboundUpdate: WireMessage, Equatable {
@@ -52,6 +54,37 @@ public struct InboundUpdate: WireMessage, Equatable {
         }
     }
 
+    /// A file that came with a message. Ingress downloads it (up to its size limit) so the guard can check it and
+    /// an executor can save it; nothing else ever fetches from Telegram.
+    public struct Attachment: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            case document, photo, voice, audio, video, animation, sticker
+        }
+
+        public var kind: Kind
+        /// As the sender named it (documents, audio, video); nil for photos and voice notes.
+        public var fileName: String?
+        public var mimeType: String?
+        /// What Telegram says the size is.
+        public var size: Int64?
+        /// The bytes, when downloaded.
+        public var data: Data?
+        /// Why `data` is missing: `too_large`, `download_failed`, `not_downloaded` (kinds Gatehouse does not take).
+        public var problem: String?
+
+        public init(
+            kind: Kind, fileName: String? = nil, mimeType: String? = nil, size: Int64? = nil, data: Data? = nil,
+            problem: String? = nil
+        ) {
+            self.kind = kind
+            self.fileName = fileName
+            self.mimeType = mimeType
+            self.size = size
+            self.data = data
+            self.problem = problem
+        }
+    }
+
     public var updateId: Int64
     /// When ingress received it from Telegram.
     public var receivedAt: EpochMillis
@@ -64,6 +97,13 @@ public struct InboundUpdate: WireMessage, Equatable {
     /// Message text, or the caption of a media message.
     public var text: String?
     public var callback: Callback?
+    public var attachments: [Attachment]?
+    /// Photos and documents sent together share this id (an album); the guard makes them one prompt.
+    public var mediaGroupId: String?
+    /// `text` is the transcript of a voice note (ingress transcribed it).
+    public var transcribed: Bool?
+    /// In a group: the message mentions the bot, is a command addressed to it, or replies to one of its messages.
+    public var addressedToBot: Bool?
 
     public init(
         updateId: Int64, receivedAt: EpochMillis, kind: Kind, rawKind: String? = nil,

@@ -11,6 +11,16 @@ public enum JobSignature {
 
     /// The bytes that are signed: each field as `<length>:<utf8>` in a fixed order, after a domain tag, so no two
     /// different jobs encode the same.
+    /// Each upload by name, content hash and kind.
+    private static func fileFields(_ files: [JobFile]) -> [String] {
+        var fields: [String] = []
+        for file in files {
+            let hash = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
+            fields += [file.name, hash, file.isImage ? "image" : "file"]
+        }
+        return fields
+    }
+
     public static func canonical(_ job: JobAssignment) -> Data {
         let promptHash = SHA256.hash(data: Data(job.prompt.utf8)).map { String(format: "%02x", $0) }.joined()
         let fields: [String] = [
@@ -18,7 +28,7 @@ public enum JobSignature {
             promptHash, job.resumeSessionId ?? "", job.model ?? "", job.maxTurns.map(String.init) ?? "",
             String(job.timeoutSeconds), String(job.issuedAt), job.expiresAt.map(String.init) ?? "",
             job.maxBudgetUSD.map { String(format: "%.4f", $0) } ?? "",
-        ]
+        ] + fileFields(job.files ?? [])
         var data = Data()
         for field in fields {
             let bytes = Data(field.utf8)

@@ -20,6 +20,8 @@ public enum MessageType: String, Sendable, CaseIterable {
     case jobResult = "work.job_result"
     case jobResultAck = "work.job_result_ack"
     case cancelJob = "work.cancel"
+    case fileRequest = "work.files"
+    case fileResult = "work.files_result"
 
     // delivery: egress ⇄ guard
     case egressReady = "delivery.ready"

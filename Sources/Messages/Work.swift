@@ -45,6 +45,8 @@ public struct JobAssignment: WireMessage, Equatable {
     public var signature: String?
     /// The most this run may spend (the per-request limit, or what is left of the person's or the daily budget).
     public var maxBudgetUSD: Double?
+    /// Uploads to save into the workspace first; the executor tells Claude where they are.
+    public var files: [JobFile]?
 
     public init(
         jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,

@@ -1,0 +1,57 @@
+/// The commands Gatehouse understands, in one place: the guard's `/help` and the menu ingress registers with
+/// Telegram (`setMyCommands`) both come from this list, so they cannot disagree.
+public enum BotCommands {
+    public struct Command: Sendable, Equatable {
+        public var name: String
+        /// Shown in Telegram's menu (3–256 characters).
+        public var description: String
+        /// Shown in `/help` after the name, e.g. "<dir>".
+        public var arguments: String
+        public var adminOnly: Bool
+        /// Only offered when token sign-in is on.
+        public var tokenAuthOnly: Bool
+
+        init(_ name: String, _ arguments: String, _ description: String, adminOnly: Bool = false, tokenAuthOnly: Bool = false) {
+            self.name = name
+            self.description = description
+            self.arguments = arguments
+            self.adminOnly = adminOnly
+            self.tokenAuthOnly = tokenAuthOnly
+        }
+
+        init(_ name: String, _ description: String, adminOnly: Bool = false) {
+            self.init(name, "", description, adminOnly: adminOnly)
+        }
+    }
+
+    public static let all: [Command] = [
+        Command("new", "start a fresh Claude session in this directory"),
+        Command("continue", "[text]", "continue the session of this directory"),
+        Command("resume", "pick one of your recent sessions"),
+        Command("cd", "<dir>", "change directory (relative, or from the approved root)"),
+        Command("ls", "[dir]", "list a directory"),
+        Command("pwd", "show the current directory"),
+        Command("projects", "list the projects (top-level directories)"),
+        Command("status", "directory, session, running job and usage"),
+        Command("stop", "stop what is running for you"),
+        Command("cost", "what your requests cost over the last 24 hours"),
+        Command("export", "the current session's transcript as a Markdown file"),
+        Command("get", "<path>", "send a file from the workspace"),
+        Command("model", "[name]", "choose the Claude model"),
+        Command("verbose", "0|1|2", "how much of Claude's work you see while it runs"),
+        Command("bind", "<dir>", "bind this forum topic to a project directory"),
+        Command("mydata", "everything stored about you, as a file"),
+        Command("forgetme", "erase what is stored about you"),
+        Command("auth", "<token>", "sign in with a token an administrator gave you", tokenAuthOnly: true),
+        Command("users", "people and their access", adminOnly: true),
+        Command("allow", "<user id>", "let someone use the bot", adminOnly: true),
+        Command("block", "<user id>", "block someone", adminOnly: true),
+        Command("unblock", "<user id>", "lift a block", adminOnly: true),
+        Command("help", "what I understand"),
+    ]
+
+    /// The commands one person is offered.
+    public static func offered(admin: Bool, tokenAuth: Bool) -> [Command] {
+        all.filter { (admin || !$0.adminOnly) && (tokenAuth || !$0.tokenAuthOnly) }
+    }
+}
