@@ -84,11 +84,14 @@ final class DeliverySender: Sendable {
     /// A file the guard composed (e.g. `/mydata`): its content is the delivery's text.
     private func sendFile(_ delivery: Delivery) async -> DeliveryResult {
         let fileName = delivery.fileName ?? "gatehouse.txt"
-        let contentType = fileName.hasSuffix(".json") ? "application/json" : fileName.hasSuffix(".md") ? "text/markdown" : "text/plain"
+        let contentType =
+            delivery.fileData != nil ? "application/octet-stream"
+            : fileName.hasSuffix(".json") ? "application/json" : fileName.hasSuffix(".md") ? "text/markdown" : "text/plain"
+        let contents = delivery.fileData ?? Data((delivery.text ?? "").utf8)
         do throws(TelegramError) {
             let sent = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) -> TelegramMessage in
                 try await api.sendDocument(
-                    chatId: delivery.chatId, fileName: fileName, contents: Data((delivery.text ?? "").utf8),
+                    chatId: delivery.chatId, fileName: fileName, contents: contents,
                     contentType: contentType, caption: nil, parseMode: nil, threadId: delivery.threadId,
                     replyTo: delivery.replyToMessageId, replyMarkup: nil)
             }

@@ -65,6 +65,7 @@ struct JobLauncher: Sendable {
         logger[metadataKey: "job.id"] = "\(job.jobId)"
         let workspace: String
         do {
+            workspaces.createPersonalRoot(for: job.workspace)
             workspace = try workspaces.workspace(job.workspace)
         } catch {
             logger.error("workspace refused", metadata: ["reason": "\(error)"])

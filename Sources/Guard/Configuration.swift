@@ -73,6 +73,12 @@ public struct GuardConfiguration: Sendable {
     public var claude: Claude
     public var timing: Timing
     public var access = Access()
+    /// Each person in their own directory (the default) or everyone in the approved directory (`WORKSPACE_MODE`).
+    public var sharedWorkspace = false
+    /// The models `/model` offers (`CLAUDE_ALLOWED_MODELS`); empty: `/model` only shows the configured one.
+    public var allowedModels: [String] = []
+    /// Uploads: size limit and allowed types.
+    public var uploads = UploadPolicy()
     /// Seals stored message content (`DATA_ENCRYPTION_KEY`); nil stores it in clear (development only).
     public var dataCipher: ContentCipher?
     /// Unanswered tool-permission questions are denied after this long (`APPROVAL_TIMEOUT_SECONDS`).

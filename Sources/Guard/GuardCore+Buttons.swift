@@ -34,6 +34,8 @@ extension GuardCore {
         case .unblock(let target):
             try change(target, to: nil, request, changes: &changes, now: now)
             return []
+        case .newSession, .continueSession, .resume, .cd, .ls, .pwd, .projects, .status, .export, .get, .model, .bind:
+            return try carryOutChat(command, request, update: update, changes: &changes, now: now)
         case .stop:
             let active = try ledger.jobs(in: [.queued, .dispatched, .running]).filter { $0.userId == userId }
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/stop (\(active.count) active)"))
@@ -68,6 +70,15 @@ extension GuardCore {
         guard button.userId == presser || configuration.adminUsers.contains(presser) else {
             return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)")
         }
+        if [.cd, .resume, .model].contains(button.action) {
+            // Chat surface buttons belong to no job; only their owner may press them (not even an admin).
+            guard button.userId == presser else {
+                return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)")
+            }
+            changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.\(button.action.rawValue)", detail: InputExcerpt.quote(button.argument ?? "")))
+            let (text, out) = try pressChatButton(button, update: update, changes: &changes, now: now)
+            return try answerButton(callbackId, text: text, chatId: chatId) + out
+        }
         guard let job = try ledger.job(id: button.jobId) else {
             return try refuse(ReplyTexts.buttonExpired, "button.invalid", "job gone")
         }
@@ -83,6 +94,8 @@ extension GuardCore {
         case .allowOnce, .allowSession, .deny, .answer:
             let (text, out) = try answerApproval(button, by: update.sender, changes: &changes, now: now)
             return try answerButton(callbackId, text: text, chatId: chatId) + out
+        case .cd, .resume, .model:
+            return []
         case .retry:
             guard job.status == .interrupted, !job.prompt.isEmpty else {
                 return try answerButton(callbackId, text: ReplyTexts.retryUnavailable, chatId: chatId)

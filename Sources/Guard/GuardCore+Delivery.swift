@@ -70,6 +70,10 @@ extension GuardCore {
                 format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons,
                 targetMessageId: entry.targetMessageId, jobId: entry.jobId)
             delivery.fileName = entry.fileName
+            if entry.kind == OutboxKind.binaryDocument {
+                delivery.fileData = Data(base64Encoded: entry.text) ?? Data()
+                delivery.text = nil
+            }
             out.append(try message(delivery, on: .delivery, to: peer))
             inFlight[entry.id] = InFlightDelivery(peer: peer, chatId: entry.chatId, sentAt: now)
             busyChats.insert(entry.chatId)
@@ -134,11 +138,13 @@ extension GuardCore {
 /// What an outbox entry asks of Telegram (`OutboxRecord.kind`).
 enum OutboxKind {
     static let document = "document"
+    /// A document whose `text` is the base64 of its bytes (`/get`).
+    static let binaryDocument = "file"
     static let delete = "delete"
 
     static func deliveryKind(_ kind: String?) -> Delivery.Kind {
         switch kind {
-        case document: .document
+        case document, binaryDocument: .document
         case delete: .deleteMessage
         default: .message
         }

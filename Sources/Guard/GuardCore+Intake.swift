@@ -37,14 +37,7 @@ extension GuardCore {
         }
         switch decision {
         case .runPrompt(let prompt):
-            guard let userId, let chatId else { break }
-            changes.newUpdate?.disposition = "job"
-            let job = JobRecord(
-                id: Self.newId(), updateId: update.updateId, userId: userId, chatId: chatId,
-                threadId: update.chat?.threadId, replyToMessageId: update.messageId, workspace: "", prompt: prompt,
-                status: .queued, attempt: 0, createdAt: now)
-            changes.jobs.append(job)
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "request.accepted", detail: "job \(job.id)"))
+            effects += try startJob(prompt: prompt, update: update, changes: &changes, now: now)
         case .reply(let text, let event, let reason):
             changes.newUpdate?.disposition = "reply"
             if let chatId {

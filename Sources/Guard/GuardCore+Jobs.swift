@@ -36,6 +36,8 @@ extension GuardCore {
             return try decidePermission(request, executorId: executorId, peer: peer, now: now)
         case .jobResult:
             return try finish(try WireCodec.decode(JobResult.self, from: envelope), executorId: executorId, peer: peer, now: now)
+        case .fileResult:
+            return try receiveFileResult(try WireCodec.decode(FileResult.self, from: envelope), now: now)
         default:
             logger.warning("unexpected message on work", metadata: ["type": "\(envelope.type.rawValue)"])
             return []
@@ -174,6 +176,7 @@ extension GuardCore {
         job.outcome = result.outcome.rawValue
         job.costUSD = result.costUSD
         job.errorDetail = result.errorDetail
+        let prompt = job.prompt
         job.prompt = ""
         if let sessionId = result.sessionId { job.sessionId = sessionId }
 
@@ -196,6 +199,14 @@ extension GuardCore {
         if let sessionId = result.sessionId {
             changes.sessions.append(SessionRecord(
                 userId: job.userId, workspace: job.workspace, sessionId: sessionId, executorId: executorId, updatedAt: now))
+            var history = try ledger.sessionHistory(sessionId: sessionId) ?? SessionHistoryRecord(
+                sessionId: sessionId, userId: job.userId, workspace: job.workspace, executorId: executorId,
+                startedAt: job.startedAt ?? now, lastUsedAt: now, firstPrompt: String(prompt.prefix(200)), costUSD: 0, runs: 0)
+            history.lastUsedAt = now
+            history.executorId = executorId
+            history.costUSD += result.costUSD ?? 0
+            history.runs += 1
+            changes.sessionHistory.append(history)
         }
         changes.audit.append(AuditEvent(
             at: now, userId: job.userId, event: "job.finished",
@@ -259,7 +270,7 @@ extension GuardCore {
         let active = try ledger.jobs(in: [.queued, .dispatched, .running])
         var busyUsers = Set(active.filter { $0.status != .queued }.map(\.userId))
         var out: [Outbound] = []
-        for var job in active where job.status == .queued && !busyUsers.contains(job.userId) {
+        for var job in active where job.status == .queued && !busyUsers.contains(job.userId) && (job.notBefore ?? 0) <= now {
             let session = try ledger.session(userId: job.userId, workspace: job.workspace)
             var resume = session?.sessionId
             let holder = session?.executorId
@@ -288,10 +299,12 @@ extension GuardCore {
             busyUsers.insert(job.userId)
             var unsigned = JobAssignment(
                 jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
-                prompt: job.prompt, resumeSessionId: resume, model: configuration.claude.model,
+                prompt: job.prompt, resumeSessionId: resume,
+                model: try ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model,
                 maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
                 issuedAt: now)
             unsigned.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
+            unsigned.files = try files(of: job)
             let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
             logger.info("job dispatched", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",

@@ -48,6 +48,8 @@ public actor GuardCore {
     /// When each person who may not use the bot was last answered (bounded: see `RefusalThrottle`).
     var refusals = RefusalThrottle()
     var lastHousekeeping: Int64 = 0
+    /// Questions executors are answering about files, by request id.
+    var fileRequests: [String: PendingFileRequest] = [:]
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data
@@ -106,6 +108,7 @@ public actor GuardCore {
             out += try statusEdits(now: now)
             out += try typingActions(now: now)
             out += try housekeeping(now: now)
+            out += try expireFileRequests(now: now)
             return out
         } catch {
             logger.error("guard tick failed", metadata: ["error": "\(error)"])

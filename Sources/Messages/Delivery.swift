@@ -1,3 +1,5 @@
+import Foundation
+
 /// An egress instance announces itself and how many deliveries it takes at once.
 public struct EgressReady: WireMessage, Equatable {
     public static let type = MessageType.egressReady
@@ -78,6 +80,8 @@ public struct Delivery: WireMessage, Equatable {
     public var priority: Priority?
     /// For `document`: the file's name (its extension sets the content type).
     public var fileName: String?
+    /// For `document`: the file's bytes, when it is not text (then `text` is nil).
+    public var fileData: Data?
 
     public init(
         deliveryId: String, kind: Kind, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,

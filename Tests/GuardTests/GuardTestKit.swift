@@ -32,6 +32,8 @@ struct GuardHarness {
             claude: .init(timeoutSeconds: 60), timing: timing)
         configuration.approvalTimeoutSeconds = approvalTimeoutSeconds
         configuration.adminUsers = admins
+        // Most suites predate private workspaces and reason about paths under the approved directory itself.
+        configuration.sharedWorkspace = true
         configure(&configuration)
         core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
     }

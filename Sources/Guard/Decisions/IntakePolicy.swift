@@ -41,6 +41,19 @@ public struct IntakePolicy: Sendable {
         case allow(Int64)
         case block(Int64)
         case unblock(Int64)
+        /// The chat surface: sessions, directories, files, settings.
+        case newSession
+        case continueSession(String?)
+        case resume
+        case cd(String)
+        case ls(String?)
+        case pwd
+        case projects
+        case status
+        case export
+        case get(String)
+        case model(String?)
+        case bind(String)
     }
 
     /// The longest prompt taken (Telegram's own limit is 4,096 characters; captions 1,024).
@@ -69,10 +82,18 @@ public struct IntakePolicy: Sendable {
         if sender.isBot {
             return .ignore(reason: "message from a bot")
         }
-        guard update.chat?.type == "private" else {
-            return .ignore(reason: "group chats are not handled yet")
-        }
         let text = update.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        switch update.chat?.type {
+        case "private":
+            break
+        case "group", "supergroup":
+            // In groups the bot answers only what is meant for it; the person is checked as anywhere else.
+            guard update.addressedToBot == true || text.hasPrefix("/") else {
+                return .ignore(reason: "group message not addressed to the bot")
+            }
+        default:
+            return .ignore(reason: "\(update.chat?.type ?? "unknown") chats are not handled")
+        }
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let name = text.hasPrefix("/") ? (words.first?.split(separator: "@").first.map(String.init) ?? "") : ""
 
@@ -94,7 +115,7 @@ public struct IntakePolicy: Sendable {
         case .admin, .user, .authenticated:
             break
         }
-        guard !text.isEmpty else {
+        guard !text.isEmpty || !(update.attachments ?? []).isEmpty else {
             return .reply(text: ReplyTexts.textOnly, event: "request.refused", reason: "message without text")
         }
         guard text.count <= Self.maxPromptLength else {
@@ -103,13 +124,28 @@ public struct IntakePolicy: Sendable {
                 reason: "message of \(text.count) characters")
         }
         guard text.hasPrefix("/") else { return .runPrompt(text) }
-        return decideCommand(name, arguments: Array(words.dropFirst()), standing: standing)
+        let rest = text.drop { !$0.isWhitespace }.trimmingCharacters(in: .whitespaces)
+        return decideCommand(name, arguments: Array(words.dropFirst()), rest: rest, standing: standing)
     }
 
-    private func decideCommand(_ name: String, arguments: [String], standing: Standing) -> Decision {
+    private func decideCommand(_ name: String, arguments: [String], rest: String, standing: Standing) -> Decision {
         switch name {
         case "/start", "/help":
             return .reply(text: ReplyTexts.help(admin: standing.isAdmin, tokenAuth: tokenAuthEnabled), event: "command", reason: name)
+        case "/new": return .command(.newSession)
+        case "/continue": return .command(.continueSession(arguments.isEmpty ? nil : rest))
+        case "/resume": return .command(.resume)
+        case "/pwd": return .command(.pwd)
+        case "/projects": return .command(.projects)
+        case "/status": return .command(.status)
+        case "/export": return .command(.export)
+        case "/ls": return .command(.ls(arguments.isEmpty ? nil : rest))
+        case "/model": return .command(.model(arguments.first))
+        case "/cd", "/get", "/bind":
+            guard !arguments.isEmpty else {
+                return .reply(text: ReplyTexts.pathUsage(name), event: "command.invalid", reason: "\(name) without a path")
+            }
+            return .command(name == "/cd" ? .cd(rest) : name == "/get" ? .get(rest) : .bind(rest))
         case "/stop":
             return .command(.stop)
         case "/verbose":

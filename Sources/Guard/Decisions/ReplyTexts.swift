@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// What Gatehouse says to people. Refusals name the reason and never anything internal.
 public enum ReplyTexts {
@@ -9,24 +10,21 @@ public enum ReplyTexts {
 
     public static let textOnly = "I can only work with text messages for now. Please describe what you need in words."
 
+    /// Exactly the commands that exist (`BotCommands`, which also fills Telegram's menu).
     public static func help(admin: Bool, tokenAuth: Bool) -> String {
         var lines = [
-            "Send me a message and Claude Code works on it in your project directory; the answer comes back here.",
-            "/stop — stop what is running for you",
-            "/verbose 0|1|2 — how much of Claude's work you see while it runs (0 nothing, 1 tools, 2 tools and remarks)",
-            "/cost — what your requests cost over the last 24 hours",
-            "/mydata — everything stored about you, as a file",
-            "/forgetme — erase what is stored about you",
+            "Send me a message (or a file, photo or voice note) and Claude Code works on it in your current directory; "
+                + "the answer comes back here."
         ]
-        if tokenAuth { lines.append("/auth <token> — sign in with a token an administrator gave you") }
-        if admin {
-            lines += [
-                "/users — people and their access (admins)",
-                "/allow <user id>, /block <user id>, /unblock <user id> — change someone's access (admins)",
-            ]
+        for command in BotCommands.offered(admin: admin, tokenAuth: tokenAuth) {
+            let arguments = command.arguments.isEmpty ? "" : " " + command.arguments
+            lines.append("/\(command.name)\(arguments) — \(command.description)")
         }
-        lines.append("/help — this message")
         return lines.joined(separator: "\n")
+    }
+
+    public static func pathUsage(_ command: String) -> String {
+        "Use \(command) followed by a path, e.g. \(command) src."
     }
 
     public static func unknownCommand(_ name: String) -> String {

@@ -31,6 +31,34 @@ struct ContentSealer: Sendable {
         return copy
     }
 
+    func sealed(_ entry: SessionHistoryRecord) throws -> SessionHistoryRecord {
+        guard let cipher else { return entry }
+        var copy = entry
+        copy.firstPrompt = try cipher.seal(entry.firstPrompt)
+        return copy
+    }
+
+    func opened(_ entry: SessionHistoryRecord) throws -> SessionHistoryRecord {
+        guard let cipher else { return entry }
+        var copy = entry
+        copy.firstPrompt = try cipher.open(entry.firstPrompt)
+        return copy
+    }
+
+    func sealed(_ file: JobFileRecord) throws -> JobFileRecord {
+        guard let cipher else { return file }
+        var copy = file
+        copy.data = try cipher.seal(file.data)
+        return copy
+    }
+
+    func opened(_ file: JobFileRecord) throws -> JobFileRecord {
+        guard let cipher else { return file }
+        var copy = file
+        copy.data = try cipher.open(file.data)
+        return copy
+    }
+
     func sealed(_ approval: ApprovalRecord) throws -> ApprovalRecord {
         guard let cipher else { return approval }
         var copy = approval

@@ -21,6 +21,9 @@ public final class InMemoryLedger: Ledger {
         var lockouts: [Int64: LockoutRecord] = [:]
         var rateBuckets: [Int64: RateBucketRecord] = [:]
         var usage: [String: UsageRecord] = [:]
+        var sessionHistory: [String: SessionHistoryRecord] = [:]
+        var topicBindings: [String: TopicBindingRecord] = [:]
+        var jobFiles: [String: [JobFileRecord]] = [:]
 
         mutating func erase(_ userId: Int64) {
             for (id, job) in jobs where job.userId == userId {
@@ -36,6 +39,8 @@ public final class InMemoryLedger: Ledger {
                 outboxOrder.removeAll { $0 == id }
             }
             sessions = sessions.filter { $0.value.userId != userId }
+            sessionHistory = sessionHistory.filter { $0.value.userId != userId }
+            jobFiles = jobFiles.filter { jobs[$0.key] != nil }
             preferences[userId] = nil
             buttons = buttons.filter { $0.value.userId != userId }
             approvals = approvals.filter { $0.value.userId != userId || $0.value.status == .pending }
@@ -60,6 +65,7 @@ public final class InMemoryLedger: Ledger {
             for job in changes.jobs {
                 if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }
                 state.jobs[job.id] = job
+                if job.status.isFinal { state.jobFiles[job.id] = nil }
             }
             for entry in changes.outbox {
                 if state.outbox[entry.id] == nil { state.outboxOrder.append(entry.id) }
@@ -83,6 +89,13 @@ public final class InMemoryLedger: Ledger {
             for lockout in changes.lockouts { state.lockouts[lockout.userId] = lockout }
             for bucket in changes.rateBuckets { state.rateBuckets[bucket.userId] = bucket }
             for usage in changes.usage { state.usage[usage.jobId] = usage }
+            for entry in changes.sessionHistory { state.sessionHistory[entry.sessionId] = entry }
+            for binding in changes.topicBindings { state.topicBindings["\(binding.chatId)/\(binding.threadId)"] = binding }
+            for file in changes.jobFiles {
+                state.jobFiles[file.jobId, default: []].removeAll { $0.seq == file.seq }
+                state.jobFiles[file.jobId, default: []].append(file)
+            }
+            for key in changes.endedSessions { state.sessions["\(key.userId)/\(key.workspace)"] = nil }
             for event in changes.audit {
                 let subject = event.userId.map { userId in
                     if let known = state.subjects[userId] { return known }
@@ -166,6 +179,26 @@ public final class InMemoryLedger: Ledger {
             if let subject = record.subject { named.userId = people[subject] }
             return named
         }
+    }
+
+    // MARK: - Chat
+
+    public func sessionHistory(userId: Int64, limit: Int) throws -> [SessionHistoryRecord] {
+        state.withLock { state in
+            Array(state.sessionHistory.values.filter { $0.userId == userId }.sorted { $0.lastUsedAt > $1.lastUsedAt }.prefix(limit))
+        }
+    }
+
+    public func sessionHistory(sessionId: String) throws -> SessionHistoryRecord? {
+        state.withLock { $0.sessionHistory[sessionId] }
+    }
+
+    public func topicBinding(chatId: Int64, threadId: Int64) throws -> TopicBindingRecord? {
+        state.withLock { $0.topicBindings["\(chatId)/\(threadId)"] }
+    }
+
+    public func jobFiles(jobId: String) throws -> [JobFileRecord] {
+        state.withLock { ($0.jobFiles[jobId] ?? []).sorted { $0.seq < $1.seq } }
     }
 
     // MARK: - Access

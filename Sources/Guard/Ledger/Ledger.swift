@@ -41,4 +41,12 @@ public protocol Ledger: Sendable {
     func usage(since: Int64) throws -> [UsageRecord]
     /// Everything stored about one person (`/mydata`).
     func personalData(userId: Int64) throws -> PersonalData
+
+    // MARK: Chat
+
+    /// One person's sessions, most recently used first.
+    func sessionHistory(userId: Int64, limit: Int) throws -> [SessionHistoryRecord]
+    func sessionHistory(sessionId: String) throws -> SessionHistoryRecord?
+    func topicBinding(chatId: Int64, threadId: Int64) throws -> TopicBindingRecord?
+    func jobFiles(jobId: String) throws -> [JobFileRecord]
 }

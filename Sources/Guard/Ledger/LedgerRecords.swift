@@ -63,6 +63,10 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var errorDetail: String?
     /// The "working…" message shown while the job runs (with its Stop button), to remove when it ends.
     public var statusMessageId: Int64?
+    /// Not dispatched before this (an album waits a moment for its other parts).
+    public var notBefore: Int64?
+    /// The album this job gathers (Telegram's `media_group_id`).
+    public var mediaGroupId: String?
 
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
@@ -122,10 +126,16 @@ public struct PreferencesRecord: Codable, Sendable, Equatable {
     public var userId: Int64
     /// How much of Claude's work the status message shows: 0 nothing, 1 tools, 2 tools and Claude's remarks.
     public var verbosity: Int
+    /// Where the person works, relative to their root ("" is the root itself).
+    public var currentDirectory: String?
+    /// The Claude model they chose with `/model` (nil: the configured default).
+    public var model: String?
 
-    public init(userId: Int64, verbosity: Int) {
+    public init(userId: Int64, verbosity: Int, currentDirectory: String? = nil, model: String? = nil) {
         self.userId = userId
         self.verbosity = verbosity
+        self.currentDirectory = currentDirectory
+        self.model = model
     }
 }
 
@@ -143,6 +153,11 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
         case deny
         /// An option (`choice`) of an AskUserQuestion (`approvalId`, question `question`).
         case answer
+        /// Chat surface buttons (no job): change to directory `argument`, resume session `argument`, pick model
+        /// `argument`.
+        case cd
+        case resume
+        case model
     }
 
     public var nonce: String
@@ -158,6 +173,8 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
     /// For `answer`: which question of the approval, and which of its options.
     public var question: Int?
     public var choice: Int?
+    /// What a chat surface button acts on (a directory, a session id, a model).
+    public var argument: String?
 
     public init(
         nonce: String, action: Action, jobId: String, userId: Int64, chatId: Int64, createdAt: Int64, expiresAt: Int64,
@@ -276,6 +293,11 @@ public struct LedgerChanges: Sendable {
     public var lockouts: [LockoutRecord] = []
     public var rateBuckets: [RateBucketRecord] = []
     public var usage: [UsageRecord] = []
+    public var sessionHistory: [SessionHistoryRecord] = []
+    public var topicBindings: [TopicBindingRecord] = []
+    public var jobFiles: [JobFileRecord] = []
+    /// `/new`: these (person, workspace) pairs start a fresh Claude session next time.
+    public var endedSessions: [SessionKey] = []
     /// Erase everything stored about these people (`/forgetme`), before anything else in these changes is stored.
     public var erasures: [Int64] = []
     public var audit: [AuditEvent] = []
@@ -298,6 +320,7 @@ public struct LedgerChanges: Sendable {
         newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && preferences.isEmpty
             && approvals.isEmpty && rules.isEmpty && audit.isEmpty && members.isEmpty && tokens.isEmpty
             && authSessions.isEmpty && endedAuthSessions.isEmpty && lockouts.isEmpty && rateBuckets.isEmpty
-            && usage.isEmpty && erasures.isEmpty
+            && usage.isEmpty && erasures.isEmpty && sessionHistory.isEmpty && topicBindings.isEmpty && jobFiles.isEmpty
+            && endedSessions.isEmpty
     }
 }

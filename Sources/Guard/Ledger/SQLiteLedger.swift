@@ -131,6 +131,26 @@ public final class SQLiteLedger: Ledger {
                 CREATE TABLE keyring (name TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v6-chat") { db in
+            try db.execute(sql: """
+                ALTER TABLE preferences ADD COLUMN currentDirectory TEXT;
+                ALTER TABLE preferences ADD COLUMN model TEXT;
+                ALTER TABLE buttons ADD COLUMN argument TEXT;
+                ALTER TABLE jobs ADD COLUMN notBefore INTEGER;
+                ALTER TABLE jobs ADD COLUMN mediaGroupId TEXT;
+                CREATE TABLE session_history (
+                    sessionId TEXT PRIMARY KEY, userId INTEGER NOT NULL, workspace TEXT NOT NULL, executorId TEXT,
+                    startedAt INTEGER NOT NULL, lastUsedAt INTEGER NOT NULL, firstPrompt TEXT NOT NULL,
+                    costUSD REAL NOT NULL, runs INTEGER NOT NULL);
+                CREATE INDEX session_history_by_user ON session_history(userId, lastUsedAt);
+                CREATE TABLE topic_bindings (
+                    chatId INTEGER NOT NULL, threadId INTEGER NOT NULL, workspace TEXT NOT NULL, boundBy INTEGER NOT NULL,
+                    boundAt INTEGER NOT NULL, PRIMARY KEY (chatId, threadId));
+                CREATE TABLE job_files (
+                    jobId TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL,
+                    isImage INTEGER NOT NULL, PRIMARY KEY (jobId, seq));
+                """)
+        }
         return migrator
     }
 
@@ -153,7 +173,11 @@ public final class SQLiteLedger: Ledger {
                     if db.changesCount == 0 { return .rollback }
                 }
                 for userId in changes.erasures { try Self.erase(userId: userId, in: db) }
-                for job in changes.jobs { try sealer.sealed(job).save(db) }
+                for job in changes.jobs {
+                    try sealer.sealed(job).save(db)
+                    // Uploads are kept only until their job ends.
+                    if job.status.isFinal { try db.execute(sql: "DELETE FROM job_files WHERE jobId = ?", arguments: [job.id]) }
+                }
                 for entry in changes.outbox { try sealer.sealed(entry).save(db) }
                 for session in changes.sessions { try session.save(db) }
                 for button in changes.buttons { try button.save(db) }
@@ -167,6 +191,12 @@ public final class SQLiteLedger: Ledger {
                 for lockout in changes.lockouts { try lockout.save(db) }
                 for bucket in changes.rateBuckets { try bucket.save(db) }
                 for usage in changes.usage { try usage.save(db) }
+                for entry in changes.sessionHistory { try sealer.sealed(entry).save(db) }
+                for binding in changes.topicBindings { try binding.save(db) }
+                for file in changes.jobFiles { try sealer.sealed(file).save(db) }
+                for key in changes.endedSessions {
+                    _ = try SessionRecord.deleteOne(db, key: ["userId": key.userId, "workspace": key.workspace])
+                }
                 if !changes.audit.isEmpty {
                     var prevHash =
                         try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -322,6 +352,27 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    // MARK: - Chat
+
+    public func sessionHistory(userId: Int64, limit: Int) throws -> [SessionHistoryRecord] {
+        try pool.read { db in
+            try SessionHistoryRecord.filter(Column("userId") == userId).order(Column("lastUsedAt").desc).limit(limit).fetchAll(db)
+        }.map(sealer.opened)
+    }
+
+    public func sessionHistory(sessionId: String) throws -> SessionHistoryRecord? {
+        try pool.read { db in try SessionHistoryRecord.fetchOne(db, key: sessionId) }.map(sealer.opened)
+    }
+
+    public func topicBinding(chatId: Int64, threadId: Int64) throws -> TopicBindingRecord? {
+        try pool.read { db in try TopicBindingRecord.fetchOne(db, key: ["chatId": chatId, "threadId": threadId]) }
+    }
+
+    public func jobFiles(jobId: String) throws -> [JobFileRecord] {
+        try pool.read { db in try JobFileRecord.filter(Column("jobId") == jobId).order(Column("seq")).fetchAll(db) }
+            .map(sealer.opened)
+    }
+
     // MARK: - Pseudonyms and erasure
 
     /// The audit pseudonym of a person, created on first use.
@@ -359,6 +410,7 @@ public final class SQLiteLedger: Ledger {
     /// stays, and the audit log keeps its entries under a pseudonym that no longer leads anywhere.
     private static func erase(userId: Int64, in db: Database) throws {
         let statements = [
+            "DELETE FROM job_files WHERE jobId IN (SELECT id FROM jobs WHERE userId = :user)",
             """
             DELETE FROM rules WHERE scope IN (SELECT 'job:' || id FROM jobs WHERE userId = :user)
                 OR scope IN (SELECT 'session:' || sessionId FROM sessions WHERE userId = :user)
@@ -367,6 +419,7 @@ public final class SQLiteLedger: Ledger {
             "DELETE FROM jobs WHERE userId = :user AND status IN ('queued', 'done', 'interrupted', 'cancelled')",
             "DELETE FROM outbox WHERE chatId = :user",
             "DELETE FROM sessions WHERE userId = :user",
+            "DELETE FROM session_history WHERE userId = :user",
             "DELETE FROM preferences WHERE userId = :user",
             "DELETE FROM buttons WHERE userId = :user",
             "DELETE FROM approvals WHERE userId = :user AND status != 'pending'",
@@ -449,4 +502,16 @@ extension RateBucketRecord: FetchableRecord, PersistableRecord {
 
 extension UsageRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "usage"
+}
+
+extension SessionHistoryRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "session_history"
+}
+
+extension TopicBindingRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "topic_bindings"
+}
+
+extension JobFileRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "job_files"
 }

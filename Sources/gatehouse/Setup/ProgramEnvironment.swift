@@ -58,6 +58,15 @@ struct ProgramEnvironment {
             databasePath: reader.string("DATABASE_PATH", default: "./data/gatehouse.sqlite"),
             approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
         configuration.access = access
+        switch reader.string("WORKSPACE_MODE", default: "private").lowercased() {
+        case "private": configuration.sharedWorkspace = false
+        case "shared": configuration.sharedWorkspace = true
+        case let other: reader.report("WORKSPACE_MODE", "must be private or shared, got \(other.debugDescription)")
+        }
+        configuration.allowedModels = reader.list("CLAUDE_ALLOWED_MODELS")
+        if let model = claude.model, !configuration.allowedModels.isEmpty, !configuration.allowedModels.contains(model) {
+            reader.report("CLAUDE_ALLOWED_MODELS", "does not include CLAUDE_MODEL (\(model)); add it or change CLAUDE_MODEL")
+        }
         configuration.dataCipher = dataCipher()
         configuration.linkSecurity = guardLinkSecurity()
         configuration.jobSigner = jobSigner()

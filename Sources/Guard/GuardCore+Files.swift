@@ -1,0 +1,131 @@
+import Foundation
+import Messages
+
+/// A question an executor is answering for a person (`/cd`, `/ls`, `/projects`, `/get`, `/export`, `/bind`).
+/// In memory only: after a guard restart the person simply asks again.
+struct PendingFileRequest: Sendable {
+    enum Purpose: Sendable { case cd, ls, projects, get, export, bind }
+
+    var purpose: Purpose
+    var userId: Int64
+    var chatId: Int64
+    var threadId: Int64?
+    var replyTo: Int64?
+    /// Relative to the person's root.
+    var directory: String
+    var sentAt: Int64
+}
+
+/// Files: what executors answer about the disk, and uploads that become part of a job.
+extension GuardCore {
+    /// Sends a `FileRequest` to an executor (the preferred one when it is connected, e.g. the one holding a
+    /// session's transcript), or tells the person none is available.
+    func askExecutor(
+        _ operation: FileRequest.Operation, directory: String, purpose: PendingFileRequest.Purpose, _ request: CommandRequest,
+        threadId: Int64?, sessionId: String? = nil, preferred: String? = nil, changes: inout LedgerChanges, now: Int64
+    ) throws -> [Outbound] {
+        let member = preferred.flatMap { executors.members[$0] } ?? executors.members.values.min { $0.executorId < $1.executorId }
+        guard let member, preferred == nil || member.executorId == preferred else {
+            let text = purpose == .export ? ChatText.noTranscript : ChatText.noExecutor
+            changes.outbox.append(reply(text, chatId: request.chatId, threadId: threadId, replyTo: request.messageId, now: now))
+            return []
+        }
+        let id = Self.newId()
+        fileRequests[id] = PendingFileRequest(
+            purpose: purpose, userId: request.userId, chatId: request.chatId, threadId: threadId, replyTo: request.messageId,
+            directory: directory, sentAt: now)
+        let path = workspaces.workspace(of: request.userId, directory: directory)
+        let ask = FileRequest(
+            requestId: id, operation: operation, path: path, sessionId: sessionId,
+            maxBytes: operation == .read ? configuration.uploads.maxBytes : nil)
+        return [try message(ask, on: .work, to: member.peer)]
+    }
+
+    func receiveFileResult(_ result: FileResult, now: Int64) throws -> [Outbound] {
+        guard let pending = fileRequests.removeValue(forKey: result.requestId) else { return [] }
+        var changes = LedgerChanges()
+        func answer(_ text: String, buttons: [[Delivery.Button]]? = nil) {
+            changes.outbox.append(reply(
+                text, chatId: pending.chatId, threadId: pending.threadId, replyTo: pending.replyTo, buttons: buttons, now: now))
+        }
+        let request = CommandRequest(userId: pending.userId, chatId: pending.chatId, messageId: pending.replyTo, standing: .user)
+        let shown = Workspaces.display(pending.directory)
+        if result.error != nil {
+            answer(ChatText.fileProblem(result.message))
+            changes.audit.append(AuditEvent(
+                at: now, userId: pending.userId, event: "file.refused", detail: "\(result.error ?? "") \(InputExcerpt.quote(shown))"))
+            try ledger.apply(changes)
+            return try pumpOutbox()
+        }
+        switch pending.purpose {
+        case .cd:
+            guard result.isDirectory == true else {
+                answer(ChatText.fileProblem("\(shown) is not a directory."))
+                break
+            }
+            var prefs = try preferences(of: pending.userId)
+            prefs.currentDirectory = pending.directory
+            changes.preferences.append(prefs)
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.cd", detail: InputExcerpt.quote(shown)))
+            answer(ChatText.changedDirectory(shown))
+        case .bind:
+            guard result.isDirectory == true, let thread = pending.threadId else {
+                answer(ChatText.fileProblem("\(shown) is not a directory."))
+                break
+            }
+            changes.topicBindings.append(TopicBindingRecord(
+                chatId: pending.chatId, threadId: thread, workspace: workspaces.workspace(of: pending.userId, directory: pending.directory),
+                boundBy: pending.userId, boundAt: now))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.bind", detail: InputExcerpt.quote(shown)))
+            answer(ChatText.bound(shown))
+        case .ls, .projects:
+            let entries = result.entries ?? []
+            var buttons: [[Delivery.Button]] = []
+            for entry in entries.filter(\.isDirectory).prefix(20) {
+                let target = [pending.directory, entry.name].filter { !$0.isEmpty }.joined(separator: "/")
+                let label = (entry.isGitRepository ? "● " : "📁 ") + entry.name
+                buttons.append([button(.cd, argument: target, label: label, request, changes: &changes, now: now)])
+            }
+            let lines = entries.map { entry in
+                entry.isDirectory ? (entry.isGitRepository ? "● " : "📁 ") + entry.name + "/" : "   " + entry.name
+            }
+            if pending.purpose == .projects {
+                answer(ChatText.projects(entries.filter(\.isDirectory).map { ($0.isGitRepository ? "● " : "📁 ") + $0.name }),
+                       buttons: buttons.isEmpty ? nil : buttons)
+            } else {
+                answer(ChatText.listing(shown, lines, more: result.message), buttons: buttons.isEmpty ? nil : buttons)
+            }
+        case .get:
+            let name = pending.directory.split(separator: "/").last.map(String.init) ?? "file"
+            changes.outbox.append(file(result.data ?? Data(), fileName: name, chatId: pending.chatId, replyTo: pending.replyTo, now: now))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.sent", detail: InputExcerpt.quote(shown)))
+        case .export:
+            changes.outbox.append(document(
+                String(decoding: result.data ?? Data(), as: UTF8.self), fileName: "transcript.md", chatId: pending.chatId,
+                replyTo: pending.replyTo, now: now))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.export", detail: InputExcerpt.quote(shown)))
+        }
+        try ledger.apply(changes)
+        return try pumpOutbox()
+    }
+
+    /// Questions no executor answered within 15 s are answered for it.
+    func expireFileRequests(now: Int64) throws -> [Outbound] {
+        let late = fileRequests.filter { now - $0.value.sentAt > 15_000 }
+        guard !late.isEmpty else { return [] }
+        var changes = LedgerChanges()
+        for (id, pending) in late {
+            fileRequests[id] = nil
+            changes.outbox.append(reply(ChatText.executorSilent, chatId: pending.chatId, threadId: pending.threadId, replyTo: pending.replyTo, now: now))
+        }
+        try ledger.apply(changes)
+        return []
+    }
+
+    /// A binary file for the chat (`/get`): its bytes travel base64 in the outbox (sealed at rest like every reply).
+    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+        var entry = document(data.base64EncodedString(), fileName: fileName, chatId: chatId, replyTo: replyTo, now: now)
+        entry.kind = OutboxKind.binaryDocument
+        return entry
+    }
+}
