@@ -89,6 +89,9 @@ public final class GatehouseCluster {
             "ANTHROPIC_BASE_URL": anthropic.baseURL,
             "CLAUDE_CODE_MAX_RETRIES": "0",
             "DATA_ENCRYPTION_KEY": dataKey,
+            // The suites written before private workspaces look for files in the approved directory itself;
+            // the chat surface tests set WORKSPACE_MODE=private (the product's default).
+            "WORKSPACE_MODE": "shared",
         ]
         env.merge(options.environment) { _, override in override }
         return env
