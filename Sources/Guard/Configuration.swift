@@ -75,6 +75,9 @@ public struct GuardConfiguration: Sendable {
     public var access = Access()
     /// Each person in their own directory (the default) or everyone in the approved directory (`WORKSPACE_MODE`).
     public var sharedWorkspace = false
+    /// Executors share Claude's session transcripts (a shared `CLAUDE_HOME` volume, `SHARED_SESSIONS`): any of them
+    /// may continue any session.
+    public var sharedSessions = false
     /// The models `/model` offers (`CLAUDE_ALLOWED_MODELS`); empty: `/model` only shows the configured one.
     public var allowedModels: [String] = []
     /// Uploads: size limit and allowed types.

@@ -135,8 +135,6 @@ extension GuardCore {
             return (ReplyTexts.allowed, try settle(&approval, allow: true, reason: nil, note: note, decidedBy: presser?.id, now: now, changes: &changes))
         case .deny:
             return (ReplyTexts.denied, try settle(&approval, allow: false, reason: "denied by the user", note: "denied by \(who)", decidedBy: presser?.id, now: now, changes: &changes))
-        case .retry, .stop:
-            return (ReplyTexts.buttonExpired, [])
         }
     }
 

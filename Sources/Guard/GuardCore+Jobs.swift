@@ -275,18 +275,21 @@ extension GuardCore {
             var resume = session?.sessionId
             let holder = session?.executorId
             let member: ExecutorPool.Member
-            if let holder, executors.members[holder] != nil {
+            if let holder, executors.members[holder] != nil, !configuration.sharedSessions {
                 // The transcript lives on that executor's disk: wait for a slot there.
                 guard let preferred = executors.pick(preferred: holder, requirePreferred: true) else { continue }
                 member = preferred
             } else {
                 guard let any = executors.pick() else { break }
                 member = any
-                if resume != nil {
+                if resume != nil && !configuration.sharedSessions {
                     logger.info("the executor holding this session is gone; starting a new session", metadata: [
                         "job.id": "\(job.id)", "executor.id": "\(holder ?? "-")",
                     ])
                     resume = nil
+                    try ledger.apply(LedgerChanges(outbox: [reply(
+                        ReplyTexts.sessionHolderGone, chatId: job.chatId, threadId: job.threadId, replyTo: job.replyToMessageId,
+                        now: now)]))
                 }
             }
             job.status = .dispatched

@@ -116,6 +116,9 @@ public enum ReplyTexts {
         "Stopped: this request reached its cost limit after spending \(dollars(spent)). Nothing more was done."
     }
 
+    public static let sessionHolderGone =
+        "The machine that holds this directory's Claude session is not connected, so this request starts a new session."
+
     public static let forgotten = "Done: what was stored about you has been erased."
     public static let myDataCaption = "Everything Gatehouse stores about you."
 

@@ -64,6 +64,7 @@ struct ProgramEnvironment {
         case let other: reader.report("WORKSPACE_MODE", "must be private or shared, got \(other.debugDescription)")
         }
         configuration.allowedModels = reader.list("CLAUDE_ALLOWED_MODELS")
+        configuration.sharedSessions = reader.bool("SHARED_SESSIONS", default: false)
         if let model = claude.model, !configuration.allowedModels.isEmpty, !configuration.allowedModels.contains(model) {
             reader.report("CLAUDE_ALLOWED_MODELS", "does not include CLAUDE_MODEL (\(model)); add it or change CLAUDE_MODEL")
         }
