@@ -44,6 +44,9 @@ actor FileRequestSlots {
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
+    var runningCount: Int { running }
+    var waitingCount: Int { waiting.count }
+
     init(concurrency: Int, backlog: Int) {
         self.concurrency = concurrency
         self.backlog = backlog

@@ -2,7 +2,8 @@ import Foundation
 
 /// Where the Claude Code CLI keeps a session's transcript: `$HOME/.claude/projects/<cwd, sanitized>/<session>.jsonl`.
 /// The CLI sanitizes by replacing every UTF-16 code unit that is not an ASCII letter or digit with "-", and cuts a
-/// name longer than 200 after 200 characters, adding "-" and a hash of the path (checked against CLI 2.1.330).
+/// name longer than 200 after 200 characters, adding "-" and a 32-bit string hash of the path in base 36 (read from
+/// CLI 2.1.330 and checked against its runs in `ExecutorFilesTests`).
 struct TranscriptLocator {
     static let maximumNameLength = 200
 
@@ -19,25 +20,22 @@ struct TranscriptLocator {
     static func projectDirectoryName(workingDirectory: String) -> String {
         let kept: [ClosedRange<UInt16>] = [48...57, 65...90, 97...122]
         let units = workingDirectory.utf16.map { unit in kept.contains { $0.contains(unit) } ? unit : 45 }
-        return String(decoding: units, as: UTF16.self)
+        let name = String(decoding: units, as: UTF16.self)
+        guard units.count > maximumNameLength else { return name }
+        return String(decoding: units.prefix(maximumNameLength), as: UTF16.self) + "-" + hash(workingDirectory)
+    }
+
+    /// `h = h * 31 + unit` over the UTF-16 code units in 32-bit arithmetic, then the magnitude in base 36.
+    static func hash(_ text: String) -> String {
+        let value = text.utf16.reduce(Int32(0)) { ($0 &<< 5) &- $0 &+ Int32($1) }
+        return String(abs(Int64(value)), radix: 36)
     }
 
     /// The transcript of `sessionId` run in `workingDirectory` (a real path), or nil when there is none.
     func transcript(sessionId: String, workingDirectory: String) -> String? {
         guard Self.isSessionId(sessionId) else { return nil }
-        let projects = home + "/.claude/projects"
         let name = Self.projectDirectoryName(workingDirectory: workingDirectory)
-        let file = sessionId + ".jsonl"
-        if name.count <= Self.maximumNameLength {
-            return regularFile(projects + "/" + name + "/" + file)
-        }
-        // A long path: the CLI adds a hash of its own to the cut name; accept any directory with the same cut name.
-        let prefix = String(name.prefix(Self.maximumNameLength)) + "-"
-        let candidates = (try? FileManager.default.contentsOfDirectory(atPath: projects)) ?? []
-        for candidate in candidates.sorted() where candidate.hasPrefix(prefix) {
-            if let found = regularFile(projects + "/" + candidate + "/" + file) { return found }
-        }
-        return nil
+        return regularFile(home + "/.claude/projects/" + name + "/" + sessionId + ".jsonl")
     }
 
     private func regularFile(_ path: String) -> String? {

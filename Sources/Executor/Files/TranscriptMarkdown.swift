@@ -51,7 +51,8 @@ struct TranscriptMarkdown {
             case "tool_result" where block["is_error"]?.boolValue == true:
                 let output = block["content"]?.stringValue
                     ?? block["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.first ?? ""
-                append("  - failed: " + Self.firstLine(output, limit: 160), as: .claude, listItem: true)
+                let oneLine = output.split(whereSeparator: \.isNewline).joined(separator: " · ")
+                append("  - failed: " + SecretRedactor.redact(Self.firstLine(oneLine, limit: 160)), as: .claude, listItem: true)
             default:
                 break
             }
