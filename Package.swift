@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: [
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", logging]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", "Transport", logging]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
     ]

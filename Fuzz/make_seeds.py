@@ -164,6 +164,13 @@ BODIES = {
                         "finishedAt": 1700000001000},
     "work.job_result_ack": {"jobId": "j1"},
     "work.cancel": {"jobId": "j1", "reason": "stopped by ann"},
+    "work.files": {"requestId": "f-1", "operation": "transcript", "path": "app/api",
+                   "sessionId": "0f8e2a4c-1b2d-4e5f-8a9b-0c1d2e3f4a5b", "maxBytes": 20971520},
+    "work.files_result": {"requestId": "f-1", "error": None, "message": "200 of 512 entries shown",
+                          "entries": [{"name": "api", "isDirectory": True, "isGitRepository": True},
+                                      {"name": "README.md", "isDirectory": False, "isGitRepository": False,
+                                       "size": 1024}],
+                          "isDirectory": True, "data": "IyBUaXRsZQo="},
     "delivery.ready": {"egressId": "egress-1", "capacity": 4},
     "delivery.send": {"deliveryId": "d-1", "kind": "message", "chatId": -1001234567890, "threadId": 77,
                       "replyToMessageId": 42, "text": "**done** in `app/api`", "format": "markdown",
@@ -191,6 +198,11 @@ def wire_seeds():
          {"jobId": "j", "requestId": "r", "toolName": "T", "input": "just a string"})
     wire("valid-work.permission_request-nested-200", "work.permission_request",
          '{"jobId":"j","requestId":"r","toolName":"T","input":' + "[" * 200 + "]" * 200 + "}")
+    wire("valid-work.job-with-files", "work.job", dict(BODIES["work.job"], files=[
+        {"name": "photo.jpg", "data": "/9j/4AAQ", "isImage": True}, {"name": "notes.txt", "data": "", "isImage": False}]))
+    wire("valid-work.files-list", "work.files", {"requestId": "f-2", "operation": "list", "path": ""})
+    wire("valid-work.files_result-refused", "work.files_result", {"requestId": "f-3", "error": "outside",
+                                                                  "message": "outside the approved directory"})
     wire("valid-delivery.send-oversized", "delivery.send",
          {"deliveryId": "d-3", "kind": "message", "chatId": 1, "format": "plain", "text": "y" * 150_000})
 
@@ -207,6 +219,8 @@ def wire_seeds():
          '{"jobId":"j","requestId":"r","toolName":"T","input":' + "[" * 5000 + "]" * 5000 + "}")
     wire("refused-malformed_body-missing-field", "delivery.send", {"deliveryId": "d", "kind": "message"})
     wire("refused-malformed_body-null-required", "work.job_go", {"jobId": None, "attempt": 1})
+    wire("refused-malformed_body-unknown-operation", "work.files", {"requestId": "f", "operation": "delete", "path": "x"})
+    wire("refused-malformed_body-data-not-base64", "work.files_result", {"requestId": "f", "data": "not base64!"})
     wire("refused-unsupported_version-gh2", "intake.update", update, version="GH2")
     wire("refused-unsupported_version-empty", "intake.update", update, version="")
     wire("refused-unsupported_version-long", "intake.update", update, version="GH1" + "\xff" * 40)

@@ -57,6 +57,9 @@ public struct ExecutorService: Service, CustomStringConvertible {
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
             scratch: scratch, check: JobCheck(verifier: configuration.jobVerifier), logger: logger)
+        let files = FileRequestService(
+            handler: FileRequestHandler(workspaces: workspaces, claudeHome: configuration.claude.home),
+            connection: connection, logger: logger)
         if configuration.jobVerifier == nil {
             logger.warning("no GATEHOUSE_JOB_PUBLIC_KEY: running jobs without checking the guard's signature (development only)")
         }
@@ -66,7 +69,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
             group.addTask { await resendResults(connection: connection, state: state) }
             group.addTask {
                 await withGracefulShutdownHandler {
-                    await receive(connection: connection, state: state, jobs: jobs)
+                    await receive(connection: connection, state: state, jobs: jobs, files: files)
                 } onGracefulShutdown: {
                     logger.info("executor draining: no new jobs")
                 }
@@ -79,7 +82,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
         scratch.remove()
     }
 
-    private func receive(connection: GuardConnection, state: ExecutorState, jobs: JobLauncher) async {
+    private func receive(connection: GuardConnection, state: ExecutorState, jobs: JobLauncher, files: FileRequestService) async {
         for await envelope in connection.messages.cancelOnGracefulShutdown() {
             do {
                 switch envelope.type {
@@ -95,6 +98,10 @@ public struct ExecutorService: Service, CustomStringConvertible {
                     await state.answer(try WireCodec.decode(PermissionDecision.self, from: envelope))
                 case .jobResultAck:
                     await state.acknowledge(jobId: try WireCodec.decode(JobResultAck.self, from: envelope).jobId)
+                case .fileRequest:
+                    let request = try WireCodec.decode(FileRequest.self, from: envelope)
+                    // Not awaited: a slow disk must not hold up jobs and permission answers.
+                    Task { await files.handle(request) }
                 default:
                     logger.debug("ignored a message", metadata: ["type": "\(envelope.type.rawValue)"])
                 }

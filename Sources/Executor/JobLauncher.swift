@@ -73,17 +73,32 @@ struct JobLauncher: Sendable {
                 jobId: job.jobId, attempt: job.attempt, outcome: .failed, errorDetail: "workspace: \(error)",
                 finishedAt: Date().epochMillis)
         }
+        if cancellation.isCancelled {
+            // Stopped before Claude started: nothing ran, nothing to tear down.
+            return JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
+        }
+        var prompt = job.prompt
+        if let files = job.files, !files.isEmpty {
+            do {
+                let saved = try UploadWriter.save(files, into: workspace)
+                logger.info("saved the uploads", metadata: [
+                    "files.count": "\(saved.count)", "files.renamed": "\(saved.filter { $0.saved != $0.requested }.count)",
+                ])
+                prompt += UploadWriter.note(for: saved)
+            } catch {
+                logger.error("uploads not saved", metadata: ["reason": "\(error)"])
+                return JobResult(
+                    jobId: job.jobId, attempt: job.attempt, outcome: .failed,
+                    errorDetail: "the uploaded files could not be saved: \(error)", finishedAt: Date().epochMillis)
+            }
+        }
         var invocation = ClaudeInvocation(
-            executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
+            executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: prompt,
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
             environment: environment(), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
-        if cancellation.isCancelled {
-            // Stopped before Claude started: nothing ran, nothing to tear down.
-            return JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
-        }
         do {
             let outcome = try await ClaudeRunner(logger: logger).run(
                 invocation, cancellation: cancellation,

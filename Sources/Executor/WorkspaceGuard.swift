@@ -57,7 +57,7 @@ public struct WorkspaceGuard: Sendable {
         return nil
     }
 
-    private func contains(_ real: String) -> Bool {
+    func contains(_ real: String) -> Bool {
         real == approvedRoot || real.hasPrefix(approvedRoot == "/" ? "/" : approvedRoot + "/")
     }
 

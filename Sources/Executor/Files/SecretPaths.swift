@@ -1,0 +1,26 @@
+/// Files the executor never sends out (`/get`), whatever the guard decided: names that usually hold credentials,
+/// and anything inside a directory of credentials. The executor cannot use the guard's rules (another program),
+/// so it keeps its own, checked on the path as asked and again on the real path after symlinks.
+enum SecretPaths {
+    private static let exactNames: Set<String> = [
+        ".netrc", "_netrc", ".pgpass", ".npmrc", ".pypirc", ".git-credentials", ".htpasswd", ".dockercfg",
+        "authorized_keys",
+    ]
+    private static let prefixes = [".env", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "credentials"]
+    private static let suffixes = [".pem", ".key", ".p12", ".pfx", ".ppk", ".jks", ".keystore", ".kdbx"]
+    /// Directories whose whole content is credentials or an agent's private state.
+    private static let directories: Set<String> = [".ssh", ".aws", ".gnupg", ".claude", ".docker", ".kube"]
+
+    /// - Parameter components: the path's components (relative to the approved directory), compared
+    ///   case-insensitively.
+    static func isSecret(components: [Substring]) -> Bool {
+        guard let last = components.last?.lowercased() else { return false }
+        if components.dropLast().contains(where: { directories.contains($0.lowercased()) }) { return true }
+        return directories.contains(last) || exactNames.contains(last)
+            || prefixes.contains(where: last.hasPrefix) || suffixes.contains(where: last.hasSuffix)
+    }
+
+    static func isSecret(relativePath: String) -> Bool {
+        isSecret(components: relativePath.split(separator: "/"))
+    }
+}
