@@ -12,6 +12,8 @@ struct FileRequestHandler: Sendable {
     static let maximumTranscriptLineLength = 4 * 1024 * 1024
 
     func answer(_ request: FileRequest) -> FileResult {
+        // A person's private root may not exist yet (nothing made it so far): their first `/ls` or `/cd` makes it.
+        workspaces.createPersonalRoot(for: request.path)
         var result = FileResult(requestId: request.requestId)
         do throws(FileOperationError) {
             switch request.operation {
