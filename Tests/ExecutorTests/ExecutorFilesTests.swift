@@ -176,41 +176,35 @@ struct ExecutorHarness: Sendable {
     }
 }
 
+/// Runs `body` with an executor service on a fake guard's link; the runner tests' fixture gives the fake API, the
+/// HOME and the approved directory (its workspace).
 func withExecutor(_ body: (ExecutorHarness) async throws -> Void) async throws {
-    let binary = try ClaudeBinary.path()
-    let server = FakeAnthropicServer()
-    try await server.start()
-    let (environment, home) = ClaudeTestEnvironment.make(baseURL: server.baseURL)
-    let approved = home.deletingLastPathComponent().appendingPathComponent("approved")
-    try FileManager.default.createDirectory(at: approved, withIntermediateDirectories: true)
-    let fakeGuard = try FakeGuard()
-    var claude = ExecutorConfiguration.Claude(home: home.path)
-    claude.cliPath = binary
-    claude.passthrough = environment
-    claude.interruptGrace = .seconds(1)
-    claude.terminateGrace = .seconds(1)
-    var configuration = ExecutorConfiguration(
-        guardEndpoint: fakeGuard.endpoint, executorId: "exec-files-test", host: "test", approvedDirectory: approved.path,
-        claude: claude)
-    configuration.capacity = 2
-    var logger = Logger(label: "executor-files-test")
-    logger.logLevel = .warning
-    let context = try ZMQContext()
-    let service = ExecutorService(configuration: configuration, context: context, logger: logger)
-    let running = Task { try await service.run() }
-    let harness = ExecutorHarness(fakeGuard: fakeGuard, server: server, home: home, approved: approved)
-    var failure: (any Error)?
-    do {
-        try await fakeGuard.waitForExecutor()
-        try await body(harness)
-    } catch {
-        failure = error
+    try await withFixture { fixture in
+        let fakeGuard = try FakeGuard()
+        var claude = ExecutorConfiguration.Claude(home: fixture.home.path)
+        claude.cliPath = fixture.binary
+        claude.passthrough = fixture.environment
+        claude.interruptGrace = .seconds(1)
+        claude.terminateGrace = .seconds(1)
+        var configuration = ExecutorConfiguration(
+            guardEndpoint: fakeGuard.endpoint, executorId: "exec-files-test", host: "test",
+            approvedDirectory: fixture.workspace.path, claude: claude)
+        configuration.capacity = 2
+        var logger = Logger(label: "executor-files-test")
+        logger.logLevel = .warning
+        let context = try ZMQContext()
+        let running = Task { try await ExecutorService(configuration: configuration, context: context, logger: logger).run() }
+        var failure: (any Error)?
+        do {
+            try await fakeGuard.waitForExecutor()
+            try await body(ExecutorHarness(fakeGuard: fakeGuard, server: fixture.server, home: fixture.home, approved: fixture.workspace))
+        } catch {
+            failure = error
+        }
+        running.cancel()
+        _ = try? await running.value
+        await context.terminate()
+        await fakeGuard.close()
+        if let failure { throw failure }
     }
-    running.cancel()
-    _ = try? await running.value
-    await context.terminate()
-    await fakeGuard.close()
-    await server.stop()
-    ClaudeTestEnvironment.remove(home: home)
-    if let failure { throw failure }
 }
