@@ -105,3 +105,11 @@ public struct JobKeyError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var description: String { "\(code): \(message)" }
 }
+
+extension JobAccepted {
+    /// Refusal codes meaning the executor could not verify the job (see `JobVerifier`, `JobAccepted.refusal`).
+    public static let verificationRefusals: Set<String> = [
+        JobVerifier.Verdict.missingSignature.rawValue, JobVerifier.Verdict.badSignature.rawValue,
+        JobVerifier.Verdict.expired.rawValue, "replayed",
+    ]
+}

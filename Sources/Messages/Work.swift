@@ -88,14 +88,6 @@ public struct JobAccepted: WireMessage, Equatable {
     }
 }
 
-extension JobAccepted {
-    /// Refusal codes meaning the executor could not verify the job (see `JobVerifier`, `JobAccepted.refusal`).
-    public static let verificationRefusals: Set<String> = [
-        JobVerifier.Verdict.missingSignature.rawValue, JobVerifier.Verdict.badSignature.rawValue,
-        JobVerifier.Verdict.expired.rawValue, "replayed",
-    ]
-}
-
 /// The guard's answer to an acceptance: it has recorded the job as running on this executor, which may now start
 /// Claude. Nothing is started before this arrives, so a job whose executor dies is either known not to have run
 /// (dispatched again) or recorded as possibly run (interrupted, never re-run silently).
