@@ -12,6 +12,12 @@ public struct TelegramUpdateBatch: Sendable, Equatable {
         /// `type_mismatch` (an element that is not an update object, or a bad `update_id`), `missing_value`, or
         /// `corrupted` (bad JSON, nested too deep).
         public var reason: String
+
+        public init(index: Int, updateId: Int64?, reason: String) {
+            self.index = index
+            self.updateId = updateId
+            self.reason = reason
+        }
     }
 
     /// The decodable updates, in the order Telegram sent them.
