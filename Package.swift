@@ -76,7 +76,9 @@ let package = Package(
             "Guard", "Messages", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Corpus"]),
         .testTarget(name: "EgressTests", dependencies: ["Egress"]),
-        .testTarget(name: "IngressTests", dependencies: ["Ingress", "Telegram", "Messages"]),
+        .testTarget(name: "IngressTests", dependencies: [
+            "Ingress", "Telegram", "Messages", "HTTP", "Settings", "TestSupport", logging,
+        ]),
         .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "Messages", .product(name: "GRDB", package: "GRDB.swift"),

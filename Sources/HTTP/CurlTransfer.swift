@@ -24,7 +24,8 @@ final class CurlTransfer {
         guard let easy = curl_easy_init() else {
             return .failure(HTTPError(code: .transport, message: "\(method) request: libcurl could not create a handle"))
         }
-        let transfer = CurlTransfer(pending: pending, easy: easy, maxResponseBytes: max(0, configuration.maxResponseBytes))
+        let limit = min(configuration.maxResponseBytes, pending.request.maxResponseBytes ?? .max)
+        let transfer = CurlTransfer(pending: pending, easy: easy, maxResponseBytes: max(0, limit))
         if let failure = transfer.configure(userAgent: configuration.userAgent) {
             transfer.release()
             return .failure(failure)

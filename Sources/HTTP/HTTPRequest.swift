@@ -20,10 +20,13 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration
     /// Limit for establishing the connection (TCP and TLS).
     public var connectTimeout: Duration
+    /// A tighter bound than the client's `maxResponseBytes` for this response's body (a file download): the transfer
+    /// aborts with `.tooLarge` as soon as more arrives, so nothing past it is buffered.
+    public var maxResponseBytes: Int?
 
     public init(
         method: Method = .get, url: String, headers: [HTTPHeader] = [], body: Body? = nil,
-        timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10)
+        timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), maxResponseBytes: Int? = nil
     ) {
         self.method = method
         self.url = url
@@ -31,6 +34,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 

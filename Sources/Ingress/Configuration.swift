@@ -25,6 +25,16 @@ public struct IngressConfiguration: Sendable {
     public var polling: Polling = .init()
     /// How long to wait for the guard's acknowledgement before sending an update again.
     public var ackResendInterval: Duration = .seconds(1)
+    /// Files larger than this are not downloaded (`UPLOAD_MAX_BYTES`; the Bot API serves at most 20 MB).
+    public var uploadMaxBytes: Int = UpdateTranslator.defaultDownloadLimit
+    /// Bound on one file download (getFile excluded), so a stalled one cannot hold up later updates for long.
+    public var downloadTimeout: Duration = .seconds(60)
+    /// Voice notes are transcribed when set; otherwise they reach the guard as `voice_off`.
+    public var voice: VoiceTranscriptionConfiguration?
+    /// `ENABLE_TOKEN_AUTH`: whether `/auth` is in the command menu.
+    public var tokenAuthEnabled = false
+    /// `ADMIN_USERS`: their private chats get the menu with the administrator commands.
+    public var adminUsers: Set<Int64> = []
 
     public init(telegramBaseURL: String, botToken: Secret, guardEndpoint: String, ingressId: String) {
         self.telegramBaseURL = telegramBaseURL

@@ -34,12 +34,16 @@ public struct IngressService: Service, CustomStringConvertible {
         let forwarder = IntakeForwarder(
             connection: connection, resendInterval: configuration.ackResendInterval, logger: logger)
 
-        try await checkToken(api)
+        let bot = try await checkToken(api)
+        await registerCommands(api)
+        let fetcher = AttachmentFetcher(
+            api: api, transcriber: configuration.voice.map { VoiceTranscriber(configuration: $0, http: http) },
+            limit: configuration.uploadMaxBytes, downloadTimeout: configuration.downloadTimeout, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await connection.run() }
             group.addTask { await forwarder.readAcknowledgements() }
             group.addTask {
-                try await pollLoop(api: api, forwarder: forwarder)
+                try await pollLoop(api: api, forwarder: forwarder, bot: bot, fetcher: fetcher)
             }
             // The poll loop ends on graceful shutdown; then stop the rest.
             try await group.next()
@@ -48,14 +52,14 @@ public struct IngressService: Service, CustomStringConvertible {
         await http.shutdown()
     }
 
-    private func checkToken(_ api: TelegramBotAPI) async throws {
+    private func checkToken(_ api: TelegramBotAPI) async throws -> BotIdentity {
         var delay: Duration = .milliseconds(500)
         while true {
             do {
                 let me = try await api.getMe()
                 try await api.deleteWebhook()
                 logger.info("connected to Telegram", metadata: ["bot.username": "\(me.username ?? "-")"])
-                return
+                return BotIdentity(id: me.id, username: me.username)
             } catch let error where error.code == .unauthorized {
                 logger.critical("Telegram rejected TELEGRAM_BOT_TOKEN (401); check the token")
                 throw error
@@ -67,15 +71,37 @@ public struct IngressService: Service, CustomStringConvertible {
         }
     }
 
-    private func pollLoop(api: TelegramBotAPI, forwarder: IntakeForwarder) async throws {
+    /// The command menu: everyone's, and the administrators' (in their private chats). A failure only costs the
+    /// menu, so it is logged and ingress carries on.
+    private func registerCommands(_ api: TelegramBotAPI) async {
+        let everyone = BotCommands.offered(admin: false, tokenAuth: configuration.tokenAuthEnabled)
+        do {
+            try await api.setMyCommands(everyone.map(TelegramBotCommand.init))
+        } catch {
+            logger.warning("could not set the bot's command menu", metadata: ["error": "\(error)"])
+        }
+        let admin = BotCommands.offered(admin: true, tokenAuth: configuration.tokenAuthEnabled)
+        for user in configuration.adminUsers.sorted() {
+            do {
+                try await api.setMyCommands(admin.map(TelegramBotCommand.init), scope: .chat(user))
+            } catch {
+                // Telegram knows no private chat with someone who never wrote to the bot ("chat not found").
+                logger.notice("could not set the administrator command menu", metadata: ["user.id": "\(user)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func pollLoop(api: TelegramBotAPI, forwarder: IntakeForwarder, bot: BotIdentity, fetcher: AttachmentFetcher)
+        async throws
+    {
         var offset: Int64?
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let updates: [TelegramUpdate]
+            let batch: TelegramUpdateBatch
             do {
                 let polling = configuration.polling
                 let confirmed = offset
-                updates = try await cancelWhenGracefulShutdown {
+                batch = try await cancelWhenGracefulShutdown {
                     try await api.getUpdates(
                         offset: confirmed, limit: polling.limit, timeoutSeconds: polling.timeoutSeconds,
                         allowedUpdates: polling.allowedUpdates)
@@ -86,8 +112,7 @@ public struct IngressService: Service, CustomStringConvertible {
             } catch let error as TelegramError {
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 failures += 1
-                let wait = error.retryAfterSeconds.map { Duration.seconds($0) }
-                    ?? .milliseconds(min(30_000, 250 * (1 << min(failures, 7))))
+                let wait = error.retryAfterSeconds.map { Duration.seconds($0) } ?? backoff(failures)
                 if error.code == .conflict {
                     logger.error("another poller or a webhook uses this bot token; only one ingress may poll", metadata: ["error": "\(error)"])
                 } else {
@@ -96,19 +121,56 @@ public struct IngressService: Service, CustomStringConvertible {
                 try? await Task.sleep(for: wait)
                 continue
             }
-            guard !updates.isEmpty else { continue }
-            let now = Date().epochMillis
-            let inbound = updates.map { UpdateTranslator.translate($0, receivedAt: now) }
+            guard batch.count > 0 else { continue }
+            for skipped in batch.skipped {
+                logger.error("skipped an update that cannot be decoded", metadata: [
+                    "update.id": "\(skipped.updateId.map(String.init) ?? "unreadable")", "batch.index": "\(skipped.index)",
+                    "reason": "\(skipped.reason)",
+                ])
+            }
             // Finish handing over this batch even while shutting down: Telegram would re-send it anyway, but
             // this way nothing waits for a restart.
-            try await forwarder.forward(inbound)
-            offset = (updates.map(\.update_id).max() ?? 0) + 1
-            logger.debug("batch acknowledged by the guard", metadata: ["count": "\(updates.count)", "offset": "\(offset ?? 0)"])
+            try await forward(batch.updates, to: forwarder, bot: bot, fetcher: fetcher)
+            guard let next = batch.offset(confirming: offset) else {
+                // Nothing in the batch says how far to confirm: ask again later rather than guess and lose updates.
+                failures += 1
+                logger.error("no update id in the batch can be read; polling again", metadata: ["count": "\(batch.count)"])
+                try? await Task.sleep(for: backoff(failures))
+                continue
+            }
+            offset = next
+            logger.debug("batch acknowledged by the guard", metadata: ["count": "\(batch.count)", "offset": "\(next)"])
         }
         if let offset {
             // Confirm the last acknowledged batch now rather than on the next start (updates past it stay queued).
             _ = try? await api.getUpdates(offset: offset, limit: 1, timeoutSeconds: 0, allowedUpdates: configuration.polling.allowedUpdates)
         }
         logger.info("ingress stopped polling")
+    }
+
+    /// Translates and hands over `updates` in order. Text goes in groups; an update that carries file bytes is sent
+    /// with what precedes it and acknowledged before the next download, so at most one file is held at a time.
+    private func forward(
+        _ updates: [TelegramUpdate], to forwarder: IntakeForwarder, bot: BotIdentity, fetcher: AttachmentFetcher
+    ) async throws {
+        let now = Date().epochMillis
+        var pending: [InboundUpdate] = []
+        for update in updates {
+            var inbound = UpdateTranslator.translate(
+                update, receivedAt: now, bot: bot, downloadLimit: configuration.uploadMaxBytes)
+            if inbound.kind == .message, let message = update.message {
+                inbound = await fetcher.complete(inbound, from: message)
+            }
+            pending.append(inbound)
+            if inbound.attachments?.contains(where: { $0.data != nil }) == true {
+                try await forwarder.forward(pending)
+                pending = []
+            }
+        }
+        if !pending.isEmpty { try await forwarder.forward(pending) }
+    }
+
+    private func backoff(_ failures: Int) -> Duration {
+        .milliseconds(min(30_000, 250 * (1 << min(failures, 7))))
     }
 }

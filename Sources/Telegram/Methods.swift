@@ -11,14 +11,19 @@ extension TelegramBotAPI {
         let _: Bool = try await call("deleteWebhook", DeleteWebhook(drop_pending_updates: false))
     }
 
-    /// Long-polls for updates. Calling it with `offset` confirms every update below that id.
+    /// Long-polls for updates. Calling it with `offset` confirms every update below that id. The answer is read
+    /// element by element (`TelegramUpdateBatch`): one undecodable update does not hide the others.
     public func getUpdates(offset: Int64?, limit: Int, timeoutSeconds: Int, allowedUpdates: [String])
-        async throws(TelegramError) -> [TelegramUpdate]
+        async throws(TelegramError) -> TelegramUpdateBatch
     {
-        try await call(
+        let response = try await send(
             "getUpdates",
             GetUpdates(offset: offset, limit: limit, timeout: timeoutSeconds, allowed_updates: allowedUpdates),
             timeout: .seconds(timeoutSeconds + 15))
+        if response.status == 200, let batch = TelegramUpdateBatch.decode(responseBody: response.body) { return batch }
+        // An error answer (or an unreadable one): the envelope says which.
+        let _: [Ignored] = try decode(response, method: "getUpdates")
+        throw TelegramError(code: .invalidResponse, method: "getUpdates", description: "result is not a list of updates")
     }
 
     public func sendMessage(
@@ -78,6 +83,11 @@ extension TelegramBotAPI {
 }
 
 struct Empty: Encodable, Sendable {}
+
+/// Any JSON value, unread.
+struct Ignored: Decodable {
+    init(from decoder: any Decoder) throws {}
+}
 
 
 struct DeleteWebhook: Encodable, Sendable {

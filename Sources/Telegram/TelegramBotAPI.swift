@@ -6,9 +6,9 @@ import Settings
 /// A Bot API client: one method call is one HTTPS request to `{baseURL}/bot{token}/{method}` with a JSON body.
 /// The base URL is configurable (a self-hosted Bot API server, or a test double).
 public struct TelegramBotAPI: Sendable {
-    private let baseURL: String
-    private let token: Secret
-    private let http: HTTPClient
+    let baseURL: String
+    let token: Secret
+    let http: HTTPClient
     private let logger: Logger
 
     public init(baseURL: String, token: Secret, http: HTTPClient, logger: Logger) {
@@ -22,6 +22,13 @@ public struct TelegramBotAPI: Sendable {
     public func call<Parameters: Encodable & Sendable, Result: Decodable>(
         _ method: String, _ parameters: Parameters, as: Result.Type = Result.self, timeout: Duration = .seconds(30)
     ) async throws(TelegramError) -> Result {
+        try decode(await send(method, parameters, timeout: timeout), method: method)
+    }
+
+    /// Sends `method` with a JSON body and returns the raw answer, for callers that read `result` themselves.
+    func send<Parameters: Encodable & Sendable>(
+        _ method: String, _ parameters: Parameters, timeout: Duration
+    ) async throws(TelegramError) -> HTTPResponse {
         let body: Data
         do {
             body = try Self.encoder.encode(parameters)
@@ -31,7 +38,7 @@ public struct TelegramBotAPI: Sendable {
         let request = HTTPRequest(
             method: .post, url: "\(baseURL)/bot\(token.reveal())/\(method)",
             body: .data(body, contentType: "application/json"), timeout: timeout)
-        return try await perform(request, method: method)
+        return try await execute(request, method: method)
     }
 
     /// Calls `method` with a multipart body (file uploads).
@@ -44,12 +51,19 @@ public struct TelegramBotAPI: Sendable {
     }
 
     private func perform<Result: Decodable>(_ request: HTTPRequest, method: String) async throws(TelegramError) -> Result {
-        let response: HTTPResponse
+        try decode(await execute(request, method: method), method: method)
+    }
+
+    private func execute(_ request: HTTPRequest, method: String) async throws(TelegramError) -> HTTPResponse {
         do {
-            response = try await http.execute(request)
+            return try await http.execute(request)
         } catch {
             throw TelegramError(code: .network, method: method, description: error.description)
         }
+    }
+
+    /// Reads the envelope of an answer: its `result`, or the error Telegram describes.
+    func decode<Result: Decodable>(_ response: HTTPResponse, method: String) throws(TelegramError) -> Result {
         let envelope: ResponseEnvelope<Result>
         do {
             envelope = try Self.decoder.decode(ResponseEnvelope<Result>.self, from: response.body)

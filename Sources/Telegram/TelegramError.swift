@@ -17,6 +17,8 @@ public struct TelegramError: Error, CustomStringConvertible, Sendable, Equatable
         public static let server = Code(name: "server_error")
         /// The request never got an answer (network, timeout).
         public static let network = Code(name: "network")
+        /// A file download passed its size limit and was aborted.
+        public static let fileTooLarge = Code(name: "file_too_large")
         /// The answer was not what the Bot API promises.
         public static let invalidResponse = Code(name: "invalid_response")
     }

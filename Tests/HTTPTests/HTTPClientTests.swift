@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import Logging
 import Testing
+import TestSupport
 
 /// Runs `body` with a fresh server and client, then shuts both down.
 private func withClientAndServer(
@@ -211,6 +212,22 @@ struct HTTPClientTests {
             // Small on the wire, 100 kB once decoded: only the streaming check can catch it.
             let decodedTooLarge = await httpError { try await client.execute(HTTPRequest(url: "\(server.base)/gzip-bomb")) }
             #expect(decodedTooLarge?.code == .tooLarge)
+        }
+    }
+
+    /// A request's own limit (a file download) applies under the client's larger one, and only to that request.
+    @Test func aRequestLimitTightensTheClientLimit() async throws {
+        try await withClientAndServer { client, server in
+            let atLimit = try await client.execute(HTTPRequest(url: "\(server.base)/bytes/500", maxResponseBytes: 500))
+            #expect(atLimit.body.count == 500)
+            let over = await httpError { try await client.execute(HTTPRequest(url: "\(server.base)/bytes/501", maxResponseBytes: 500)) }
+            #expect(over?.code == .tooLarge)
+            let bomb = await httpError {
+                try await client.execute(HTTPRequest(url: "\(server.base)/gzip-bomb", maxResponseBytes: 50_000))
+            }
+            #expect(bomb?.code == .tooLarge)
+            let unlimited = try await client.execute(HTTPRequest(url: "\(server.base)/bytes/501"))
+            #expect(unlimited.body.count == 501)
         }
     }
 

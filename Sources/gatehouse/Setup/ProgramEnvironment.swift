@@ -87,6 +87,17 @@ struct ProgramEnvironment {
             telegramBaseURL: telegramBaseURL(), botToken: botToken(), guardEndpoint: endpoints.intake,
             ingressId: reader.string("INGRESS_ID", default: "ingress-\(Self.hostName())"))
         configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.intake, variable: "GATEHOUSE_INTAKE_ENDPOINT")
+        configuration.uploadMaxBytes = reader.int(
+            "UPLOAD_MAX_BYTES", default: UpdateTranslator.defaultDownloadLimit, in: 1...(20 << 20))
+        configuration.tokenAuthEnabled = reader.bool("ENABLE_TOKEN_AUTH", default: false)
+        configuration.adminUsers = reader.userIds("ADMIN_USERS")
+        if let base = reader.raw("VOICE_API_BASE_URL") {
+            let key = reader.secret(
+                "VOICE_API_KEY", required: true, hint: "the API key of the transcription service at VOICE_API_BASE_URL")
+            configuration.voice = VoiceTranscriptionConfiguration(
+                baseURL: serviceURL("VOICE_API_BASE_URL", base), apiKey: key ?? Secret(""),
+                model: reader.string("VOICE_MODEL", default: "whisper-1"))
+        }
         return configuration
     }
 
@@ -162,16 +173,20 @@ struct ProgramEnvironment {
     }
 
     private func telegramBaseURL() -> String {
-        let url = reader.string("TELEGRAM_API_BASE_URL", default: "https://api.telegram.org")
+        serviceURL("TELEGRAM_API_BASE_URL", reader.string("TELEGRAM_API_BASE_URL", default: "https://api.telegram.org"))
+    }
+
+    /// An outside service's base URL: http(s), and https unless the host is local or `ENVIRONMENT=development`.
+    private func serviceURL(_ variable: String, _ url: String) -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host,
             !host.isEmpty
         else {
-            reader.report("TELEGRAM_API_BASE_URL", "must be an http(s) URL such as https://api.telegram.org, got \(url.debugDescription)")
+            reader.report(variable, "must be an http(s) URL such as https://api.telegram.org, got \(url.debugDescription)")
             return url
         }
         let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1"
         if scheme != "https" && !(scheme == "http" && (loopback || environment == .development)) {
-            reader.report("TELEGRAM_API_BASE_URL", "must use https (plain http is allowed only for a local server or with ENVIRONMENT=development)")
+            reader.report(variable, "must use https (plain http is allowed only for a local server or with ENVIRONMENT=development)")
         }
         return url
     }

@@ -310,8 +310,25 @@ extension FakeTelegramCore {
                 return .badRequest("Bad Request: command description must be 1-256 characters")
             }
         }
-        locked { state in state.commands = parameters["commands"] }
+        let scope = parameters["scope"]
+        if scope?["type"]?.stringValue == "chat" {
+            let chatId = scope?["chat_id"].flatMap(Self.chatIdentifier)
+            guard let chatId, locked({ $0.chats[chatId] != nil }) else {
+                return .badRequest("Bad Request: chat not found", violation: false)
+            }
+        }
+        locked { state in
+            state.commands = parameters["commands"]
+            state.commandsByScope[Self.scopeKey(scope)] = parameters["commands"]
+        }
         return .success(true)
+    }
+
+    /// "default", or the scope's type and chat, e.g. "chat:42".
+    static func scopeKey(_ scope: FakeTelegramValue?) -> String {
+        guard let type = scope?["type"]?.stringValue else { return "default" }
+        guard let chatId = scope?["chat_id"].flatMap(chatIdentifier) else { return type }
+        return "\(type):\(chatId)"
     }
 
     private func getFile(_ parameters: [String: FakeTelegramValue]) -> Outcome {

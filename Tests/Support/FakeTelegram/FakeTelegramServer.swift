@@ -116,6 +116,11 @@ public final class FakeTelegramServer: Sendable {
     /// The commands of the last successful setMyCommands.
     public var commands: FakeTelegramValue? { core.locked { $0.commands } }
 
+    /// The command names last set for a scope: "default", or e.g. "chat:42" (`BotCommandScopeChat`).
+    public func commandNames(scope: String = "default") -> [String]? {
+        core.locked { $0.commandsByScope[scope] }?.arrayValue?.compactMap { $0["command"]?.stringValue }
+    }
+
     /// Callback queries delivered but never answered with answerCallbackQuery.
     public var unansweredCallbackQueryIds: [String] {
         core.locked { $0.callbackQueries.filter { !$0.value }.keys.sorted() }

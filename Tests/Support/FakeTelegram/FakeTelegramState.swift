@@ -59,6 +59,7 @@ struct FakeTelegramState {
     var callbackQueries: [String: Bool] = [:]
     var nextCallbackQueryNumber: Int64 = 1
     var commands: FakeTelegramValue?
+    var commandsByScope: [String: FakeTelegramValue] = [:]
 
     mutating func newMessageId(in chatId: Int64) -> Int64 {
         let id = (lastMessageId[chatId] ?? 0) + 1

@@ -1,13 +1,16 @@
 import Logging
 import Synchronization
 
-/// Collects every log line (message and metadata, as text) so tests can check what the client logs.
-final class LogCapture: Sendable {
+/// Collects every log line (message and metadata, as text) so tests can check what a component logs
+/// (never a secret, for one).
+public final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
-    var allLines: [String] { lines.withLock { $0 } }
+    public init() {}
 
-    func logger() -> Logger {
+    public var allLines: [String] { lines.withLock { $0 } }
+
+    public func logger() -> Logger {
         var logger = Logger(label: "http.tests") { _ in Handler(capture: self) }
         logger.logLevel = .trace
         return logger
