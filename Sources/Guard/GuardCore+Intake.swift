@@ -42,10 +42,13 @@ extension GuardCore {
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "request.accepted", detail: "job \(job.id)"))
         case .reply(let text, let event, let reason):
             changes.newUpdate?.disposition = "reply"
-            if let chatId {
+            // Strangers are answered only within the refusal budget; beyond it they are audited and not answered.
+            let answered = event != IntakePolicy.accessDenied || refusalReplies.take(now: now)
+            if let chatId, answered {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
+            changes.audit.append(AuditEvent(
+                at: now, userId: userId, event: event, detail: answered ? reason : "\(reason); not answered: too many refusals"))
         case .ignore(let reason):
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "update.ignored", detail: reason))
         case .command(let command):

@@ -41,6 +41,8 @@ public actor GuardCore {
     var statuses: [String: StatusState] = [:]
     /// Tool calls waiting for their person's answer, by approval id (also in the ledger).
     var pendingApprovals: [String: ApprovalRecord] = [:]
+    /// How many strangers get an answer (all are audited).
+    var refusalReplies = RefusalReplyBudget()
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data

@@ -25,6 +25,9 @@ public struct IntakePolicy: Sendable {
         case verbose(Int?)
     }
 
+    /// The audit event of a refusal to someone not on the allowlist.
+    public static let accessDenied = "access.denied"
+
     public var allowedUsers: Set<Int64>
     public var adminUsers: Set<Int64>
 
@@ -55,7 +58,7 @@ public struct IntakePolicy: Sendable {
         }
         guard allowedUsers.contains(sender.id) || adminUsers.contains(sender.id) else {
             return .reply(
-                text: ReplyTexts.notAllowed(userId: sender.id), event: "access.denied", reason: "user not on the allowlist")
+                text: ReplyTexts.notAllowed(userId: sender.id), event: Self.accessDenied, reason: "user not on the allowlist")
         }
         guard let text = update.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
             return .reply(text: ReplyTexts.textOnly, event: "request.refused", reason: "message without text")
