@@ -7,9 +7,13 @@ extension GuardCore {
         switch envelope.type {
         case .update:
             let update = try WireCodec.decode(InboundUpdate.self, from: envelope)
-            let (outcome, effects) = try commit(update)
+            let (outcome, effects, followUp) = try commit(update)
             var out = [try message(UpdateAck(updateId: update.updateId, outcome: outcome), on: .intake, to: peer)]
-            if outcome == .committed { out += effects + (try dispatchQueuedJobs()) + (try pumpOutbox()) }
+            guard outcome == .committed else { return out }
+            out += effects
+            // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of
+            // strangers, looking would cost two ledger reads per update.
+            if followUp { out += try dispatchQueuedJobs() + (try pumpOutbox()) }
             return out
         case .heartbeat:
             return [try heartbeat(on: .intake, to: peer, registered: nil)]
@@ -20,8 +24,9 @@ extension GuardCore {
     }
 
     /// Decides what the update becomes and stores all of it in one transaction. Messages to peers that the decision
-    /// causes (cancels, button answers) are returned only if the update was new.
-    private func commit(_ update: InboundUpdate) throws -> (UpdateAck.Outcome, [Outbound]) {
+    /// causes (cancels, button answers) are returned only if the update was new, with whether queued jobs and the
+    /// outbox need a look afterwards.
+    private func commit(_ update: InboundUpdate) throws -> (UpdateAck.Outcome, [Outbound], followUp: Bool) {
         let now = clock.now()
         let userId = update.sender?.id
         let chatId = update.chat?.id
@@ -30,7 +35,8 @@ extension GuardCore {
             kind: update.kind.rawValue, disposition: "ignored"))
         var effects: [Outbound] = []
 
-        switch intake.decide(update) {
+        let decision = intake.decide(update)
+        switch decision {
         case .runPrompt(let prompt):
             guard let userId, let chatId else { break }
             changes.newUpdate?.disposition = "job"
@@ -62,12 +68,17 @@ extension GuardCore {
             effects += try answerButton(callbackId, text: text, chatId: chatId ?? userId ?? 0)
         }
 
+        var followUp = true
+        switch decision {
+        case .reply, .ignore: followUp = !changes.outbox.isEmpty
+        default: break
+        }
         let applied = try ledger.apply(changes)
         logger.info(applied ? "update committed" : "duplicate update ignored", metadata: [
             "update.id": "\(update.updateId)", "user.id": "\(userId.map(String.init) ?? "-")",
             "disposition": "\(changes.newUpdate?.disposition ?? "-")",
         ])
-        return applied ? (.committed, effects) : (.duplicate, [])
+        return applied ? (.committed, effects, followUp) : (.duplicate, [], false)
     }
 
     /// A final reply, stored in the outbox.
