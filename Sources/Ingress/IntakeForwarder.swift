@@ -45,7 +45,7 @@ final class IntakeForwarder: Sendable {
             let intervalPassed = await withTaskGroup(of: Bool.self) { group in
                 group.addTask { [resendInterval] in (try? await Task.sleep(for: resendInterval)) != nil }
                 group.addTask {
-                    await self.waitForAny(of: outstanding)
+                    await self.waitForLast(of: outstanding)
                     return false
                 }
                 let first = await group.next() ?? false
@@ -61,8 +61,10 @@ final class IntakeForwarder: Sendable {
         acknowledged.withLock { $0.subtract(updates.map(\.updateId)) }
     }
 
-    private func waitForAny(of ids: Set<Int64>) async {
-        guard let id = ids.min() else { return }
+    /// Waits for the acknowledgement of the newest update: the guard answers in order, so by then the batch is
+    /// usually done, and a batch costs one wait rather than one per update.
+    private func waitForLast(of ids: Set<Int64>) async {
+        guard let id = ids.max() else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = waiters.withLock { waiters -> Bool in
