@@ -60,7 +60,7 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Transport", "Messages", "Settings", "TestSupport", logging,
+            "Egress", "Guard", "Transport", "Messages", "Settings", "TestSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),

@@ -23,7 +23,7 @@ enum BenchCluster {
         options.executors = executors
         options.environment = [
             "CLAUDE_CLI_PATH": try fakeClaudePath(),
-            "LOG_LEVEL": "info",
+            "LOG_LEVEL": ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_LOG_LEVEL"] ?? "info",
             "EXECUTOR_CAPACITY": String(capacity),
             "ENVIRONMENT": "development",
         ]

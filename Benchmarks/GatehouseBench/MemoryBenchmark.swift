@@ -14,7 +14,11 @@ struct MemoryBenchmark: AsyncParsableCommand {
         var report = BenchReport(title: "Idle resident memory (VmRSS from /proc/<pid>/status)")
         try await BenchCluster.with(try BenchCluster.options()) { cluster in
             try await Task.sleep(for: .seconds(3))
-            report.notes = ["after one answered prompt per allowed user, then 3 s idle; executor without its CLI children; VmHWM is the peak so far."]
+            report.notes = [
+                "after one answered prompt per allowed user, then 3 s idle; executor without its CLI children; VmHWM is the peak so far.",
+                "VmRSS counts in full the pages of the binary and libraries that all four programs share (clean, file-backed);",
+                "RssAnon is each program's own memory, Pss shares the common pages out among the processes using them.",
+            ]
             for program in cluster.programs() {
                 guard let memory = ProcessMemory.read(pid: program.pid) else { continue }
                 let role = program.name.hasPrefix("executor") ? "executor" : program.name
@@ -23,6 +27,9 @@ struct MemoryBenchmark: AsyncParsableCommand {
                     name: "\(program.name) VmRSS (VmHWM)", target: String(format: "< %.0f MB", target),
                     measured: "\(megabytes(memory.residentKB)) (\(megabytes(memory.peakKB)))",
                     met: Double(memory.residentKB) / 1024 < target))
+                report.rows.append(BenchRow(
+                    name: "\(program.name) RssAnon / Pss", target: "",
+                    measured: "\(megabytes(memory.anonymousKB)) / \(memory.proportionalKB.map(megabytes) ?? "?")", met: nil))
             }
         }
         return report

@@ -28,6 +28,14 @@ struct PipelineBenchmark: AsyncParsableCommand {
                 timings = ReplyTiming.collect(from: cluster.telegram, chats: chats)
                 return timings.count >= prompts
             }
+            if ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_TRACE"] != nil {
+                for timing in timings.prefix(4) {
+                    print("chat \(timing.chatId): delivered \(timing.updateDeliveredAt),  cli start +\(timing.cliStartedAt - timing.updateDeliveredAt) µs, result +\(timing.cliResultAt - timing.updateDeliveredAt), reply +\(timing.replyArrivedAt - timing.updateDeliveredAt)")
+                    for call in cluster.telegram.calls where call["chat_id"]?.integerValue == timing.chatId {
+                        print("   \(call.method) +\(BenchClock.micros(call.time) - timing.updateDeliveredAt) µs")
+                    }
+                }
+            }
             let inbound = Percentiles(timings.map(\.inboundMs))
             let outbound = Percentiles(timings.map(\.outboundMs))
             let calibration = try fakeStartMicros()
