@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-bench", targets: ["gatehouse-bench"]),
+        .executable(name: "gatehouse-bench-claude", targets: ["gatehouse-bench-claude"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -59,9 +60,15 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Transport", "Messages", "Settings", "TestSupport", logging,
+            "Egress", "Guard", "Transport", "Messages", "Settings", "TestSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
+        // A scripted stand-in for the Claude Code CLI that answers at once (or after `bench-sleep-ms=N`).
+        // Linked with the static standard library: loading libswiftCore would add ~2 ms to every "CLI start".
+        .executableTarget(
+            name: "gatehouse-bench-claude", path: "Benchmarks/FakeClaude",
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
         .target(name: "TestSupport", dependencies: [

@@ -1,11 +1,15 @@
 import ArgumentParser
 
-/// Benchmarks of Gatehouse, run against the test doubles of Telegram (and, later, Anthropic). Each prints a table.
+/// Benchmarks of Gatehouse: the real programs against the test doubles of Telegram and a scripted fake Claude CLI.
+/// Each prints a table of target, measured value and PASS/MISS.
 @main
 struct GatehouseBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse-bench",
         abstract: "Measure Gatehouse against its targets.",
-        subcommands: [DeliveryBenchmark.self]
+        subcommands: [
+            AllBenchmarks.self, PipelineBenchmark.self, FloodBenchmark.self, MemoryBenchmark.self, ScalingBenchmark.self,
+            StartupBenchmark.self, DeliveryBenchmark.self, IntakeCoreBenchmark.self,
+        ]
     )
 }

@@ -7,9 +7,13 @@ extension GuardCore {
         switch envelope.type {
         case .update:
             let update = try WireCodec.decode(InboundUpdate.self, from: envelope)
-            let (outcome, effects) = try commit(update)
+            let (outcome, effects, followUp) = try commit(update)
             var out = [try message(UpdateAck(updateId: update.updateId, outcome: outcome), on: .intake, to: peer)]
-            if outcome == .committed { out += effects + (try dispatchQueuedJobs()) + (try pumpOutbox()) }
+            guard outcome == .committed else { return out }
+            out += effects
+            // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of
+            // strangers, looking would cost two ledger reads per update.
+            if followUp { out += try dispatchQueuedJobs() + (try pumpOutbox()) }
             return out
         case .heartbeat:
             return [try heartbeat(on: .intake, to: peer, registered: nil)]
@@ -20,8 +24,9 @@ extension GuardCore {
     }
 
     /// Decides what the update becomes and stores all of it in one transaction. Messages to peers that the decision
-    /// causes (cancels, button answers) are returned only if the update was new.
-    private func commit(_ update: InboundUpdate) throws -> (UpdateAck.Outcome, [Outbound]) {
+    /// causes (cancels, button answers) are returned only if the update was new, with whether queued jobs and the
+    /// outbox need a look afterwards.
+    private func commit(_ update: InboundUpdate) throws -> (UpdateAck.Outcome, [Outbound], followUp: Bool) {
         let now = clock.now()
         let userId = update.sender?.id
         let chatId = update.chat?.id
@@ -40,18 +45,25 @@ extension GuardCore {
             effects += try startJob(prompt: prompt, update: update, changes: &changes, now: now)
         case .reply(let text, let event, let reason):
             changes.newUpdate?.disposition = "reply"
-            if let chatId {
+            // Strangers are answered only within the refusal budget; beyond it they are audited and not answered.
+            let answered = event != IntakePolicy.accessDenied || refusalReplies.take(now: now)
+            if let chatId, answered {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
         case .refuse(let text, let event, let reason, let violation):
             changes.newUpdate?.disposition = "refused"
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: violation ? "security.violation" : event, detail: reason))
-            if let chatId, let userId,
-                refusals.shouldAnswer(userId, now: now, intervalMs: configuration.access.refusalIntervalMs)
-            {
+            // One answer per person per interval, and within a budget over all of them together: a flood of
+            // strangers must not use up the bot's Telegram rate that the allowed users' answers need.
+            let answered = userId.map {
+                refusals.shouldAnswer($0, now: now, intervalMs: configuration.access.refusalIntervalMs)
+            } == true && refusalReplies.take(now: now)
+            if let chatId, answered {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
+            changes.audit.append(AuditEvent(
+                at: now, userId: userId, event: violation ? "security.violation" : event,
+                detail: answered ? reason : "\(reason); not answered (already told, or too many refusals)"))
         case .ignore(let reason):
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "update.ignored", detail: reason))
         case .command(let command):
@@ -74,12 +86,17 @@ extension GuardCore {
             }
         }
 
+        var followUp = true
+        switch decision {
+        case .reply, .refuse, .ignore: followUp = !changes.outbox.isEmpty
+        default: break
+        }
         let applied = try ledger.apply(changes)
         logger.info(applied ? "update committed" : "duplicate update ignored", metadata: [
             "update.id": "\(update.updateId)", "user.id": "\(userId.map(String.init) ?? "-")",
             "disposition": "\(changes.newUpdate?.disposition ?? "-")",
         ])
-        return applied ? (.committed, effects) : (.duplicate, [])
+        return applied ? (.committed, effects, followUp) : (.duplicate, [], false)
     }
 
     /// A final reply, stored in the outbox.

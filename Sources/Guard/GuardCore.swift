@@ -50,6 +50,8 @@ public actor GuardCore {
     var lastHousekeeping: Int64 = 0
     /// Questions executors are answering about files, by request id.
     var fileRequests: [String: PendingFileRequest] = [:]
+    /// How many strangers get an answer (all are audited).
+    var refusalReplies = RefusalReplyBudget()
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data

@@ -39,15 +39,21 @@ final class IntakeForwarder: Sendable {
             pending = pending.subtracting(acknowledged.withLock { $0 })
             if pending.isEmpty { break }
             let outstanding = pending
-            // Wait for an acknowledgement or the resend interval, whichever comes first.
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { [resendInterval] in try? await Task.sleep(for: resendInterval) }
-                group.addTask { await self.waitForAny(of: outstanding) }
-                await group.next()
+            // Wait for an acknowledgement or the resend interval, whichever comes first. Only the interval passing
+            // re-sends: re-sending whatever is still pending after every acknowledgement would send a batch of n
+            // about n²/2 times, and the guard would spend its time recognising duplicates.
+            let intervalPassed = await withTaskGroup(of: Bool.self) { group in
+                group.addTask { [resendInterval] in (try? await Task.sleep(for: resendInterval)) != nil }
+                group.addTask {
+                    await self.waitForLast(of: outstanding)
+                    return false
+                }
+                let first = await group.next() ?? false
                 group.cancelAll()
+                return first
             }
             pending = pending.subtracting(acknowledged.withLock { $0 })
-            if !pending.isEmpty, !Task.isCancelled {
+            if intervalPassed, !pending.isEmpty, !Task.isCancelled {
                 for update in updates where pending.contains(update.updateId) { try? await connection.send(update) }
                 logger.debug("re-sent unacknowledged updates", metadata: ["count": "\(pending.count)"])
             }
@@ -55,8 +61,10 @@ final class IntakeForwarder: Sendable {
         acknowledged.withLock { $0.subtract(updates.map(\.updateId)) }
     }
 
-    private func waitForAny(of ids: Set<Int64>) async {
-        guard let id = ids.min() else { return }
+    /// Waits for the acknowledgement of the newest update: the guard answers in order, so by then the batch is
+    /// usually done, and a batch costs one wait rather than one per update.
+    private func waitForLast(of ids: Set<Int64>) async {
+        guard let id = ids.max() else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = waiters.withLock { waiters -> Bool in

@@ -19,9 +19,14 @@ final class ClaudeRunSession: Sendable {
     private let decide: @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     private let pendingDecisions = Mutex<[String: Task<Void, Never>]>([:])
     private let callerCancelled = Atomic<Bool>(false)
+    /// Set once the CLI closed its stdout: it is exiting, so the supervisor looks again soon rather than in 50 ms.
+    private let outputEnded = Atomic<Bool>(false)
+    private let wakeup = ClaudeSupervisorWakeup()
 
     /// How often the supervisor looks at cancellation, the clock and the process.
     private static let pollInterval: Duration = .milliseconds(50)
+    /// After the CLI closed its output: the first look again, doubling up to `pollInterval`.
+    private static let exitPollInterval: Duration = .microseconds(500)
     /// How often it records the process tree (a /proc scan).
     private static let treeRefreshInterval: Duration = .milliseconds(200)
 
@@ -58,6 +63,8 @@ final class ClaudeRunSession: Sendable {
                 group.addTask { await self.readStderr(execution.standardError) }
                 await self.write(.userPrompt(invocation.prompt), to: stdin)
                 await self.readStdout(execution.standardOutput, stdin: stdin, logger: logger)
+                outputEnded.store(true, ordering: .releasing)
+                wakeup.wake()
                 try? await stdin.finish()
                 await self.cancelPendingDecisions()
                 await group.waitForAll()
@@ -191,6 +198,7 @@ final class ClaudeRunSession: Sendable {
         var lastRefresh: ContinuousClock.Instant?
         var resultSeenAt: ContinuousClock.Instant?
         var escalation = Escalation.none
+        var exitPoll = Self.exitPollInterval
 
         while tracker.rootIsAlive {
             let now = clock.now
@@ -231,7 +239,12 @@ final class ClaudeRunSession: Sendable {
             default:
                 break
             }
-            try? await Task.sleep(for: Self.pollInterval)
+            if outputEnded.load(ordering: .acquiring) {
+                await wakeup.nap(for: exitPoll)
+                exitPoll = min(exitPoll * 2, Self.pollInterval)
+            } else {
+                await wakeup.nap(for: Self.pollInterval)
+            }
         }
 
         let leftovers = await tracker.killDescendants(deadline: clock.now + ClaudeRunner.leftoverKillTimeout)

@@ -59,6 +59,9 @@ public struct IntakePolicy: Sendable {
     /// The longest prompt taken (Telegram's own limit is 4,096 characters; captions 1,024).
     public static let maxPromptLength = 16_384
 
+    /// The audit event of a refusal to someone who may not use the bot.
+    public static let accessDenied = "access.denied"
+
     public var tokenAuthEnabled: Bool
 
     public init(tokenAuthEnabled: Bool) {

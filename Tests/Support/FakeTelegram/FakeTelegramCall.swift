@@ -13,6 +13,8 @@ public struct FakeTelegramCall: Sendable {
     public var status: Int
     /// The `description` of an error answer.
     public var errorDescription: String?
+    /// The `result` of a successful answer (for getUpdates: the updates handed out, at `time`).
+    public var result: FakeTelegramValue?
 
     public var succeeded: Bool { status == 200 }
 

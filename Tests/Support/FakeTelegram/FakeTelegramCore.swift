@@ -127,6 +127,7 @@ final class FakeTelegramCore: @unchecked Sendable {
         switch outcome {
         case .success(let result):
             response = .json(200, ["ok": true, "result": result])
+            call.result = result
         case .failure(let status, let description, let isViolation, let retryAfter):
             var body: [String: FakeTelegramValue] = [
                 "ok": false, "error_code": .integer(Int64(status)), "description": .string(description),

@@ -98,7 +98,9 @@ public final class GatehouseCluster {
     }
 
     public func start() throws {
-        _ = try ClaudeBinary.path()  // fail loudly, with the fix, if the CLI is missing
+        if options.environment["CLAUDE_CLI_PATH"] == nil {
+            _ = try ClaudeBinary.path()  // fail loudly, with the fix, if the CLI is missing
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
         process.arguments = ["up", "--executors", String(options.executors)]

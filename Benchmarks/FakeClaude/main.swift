@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// A scripted stand-in for the Claude Code CLI, for benchmarks only: it speaks the part of the stream-json protocol
+// the executor uses (user prompt on stdin; `system`/`init`, then `result` with `total_cost_usd` and `session_id` on
+// stdout) and starts in about a millisecond, where the real CLI's ~0.4 s would hide the pipeline's own cost.
+// Foundation is left out on purpose: it would add to the start-up time being measured around.
+//
+// Directives inside the prompt text: `bench-sleep-ms=N` makes the run take N ms. The result text carries the
+// process's own clock readings (`started=` at entry, `result=` when the result line is written, microseconds since
+// the epoch), so the benchmark can time the pipeline on both sides of the CLI from what reaches Telegram.
+
+let startedAt = epochMicros()
+
+func epochMicros() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
+}
+
+func emit(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return -1 }
+            return write(1, base + offset, buffer.count - offset)
+        }
+        if written <= 0 { exit(1) }
+        offset += written
+    }
+}
+
+/// The first line on stdin (the user message), as raw text: the directives are plain tokens, no JSON parsing needed.
+func readFirstLine() -> String {
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(0, &byte, 1) == 1 {
+        if byte == UInt8(ascii: "\n") { break }
+        bytes.append(byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+func directive(_ name: String, in text: String) -> Int? {
+    guard let range = text.firstRange(of: name + "=") else { return nil }
+    return Int(text[range.upperBound...].prefix { $0.isNumber })
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "--version" {
+    emit("0.0.0 (gatehouse-bench fake Claude Code)")
+    exit(0)
+}
+if arguments.first == "--print-start" {
+    // Calibration: how long this binary takes from exec to its first instruction.
+    emit("\(startedAt)")
+    exit(0)
+}
+
+let prompt = readFirstLine()
+let sessionId = "00000000-0000-4000-8000-\(String(String(getpid(), radix: 16)).leftPadded(to: 12))"
+emit(#"{"type":"system","subtype":"init","session_id":"\#(sessionId)","model":"bench-fake","cwd":"","tools":[]}"#)
+let sleepMs = directive("bench-sleep-ms", in: prompt) ?? 0
+if sleepMs > 0 { usleep(UInt32(min(sleepMs, 600_000)) * 1_000) }
+let resultAt = epochMicros()
+let text = "bench-reply started=\(startedAt) result=\(resultAt)"
+emit(#"{"type":"result","subtype":"success","is_error":false,"result":"\#(text)","num_turns":1,"duration_ms":\#(sleepMs),"total_cost_usd":0.0001,"session_id":"\#(sessionId)","terminal_reason":"completed"}"#)
+exit(0)
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

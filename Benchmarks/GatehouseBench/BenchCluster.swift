@@ -1,0 +1,111 @@
+import Foundation
+import TestSupport
+
+/// The real `gatehouse up` (four real programs) against the fake Telegram, with the fake Claude CLI from
+/// `gatehouse-bench-claude` in place of the real one, logging at the production default level.
+enum BenchCluster {
+    static let allowedUsers: [FakeTelegramUser] = (1...5).map { FakeTelegramUser(id: 1_000 + Int64($0), firstName: "Allowed\($0)") }
+
+    /// The fake CLI, built next to this benchmark binary.
+    static func fakeClaudePath() throws -> String {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let path = directory.appendingPathComponent("gatehouse-bench-claude").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw HarnessError("no fake CLI at \(path); build it with `swift build -c release --product gatehouse-bench-claude`")
+        }
+        return path
+    }
+
+    /// Allowed: the five users of `allowedUsers` (who warm the cluster up) and `extraUsers`.
+    static func options(executors: Int = 1, capacity: Int = 4, extraUsers: [FakeTelegramUser] = []) throws -> GatehouseCluster.Options {
+        var options = GatehouseCluster.Options()
+        options.allowedUsers = (allowedUsers + extraUsers).map(\.id)
+        options.executors = executors
+        options.environment = [
+            "CLAUDE_CLI_PATH": try fakeClaudePath(),
+            "LOG_LEVEL": ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_LOG_LEVEL"] ?? "info",
+            "EXECUTOR_CAPACITY": String(capacity),
+            "ENVIRONMENT": "development",
+        ]
+        return options
+    }
+
+    /// Runs `body` against a started cluster whose programs are all up and registered, then stops it.
+    static func with(_ options: GatehouseCluster.Options, _ body: (GatehouseCluster) async throws -> Void) async throws {
+        try await GatehouseCluster.with(options) { cluster in
+            guard await cluster.waitForPrograms(["guard", "ingress", "egress"], timeout: .seconds(20)),
+                  await poll(timeout: .seconds(20), {
+                      cluster.logs().components(separatedBy: "executor registered").count - 1 >= options.executors
+                  })
+            else { throw HarnessError("the programs did not start") }
+            try await warmUp(cluster, users: allowedUsers.map(\.id))
+            try await body(cluster)
+        }
+    }
+
+    /// One answered prompt per allowed user, so every link is connected and every lazy start-up cost paid.
+    static func warmUp(_ cluster: GatehouseCluster, users: [Int64]) async throws {
+        for id in users {
+            cluster.telegram.enqueueMessage(from: FakeTelegramUser(id: id, firstName: "Warm"), text: "warm-up")
+        }
+        let done = await cluster.telegram.waitUntil(timeout: .seconds(30)) { server in
+            users.allSatisfy { id in server.messages(inChat: id).contains { ($0.plainText ?? "").contains("bench-reply") } }
+        }
+        guard done else { throw HarnessError("warm-up prompts were not answered") }
+    }
+}
+
+/// One answered prompt, timed on both sides of the CLI from what the fake Telegram saw and the fake CLI reported.
+struct ReplyTiming {
+    var chatId: Int64
+    /// getUpdates handed the update to ingress (the fake's response).
+    var updateDeliveredAt: Int64
+    /// The CLI process began running (its own first reading).
+    var cliStartedAt: Int64
+    /// The CLI wrote its result line.
+    var cliResultAt: Int64
+    /// The reply's sendMessage reached the fake Telegram.
+    var replyArrivedAt: Int64
+
+    var inboundMs: Double { Double(cliStartedAt - updateDeliveredAt) / 1_000 }
+    var outboundMs: Double { Double(replyArrivedAt - cliResultAt) / 1_000 }
+
+    /// Every answered prompt of `chats` (all chats when nil) among the calls the fake recorded.
+    static func collect(from telegram: FakeTelegramServer, chats: Set<Int64>? = nil) -> [ReplyTiming] {
+        let calls = telegram.calls
+        var delivered: [String: Int64] = [:]
+        for call in calls where call.method == "getUpdates" && call.succeeded {
+            for update in call.result?.arrayValue ?? [] {
+                guard let message = update["message"], let chat = message["chat"]?["id"]?.integerValue,
+                      let id = message["message_id"]?.integerValue else { continue }
+                delivered["\(chat)/\(id)"] = BenchClock.micros(call.time)
+            }
+        }
+        return calls.compactMap { call -> ReplyTiming? in
+            guard call.method == "sendMessage", call.succeeded, let chat = call["chat_id"]?.integerValue,
+                  chats?.contains(chat) ?? true,
+                  let text = call["text"]?.stringValue, text.contains("bench-reply"),
+                  let replyTo = call["reply_parameters"]?["message_id"]?.integerValue,
+                  let deliveredAt = delivered["\(chat)/\(replyTo)"],
+                  let started = number(after: "started=", in: text), let result = number(after: "result=", in: text)
+            else { return nil }
+            return ReplyTiming(chatId: chat, updateDeliveredAt: deliveredAt, cliStartedAt: started, cliResultAt: result,
+                               replyArrivedAt: BenchClock.micros(call.time))
+        }
+    }
+
+    private static func number(after marker: String, in text: String) -> Int64? {
+        guard let range = text.range(of: marker) else { return nil }
+        return Int64(text[range.upperBound...].prefix { $0.isNumber })
+    }
+}
+
+/// Checks `condition` every 5 ms until it holds or `timeout` passes; returns whether it held.
+func poll(timeout: Duration, every interval: Duration = .milliseconds(5), _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return condition()
+}

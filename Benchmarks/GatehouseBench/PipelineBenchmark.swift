@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TestSupport
+
+/// What Gatehouse adds around Claude: from the update reaching ingress to the CLI process running, and from the
+/// CLI's result line to the reply's sendMessage reaching Telegram. Prompts go one at a time to an idle system, spread
+/// over many chats so that Telegram's per-chat limits (which egress honours on purpose) never delay a reply.
+struct PipelineBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Pipeline overhead around the CLI.")
+
+    @Option(help: "Prompts to time.") var prompts = 200
+    @Option(help: "Milliseconds between prompts.") var gap = 150
+
+    func run() async throws { try await Self.measure(prompts: prompts, gapMs: gap).print() }
+
+    static func measure(prompts: Int, gapMs: Int) async throws -> BenchReport {
+        let users = (0..<50).map { FakeTelegramUser(id: 2_000 + Int64($0), firstName: "User\($0)") }
+        var report = BenchReport(title: "Pipeline overhead (Claude and Telegram excluded)")
+        let chats = Set(users.map(\.id))
+        try await BenchCluster.with(try BenchCluster.options(extraUsers: users)) { cluster in
+            try await Task.sleep(for: .seconds(1))
+            for index in 0..<prompts {
+                cluster.telegram.enqueueMessage(from: users[index % users.count], text: "timed prompt \(index) bench-sleep-ms=0")
+                try await Task.sleep(for: .milliseconds(gapMs))
+            }
+            var timings: [ReplyTiming] = []
+            _ = await poll(timeout: .seconds(60), every: .milliseconds(200)) {
+                timings = ReplyTiming.collect(from: cluster.telegram, chats: chats)
+                return timings.count >= prompts
+            }
+            if ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_TRACE"] != nil {
+                for timing in timings.prefix(4) {
+                    print("chat \(timing.chatId): delivered \(timing.updateDeliveredAt),  cli start +\(timing.cliStartedAt - timing.updateDeliveredAt) µs, result +\(timing.cliResultAt - timing.updateDeliveredAt), reply +\(timing.replyArrivedAt - timing.updateDeliveredAt)")
+                    for call in cluster.telegram.calls where call["chat_id"]?.integerValue == timing.chatId {
+                        print("   \(call.method) +\(BenchClock.micros(call.time) - timing.updateDeliveredAt) µs")
+                    }
+                }
+            }
+            let inbound = Percentiles(timings.map(\.inboundMs))
+            let outbound = Percentiles(timings.map(\.outboundMs))
+            let calibration = try fakeStartMicros()
+            report.notes = [
+                "\(timings.count) of \(prompts) prompts answered, one every \(gapMs) ms over \(users.count) chats; real gatehouse up (release), 1 executor, LOG_LEVEL=info.",
+                "Claude is the scripted fake CLI (gatehouse-bench-claude, answers at once): the real CLI's ~0.4 s start would hide these figures.",
+                "inbound: getUpdates response written by the fake Telegram → first instruction of the CLI process (includes the fake's own exec, median \(milliseconds(calibration / 1_000))).",
+                "outbound: CLI writes its result line → the reply's sendMessage reaches the fake Telegram (includes loopback HTTP).",
+            ]
+            report.rows = [
+                BenchRow(name: "inbound p50", target: "< 2 ms", measured: milliseconds(inbound.p50), met: inbound.p50 < 2),
+                BenchRow(name: "inbound p99", target: "< 10 ms", measured: milliseconds(inbound.p99), met: inbound.p99 < 10),
+                BenchRow(name: "inbound max", target: "", measured: milliseconds(inbound.max), met: nil),
+                BenchRow(name: "outbound p50", target: "< 2 ms", measured: milliseconds(outbound.p50), met: outbound.p50 < 2),
+                BenchRow(name: "outbound p99", target: "< 10 ms", measured: milliseconds(outbound.p99), met: outbound.p99 < 10),
+                BenchRow(name: "outbound max", target: "", measured: milliseconds(outbound.max), met: nil),
+                BenchRow(name: "prompts answered", target: "\(prompts)", measured: "\(timings.count)", met: timings.count == prompts),
+            ]
+        }
+        return report
+    }
+
+    /// Median microseconds from spawning the fake CLI to its first instruction: the part of "inbound" that is the
+    /// stand-in's own start-up rather than Gatehouse's.
+    static func fakeStartMicros() throws -> Double {
+        let path = try BenchCluster.fakeClaudePath()
+        var samples: [Double] = []
+        for _ in 0..<20 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = ["--print-start"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            let before = BenchClock.epochMicros()
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if let started = Int64(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+                samples.append(Double(started - before))
+            }
+        }
+        return Percentiles(samples).p50
+    }
+}
