@@ -288,8 +288,7 @@ extension GuardCore {
                     ])
                     resume = nil
                     try ledger.apply(LedgerChanges(outbox: [reply(
-                        ReplyTexts.sessionHolderGone, chatId: job.chatId, threadId: job.threadId, replyTo: job.replyToMessageId,
-                        now: now)]))
+                        ReplyTexts.sessionHolderGone, chatId: job.chatId, threadId: job.threadId, replyTo: nil, now: now)]))
                 }
             }
             job.status = .dispatched

@@ -113,6 +113,39 @@ import Testing
         }
     }
 
+    @Test func continueResumeAndBind() async throws {
+        try await GatehouseCluster.with(options) { cluster in
+            _ = try await ask(cluster, ann, "/continue", expecting: "No Claude session in / yet")
+            _ = try await ask(cluster, ann, "/continue the word is otter", expecting: "the word is otter")
+            _ = try await ask(cluster, ann, "/continue", expecting: "continues the session in /")
+            _ = try await ask(cluster, ann, "/new", expecting: "Fresh start")
+            _ = try await ask(cluster, ann, "another topic", expecting: "another topic")
+
+            // Resume the first session with its button: the next message continues it.
+            let resume = try await ask(cluster, ann, "/resume", expecting: "recent sessions")
+            let otter = try #require(buttons(resume).first { $0.text.contains("the word is otter") })
+            cluster.telegram.enqueueCallbackQuery(from: ann, messageId: resume.messageId, data: otter.data)
+            _ = try #require(await cluster.reply(in: ann.id, containing: "Resumed."))
+            _ = try await ask(cluster, ann, "which word", expecting: "which word")
+            let continued = try #require(cluster.anthropic.requests.last { $0.lastUserText == "which word" })
+            #expect(continued.userTexts.contains("the word is otter"))
+            #expect(!continued.userTexts.contains("another topic"))
+
+            // A forum topic bound to a directory works there.
+            let home = cluster.approved.appendingPathComponent("1001/shop")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let group = FakeTelegramChat(id: -100_700, type: "supergroup", title: "team", isForum: true)
+            cluster.telegram.enqueueGroupMessage(from: ann, chat: group, text: "/bind shop", topicId: 9)
+            _ = try #require(await cluster.reply(in: group.id, containing: "This topic now works in /shop"))
+            cluster.telegram.enqueueGroupMessage(from: ann, chat: group, text: "/pwd", topicId: 9)
+            cluster.telegram.enqueueGroupMessage(from: ann, chat: group, text: "@gatehouse_test_bot hello shop", topicId: 9)
+            _ = try #require(await cluster.reply(in: group.id, containing: "hello shop", timeout: .seconds(60)))
+            let sessions = try FileManager.default.contentsOfDirectory(
+                atPath: cluster.claudeHomePath + "/.claude/projects")
+            #expect(sessions.contains { $0.hasSuffix("1001-shop") }, "the run happened in the bound directory: \(sessions)")
+        }
+    }
+
     @Test func helpListsTheCommandsAndTheMenuIsRegistered() async throws {
         try await GatehouseCluster.with(options) { cluster in
             let help = try await ask(cluster, ann, "/help", expecting: "/resume")

@@ -10,6 +10,10 @@ enum LogSetup {
         if level == nil {
             reader.report("LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical; got \(text.debugDescription)")
         }
+        // Production is strict: debug output is for a development setup that asked for it.
+        if level == .debug || level == .trace, DeploymentEnvironment.read(from: reader) == .production {
+            reader.report("LOG_LEVEL", "\(text) logging is only for ENVIRONMENT=development; use info (or higher) in production")
+        }
         LoggingSystem.bootstrap { label in
             var handler = LineLogHandler(label: label)
             handler.logLevel = level ?? .info

@@ -28,6 +28,8 @@ public final class GatehouseCluster {
     /// `DATA_ENCRYPTION_KEY`: 32 random bytes, base64, new for every cluster.
     public let dataKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
     private let claudeHome: URL
+    /// `CLAUDE_HOME` of the executors: the CLI keeps its transcripts under `.claude/projects` there.
+    public var claudeHomePath: String { claudeHome.path }
     private let options: Options
     private var process: Process?
     var runningProcess: Process? { process }
@@ -75,7 +77,7 @@ public final class GatehouseCluster {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": claudeHome.path,
             "LANG": "C.UTF-8",
-            "LOG_LEVEL": "debug",
+            "LOG_LEVEL": "info",  // production (the default) refuses debug logging
             "TELEGRAM_BOT_TOKEN": botToken,
             "TELEGRAM_API_BASE_URL": telegram.baseURL,
             "APPROVED_DIRECTORY": approved.path,
