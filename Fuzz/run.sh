@@ -82,11 +82,12 @@ path_target() {
 
 update_target() {
     module Messages $(messages_sources) || return
-    # Only the Codable types: the rest of Telegram needs the HTTP client (libcurl) and Settings.
-    module Telegram "$repo/Sources/Telegram/Types.swift" || return
+    # Only the Codable types (and the translator's pure helpers from Ingress): the rest needs libcurl and Settings.
+    module Telegram "$repo/Sources/Telegram/Types.swift" "$repo/Sources/Telegram/MediaTypes.swift" || return
     echo "building $build/UpdateDecoderFuzz"
     "$swiftc" "${flags[@]}" -swift-version 6 -use-ld=lld -module-name UpdateDecoderFuzz -I "$build/modules" \
         "$here/UpdateDecoderFuzz/main.swift" "$repo/Sources/Ingress/UpdateTranslator.swift" \
+        "$repo"/Sources/Ingress/{BotIdentity,GroupAddressing,IncomingFile,AttachmentProblem}.swift \
         "$build/modules/Messages.o" "$build/modules/Telegram.o" -o "$build/UpdateDecoderFuzz" || return
     run UpdateDecoderFuzz 16384 "$here/UpdateDecoderFuzz/corpus"
 }

@@ -5,7 +5,7 @@ import Telegram
 // libFuzzer entry point for what ingress does with each update Telegram returns: decode it (`TelegramUpdate`, as
 // `getUpdates` results are decoded, with a plain `JSONDecoder`), translate it (`UpdateTranslator`, compiled into this
 // module by `Fuzz/run.sh`), and send it to the guard (`WireCodec`). `Telegram` here is built from
-// `Sources/Telegram/Types.swift` only: the Codable types do not need the HTTP client or libcurl.
+// its Codable types only (`Types.swift`, `MediaTypes.swift`): they do not need the HTTP client or libcurl.
 //
 // Input: the JSON of one update (seeds in `corpus/`, written by `Fuzz/make_seeds.py`). A broken invariant traps, so
 // libFuzzer saves the input.
@@ -42,7 +42,8 @@ private func checkKind(of inbound: InboundUpdate, from update: TelegramUpdate) {
     if let message = update.message ?? update.edited_message {
         let kind: InboundUpdate.Kind = update.message == nil ? .editedMessage : .message
         guard inbound.kind == kind, inbound.messageId == message.message_id, inbound.chat?.id == message.chat.id,
-              inbound.chat?.threadId == message.message_thread_id, inbound.sender?.id == message.from?.id,
+              inbound.chat?.threadId == (message.is_topic_message == true ? message.message_thread_id : nil),
+              inbound.sender?.id == message.from?.id,
               inbound.text == (message.text ?? message.caption), inbound.rawKind == nil, inbound.callback == nil
         else { fatalError("a \(kind.rawValue) update was translated wrongly") }
     } else if let query = update.callback_query {
