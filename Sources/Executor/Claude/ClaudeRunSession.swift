@@ -21,6 +21,11 @@ final class ClaudeRunSession: Sendable {
     private let callerCancelled = Atomic<Bool>(false)
     /// Set once the CLI closed its stdout: it is exiting, so the supervisor looks again soon rather than in 50 ms.
     private let outputEnded = Atomic<Bool>(false)
+    /// Tool uses the runner answered "allow" (by `tool_use_id`), to notice the CLI rejecting one of them anyway.
+    private let allowedToolUses = Mutex<Set<String>>([])
+    private let answerDiscarded = Atomic<Bool>(false)
+    /// What the CLI writes as the result of a tool it rejected for lack of an answer (interactive mode's text).
+    static let selfRejectionText = "The user doesn't want to proceed with this tool use"
     private let wakeup = ClaudeSupervisorWakeup()
 
     /// How often the supervisor looks at cancellation, the clock and the process.
@@ -108,6 +113,14 @@ final class ClaudeRunSession: Sendable {
                 if case .initialized(let sessionId, _) = event {
                     state.recordSessionId(sessionId)
                 }
+                if case .toolResult(let toolUseId, true, let preview) = event,
+                    preview.hasPrefix(Self.selfRejectionText), allowedToolUses.withLock({ $0.contains(toolUseId) })
+                {
+                    logger.warning("claude rejected a tool it was allowed to use and would wait forever; ending the run", metadata: [
+                        "claude.tool_use_id": "\(toolUseId)",
+                    ])
+                    answerDiscarded.store(true, ordering: .releasing)
+                }
                 await onEvent(event)
             }
         case .permissionQuestion(let question):
@@ -140,6 +153,9 @@ final class ClaudeRunSession: Sendable {
                 "claude.tool": "\(question.toolName)",
                 "claude.decision": "\(answer == .allow ? "allow" : "deny")",
             ])
+            if answer == .allow, let toolUseId = question.toolUseId {
+                self.allowedToolUses.withLock { _ = $0.insert(toolUseId) }
+            }
             await self.write(
                 .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId), to: stdin
             )
@@ -214,6 +230,8 @@ final class ClaudeRunSession: Sendable {
                     reason = .cancelled
                 } else if now >= deadline {
                     reason = .timedOut
+                } else if answerDiscarded.load(ordering: .acquiring) {
+                    reason = .answerDiscarded
                 }
                 let lingering = resultSeenAt.map { now - $0 >= ClaudeRunner.exitGraceAfterResult } ?? false
                 if reason != nil || lingering {

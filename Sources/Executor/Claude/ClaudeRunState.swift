@@ -7,6 +7,9 @@ import Synchronization
 enum ClaudeStopReason: Sendable {
     case cancelled
     case timedOut
+    /// The CLI rejected a tool the runner had allowed, as if no answer had come, and would wait for a person forever
+    /// (a fault of Claude Code 2.1.330, seen intermittently): the run is ended at once rather than at the timeout.
+    case answerDiscarded
 }
 
 /// What the tasks of one run learn, gathered under one lock, and turned into the outcome at the end.
@@ -71,6 +74,10 @@ final class ClaudeRunState: Sendable {
                 outcome.ending = .timedOut
             case (.cancelled?, _):
                 outcome.ending = .cancelled
+            case (.answerDiscarded?, _):
+                outcome.ending = .failed
+                outcome.isError = true
+                values.notes.append("the CLI discarded a permission answer and rejected the tool itself; the run was ended instead of waiting")
             case (nil, let result?):
                 outcome.ending = result.isError ? .failed : .completed
             case (nil, nil):

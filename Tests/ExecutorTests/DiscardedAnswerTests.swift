@@ -1,0 +1,57 @@
+import Executor
+import Foundation
+import Logging
+import Messages
+import Testing
+
+/// Claude Code 2.1.330 sometimes ignores an "allow", rejects the tool with its interactive-mode text and then waits
+/// for a person forever. A stand-in CLI (a shell script speaking the same lines) reproduces exactly that, every
+/// time, so the runner's answer to it can be tested: end the run at once, failed, saying why.
+@Suite struct DiscardedAnswerTests {
+    static let script = #"""
+        #!/bin/sh
+        read -r prompt
+        echo '{"type":"system","subtype":"init","session_id":"0b7a8a3c-1111-4222-8333-944455556666","model":"fake"}'
+        echo '{"type":"assistant","message":{"content":[{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"a.txt","content":"x"}}]}}'
+        echo '{"type":"control_request","request_id":"req-1","request":{"subtype":"can_use_tool","tool_name":"Write","input":{"file_path":"a.txt","content":"x"},"tool_use_id":"toolu_1"}}'
+        read -r answer
+        echo '{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","is_error":true,"content":"The user doesn'"'"'t want to proceed with this tool use. The tool use was rejected."}]}}'
+        exec sleep 600
+        """#
+
+    @Test func aRejectedAllowedToolEndsTheRunAtOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discarded-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let executable = directory.appendingPathComponent("claude")
+        try Data(Self.script.utf8).write(to: executable)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+
+        let invocation = ClaudeInvocation(
+            executable: executable.path, workingDirectory: directory.path, prompt: "write a.txt",
+            environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(60),
+            interruptGrace: .milliseconds(500), terminateGrace: .milliseconds(500))
+        let started = ContinuousClock.now
+        let outcome = try await ClaudeRunner(logger: Logger(label: "test.discarded")).run(
+            invocation, cancellation: ClaudeCancellation(), onEvent: { _ in }, decide: { _ in .allow })
+        #expect(ContinuousClock.now - started < .seconds(10), "the run waited instead of ending")
+        #expect(outcome.ending == .failed)
+        #expect(outcome.errors.contains { $0.contains("discarded a permission answer") })
+    }
+
+    @Test func aToolTheRunnerDeniedIsNotMistakenForIt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("denied-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let executable = directory.appendingPathComponent("claude")
+        try Data(Self.script.utf8).write(to: executable)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+        let invocation = ClaudeInvocation(
+            executable: executable.path, workingDirectory: directory.path, prompt: "write a.txt",
+            environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(3),
+            interruptGrace: .milliseconds(500), terminateGrace: .milliseconds(500))
+        let outcome = try await ClaudeRunner(logger: Logger(label: "test.discarded")).run(
+            invocation, cancellation: ClaudeCancellation(), onEvent: { _ in }, decide: { _ in .deny(message: "no") })
+        #expect(outcome.ending == .timedOut, "after a deny, the rejection is the runner's own answer: nothing to end early")
+    }
+}
