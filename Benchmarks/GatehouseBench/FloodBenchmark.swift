@@ -139,7 +139,11 @@ struct FloodBenchmark: AsyncParsableCommand {
         configuration.readonly = true
         let database = try DatabaseQueue(path: databasePath, configuration: configuration)
         return try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit WHERE event = 'access.denied' AND userId >= ?", arguments: [strangersFrom]) ?? 0
+            // The audit names people by a pseudonymous subject; the person behind it is in audit_subjects.
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM audit JOIN audit_subjects USING (subject)
+                WHERE audit.event = 'access.denied' AND audit_subjects.userId >= ?
+                """, arguments: [strangersFrom]) ?? 0
         }
     }
 }

@@ -7,14 +7,8 @@ extension GuardCore {
         switch envelope.type {
         case .update:
             let update = try WireCodec.decode(InboundUpdate.self, from: envelope)
-            let (outcome, effects, followUp) = try commit(update)
-            var out = [try message(UpdateAck(updateId: update.updateId, outcome: outcome), on: .intake, to: peer)]
-            guard outcome == .committed else { return out }
-            out += effects
-            // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of
-            // strangers, looking would cost two ledger reads per update.
-            if followUp { out += try dispatchQueuedJobs() + (try pumpOutbox()) }
-            return out
+            let decided = try decide(update)
+            return try conclude(decided, applied: try ledger.apply(decided.changes), to: peer)
         case .heartbeat:
             return [try heartbeat(on: .intake, to: peer, registered: nil)]
         default:
@@ -23,10 +17,82 @@ extension GuardCore {
         }
     }
 
-    /// Decides what the update becomes and stores all of it in one transaction. Messages to peers that the decision
-    /// causes (cancels, button answers) are returned only if the update was new, with whether queued jobs and the
-    /// outbox need a look afterwards.
-    private func commit(_ update: InboundUpdate) throws -> (UpdateAck.Outcome, [Outbound], followUp: Bool) {
+    /// Intake messages heard together. Each update is decided in turn; those that store nothing but themselves and
+    /// their audit entries (refused or ignored strangers: nothing another decision reads) wait and are committed
+    /// together in one transaction, then acknowledged. Anything else first commits what waits, so the order of
+    /// commits stays the order of arrival, and a person's next update is decided only once theirs are committed.
+    public func receiveIntake(_ batch: [(peer: Data, frames: [Data])]) -> [Outbound] {
+        var out: [Outbound] = []
+        var waiting: [(decided: DecidedUpdate, peer: Data)] = []
+        var waitingPeople: Set<Int64> = []
+        func commitWaiting() {
+            guard !waiting.isEmpty else { return }
+            defer {
+                waiting = []
+                waitingPeople = []
+            }
+            do {
+                let applied = try ledger.apply(waiting.map(\.decided.changes))
+                for (entry, applied) in zip(waiting, applied) {
+                    out += try conclude(entry.decided, applied: applied, to: entry.peer)
+                }
+            } catch {
+                // Unacknowledged, so ingress sends them again.
+                logger.error("failed to commit a batch of updates", metadata: ["count": "\(waiting.count)", "error": "\(error)"])
+            }
+        }
+        for message in batch {
+            do {
+                let envelope = try WireCodec.envelope(of: message.frames)
+                guard envelope.type == .update else {
+                    commitWaiting()
+                    out += try receiveIntake(envelope, from: message.peer)
+                    continue
+                }
+                let update = try WireCodec.decode(InboundUpdate.self, from: envelope)
+                if let userId = update.sender?.id, waitingPeople.contains(userId) { commitWaiting() }
+                let decided = try decide(update)
+                if decided.mayWait {
+                    waiting.append((decided, message.peer))
+                    if let userId = update.sender?.id { waitingPeople.insert(userId) }
+                    if waiting.count >= Self.groupCommitLimit { commitWaiting() }
+                    continue
+                }
+                commitWaiting()
+                out += try conclude(decided, applied: try ledger.apply(decided.changes), to: message.peer)
+            } catch let error as WireError {
+                logger.warning("dropped a malformed message", metadata: ["link": "intake", "error": "\(error)"])
+            } catch {
+                logger.error("failed to handle a message", metadata: ["link": "intake", "error": "\(error)"])
+            }
+        }
+        commitWaiting()
+        return out
+    }
+
+    /// Updates committed in one transaction at most: bounds how long the first of a burst waits for its ack.
+    static let groupCommitLimit = 128
+
+    /// Acknowledges a decided update once stored, with what it causes if it was new.
+    private func conclude(_ decided: DecidedUpdate, applied: Bool, to peer: Data) throws -> [Outbound] {
+        let update = decided.update
+        logger.info(applied ? "update committed" : "duplicate update ignored", metadata: [
+            "update.id": "\(update.updateId)", "user.id": "\(update.sender.map { String($0.id) } ?? "-")",
+            "disposition": "\(decided.changes.newUpdate?.disposition ?? "-")",
+        ])
+        let outcome: UpdateAck.Outcome = applied ? .committed : .duplicate
+        var out = [try message(UpdateAck(updateId: update.updateId, outcome: outcome), on: .intake, to: peer)]
+        guard applied else { return out }
+        out += decided.effects
+        // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of
+        // strangers, looking would cost two ledger reads per update.
+        if decided.followUp { out += try dispatchQueuedJobs() + (try pumpOutbox()) }
+        return out
+    }
+
+    /// Decides what the update becomes: everything to store for it, in one transaction, and the messages to peers
+    /// that the decision causes (cancels, button answers), to send only if the update turns out to be new.
+    private func decide(_ update: InboundUpdate) throws -> DecidedUpdate {
         let now = clock.now()
         let userId = update.sender?.id
         let chatId = update.chat?.id
@@ -91,12 +157,7 @@ extension GuardCore {
         case .reply, .refuse, .ignore: followUp = !changes.outbox.isEmpty
         default: break
         }
-        let applied = try ledger.apply(changes)
-        logger.info(applied ? "update committed" : "duplicate update ignored", metadata: [
-            "update.id": "\(update.updateId)", "user.id": "\(userId.map(String.init) ?? "-")",
-            "disposition": "\(changes.newUpdate?.disposition ?? "-")",
-        ])
-        return applied ? (.committed, effects, followUp) : (.duplicate, [], false)
+        return DecidedUpdate(update: update, changes: changes, effects: effects, followUp: followUp)
     }
 
     /// A final reply, stored in the outbox.

@@ -32,20 +32,36 @@ public struct GuardService: Service, CustomStringConvertible {
             "work": "\(configuration.endpoints.work)", "delivery": "\(configuration.endpoints.delivery)",
         ])
         let outlet = Outlet(sockets: sockets, logger: logger)
+        let admitted: @Sendable (RoutedMessage, GuardLink) -> Bool = { message, link in
+            guard gate?.admits(link: link, userId: message.userId) ?? (message.userId == nil) else {
+                logger.warning("refused a message from a peer not admitted on this link", metadata: [
+                    "link": "\(link.rawValue)", "peer.identity": "\(PeerKeyGate.describe(message.userId))",
+                ])
+                return false
+            }
+            return true
+        }
 
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                for (link, socket) in sockets {
+                for (link, socket) in sockets where link != .intake {
                     group.addTask {
                         for await message in socket.messages {
-                            guard gate?.admits(link: link, userId: message.userId) ?? (message.userId == nil) else {
-                                logger.warning("refused a message from a peer not admitted on this link", metadata: [
-                                    "link": "\(link.rawValue)", "peer.identity": "\(PeerKeyGate.describe(message.userId))",
-                                ])
-                                continue
-                            }
+                            guard admitted(message, link) else { continue }
                             let out = await core.receive(link: link, peer: message.peer.bytes, frames: message.frames)
                             await outlet.send(out)
+                        }
+                    }
+                }
+                // Intake in batches, so a burst of updates is committed in one transaction.
+                if let intake = sockets[.intake] {
+                    let inbox = MessageInbox()
+                    group.addTask { await inbox.fill(from: intake.messages) }
+                    group.addTask {
+                        for await _ in inbox.arrivals {
+                            let batch = inbox.takeAll().filter { admitted($0, .intake) }
+                            guard !batch.isEmpty else { continue }
+                            await outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }))
                         }
                     }
                 }

@@ -34,6 +34,27 @@ import Testing
         }
     }
 
+    @Test func aBatchCommitsEachUpdateOnceWithAnUnbrokenAuditChain() throws {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+            try ledger.apply(LedgerChanges(newUpdate: Self.update(1)))
+            let job = JobRecord(
+                id: "j", updateId: 1, userId: 3, chatId: 3, workspace: "", prompt: "p", status: .queued, attempt: 0,
+                createdAt: 1)
+            let audited = { (id: Int64) in AuditEvent(at: id, userId: 3, event: "access.denied", detail: "update \(id)") }
+            let batch = [
+                LedgerChanges(newUpdate: Self.update(2), audit: [audited(2)]),
+                LedgerChanges(newUpdate: Self.update(1), jobs: [job], audit: [audited(1)]),  // committed before
+                LedgerChanges(newUpdate: Self.update(3), audit: [audited(3)]),
+                LedgerChanges(newUpdate: Self.update(3), audit: [audited(3)]),  // earlier in the same batch
+            ]
+            #expect(try ledger.apply(batch) == [true, false, true, false])
+            #expect(try ledger.job(id: "j") == nil)
+            let records = try ledger.audit(fromSeq: 1, limit: 10)
+            #expect(records.map(\.detail) == ["update 2", "update 3"])
+            #expect(AuditChain.verify(records, after: AuditChain.genesis, firstSeq: 1) == nil)
+        }
+    }
+
     @Test func auditChainVerifiesAndDetectsEditsAndDeletions() throws {
         let path = Self.temporaryPath()
         let ledger = try SQLiteLedger(path: path)

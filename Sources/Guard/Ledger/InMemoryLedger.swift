@@ -54,61 +54,67 @@ public final class InMemoryLedger: Ledger {
 
     public init() {}
 
+    public func apply(_ batch: [LedgerChanges]) throws -> [Bool] {
+        state.withLock { state in batch.map { Self.apply($0, to: &state) } }
+    }
+
     @discardableResult
     public func apply(_ changes: LedgerChanges) throws -> Bool {
-        state.withLock { state in
-            if let update = changes.newUpdate {
-                if state.updates[update.updateId] != nil { return false }
-                state.updates[update.updateId] = update
-            }
-            for userId in changes.erasures { state.erase(userId) }
-            for job in changes.jobs {
-                if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }
-                state.jobs[job.id] = job
-                if job.status.isFinal { state.jobFiles[job.id] = nil }
-            }
-            for entry in changes.outbox {
-                if state.outbox[entry.id] == nil { state.outboxOrder.append(entry.id) }
-                state.outbox[entry.id] = entry
-            }
-            for session in changes.sessions {
-                state.sessions["\(session.userId)/\(session.workspace)"] = session
-            }
-            for button in changes.buttons {
-                state.buttons[button.nonce] = button
-            }
-            for preferences in changes.preferences {
-                state.preferences[preferences.userId] = preferences
-            }
-            for approval in changes.approvals { state.approvals[approval.id] = approval }
-            for rule in changes.rules { state.rules["\(rule.scope)|\(rule.toolName)|\(rule.signature)"] = rule }
-            for member in changes.members { state.members[member.userId] = member }
-            for token in changes.tokens { state.tokens[token.id] = token }
-            for userId in changes.endedAuthSessions { state.authSessions[userId] = nil }
-            for session in changes.authSessions { state.authSessions[session.userId] = session }
-            for lockout in changes.lockouts { state.lockouts[lockout.userId] = lockout }
-            for bucket in changes.rateBuckets { state.rateBuckets[bucket.userId] = bucket }
-            for usage in changes.usage { state.usage[usage.jobId] = usage }
-            for entry in changes.sessionHistory { state.sessionHistory[entry.sessionId] = entry }
-            for binding in changes.topicBindings { state.topicBindings["\(binding.chatId)/\(binding.threadId)"] = binding }
-            for file in changes.jobFiles {
-                state.jobFiles[file.jobId, default: []].removeAll { $0.seq == file.seq }
-                state.jobFiles[file.jobId, default: []].append(file)
-            }
-            for key in changes.endedSessions { state.sessions["\(key.userId)/\(key.workspace)"] = nil }
-            for event in changes.audit {
-                let subject = event.userId.map { userId in
-                    if let known = state.subjects[userId] { return known }
-                    let fresh = AuditChain.newSubject()
-                    state.subjects[userId] = fresh
-                    return fresh
-                }
-                var record = AuditChain.chain(event, subject: subject, after: state.audit.last?.hash ?? AuditChain.genesis)
-                record.seq = Int64(state.audit.count + 1)
-                state.audit.append(record)
-            }
-            return true
+        state.withLock { state in Self.apply(changes, to: &state) }
+    }
+
+    private static func apply(_ changes: LedgerChanges, to state: inout State) -> Bool {
+        if let update = changes.newUpdate {
+            if state.updates[update.updateId] != nil { return false }
+            state.updates[update.updateId] = update
         }
+        for userId in changes.erasures { state.erase(userId) }
+        for job in changes.jobs {
+            if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }
+            state.jobs[job.id] = job
+            if job.status.isFinal { state.jobFiles[job.id] = nil }
+        }
+        for entry in changes.outbox {
+            if state.outbox[entry.id] == nil { state.outboxOrder.append(entry.id) }
+            state.outbox[entry.id] = entry
+        }
+        for session in changes.sessions {
+            state.sessions["\(session.userId)/\(session.workspace)"] = session
+        }
+        for button in changes.buttons {
+            state.buttons[button.nonce] = button
+        }
+        for preferences in changes.preferences {
+            state.preferences[preferences.userId] = preferences
+        }
+        for approval in changes.approvals { state.approvals[approval.id] = approval }
+        for rule in changes.rules { state.rules["\(rule.scope)|\(rule.toolName)|\(rule.signature)"] = rule }
+        for member in changes.members { state.members[member.userId] = member }
+        for token in changes.tokens { state.tokens[token.id] = token }
+        for userId in changes.endedAuthSessions { state.authSessions[userId] = nil }
+        for session in changes.authSessions { state.authSessions[session.userId] = session }
+        for lockout in changes.lockouts { state.lockouts[lockout.userId] = lockout }
+        for bucket in changes.rateBuckets { state.rateBuckets[bucket.userId] = bucket }
+        for usage in changes.usage { state.usage[usage.jobId] = usage }
+        for entry in changes.sessionHistory { state.sessionHistory[entry.sessionId] = entry }
+        for binding in changes.topicBindings { state.topicBindings["\(binding.chatId)/\(binding.threadId)"] = binding }
+        for file in changes.jobFiles {
+            state.jobFiles[file.jobId, default: []].removeAll { $0.seq == file.seq }
+            state.jobFiles[file.jobId, default: []].append(file)
+        }
+        for key in changes.endedSessions { state.sessions["\(key.userId)/\(key.workspace)"] = nil }
+        for event in changes.audit {
+            let subject = event.userId.map { userId in
+                if let known = state.subjects[userId] { return known }
+                let fresh = AuditChain.newSubject()
+                state.subjects[userId] = fresh
+                return fresh
+            }
+            var record = AuditChain.chain(event, subject: subject, after: state.audit.last?.hash ?? AuditChain.genesis)
+            record.seq = Int64(state.audit.count + 1)
+            state.audit.append(record)
+        }
+        return true
     }
 
     public func job(id: String) throws -> JobRecord? {

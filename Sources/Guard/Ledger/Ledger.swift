@@ -5,6 +5,10 @@ public protocol Ledger: Sendable {
     /// names an update that was already committed.
     @discardableResult
     func apply(_ changes: LedgerChanges) throws -> Bool
+    /// Applies each element as `apply(_:)` would, in order, all in one transaction (a group commit): one result per
+    /// element, false for an element whose update was already committed (also earlier in the same batch), which
+    /// changes nothing for that element only.
+    func apply(_ batch: [LedgerChanges]) throws -> [Bool]
 
     func job(id: String) throws -> JobRecord?
     /// Jobs in any of the given states, oldest first.

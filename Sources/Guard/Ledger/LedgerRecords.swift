@@ -316,6 +316,15 @@ public struct LedgerChanges: Sendable {
         self.audit = audit
     }
 
+    /// Stores only the update and its audit entries: nothing another update's decision reads (people, sessions,
+    /// limits, jobs, the outbox). Such changes may wait for a group commit while later updates are decided.
+    public var storesOnlyUpdateAndAudit: Bool {
+        var rest = self
+        rest.newUpdate = nil
+        rest.audit = []
+        return rest.isEmpty
+    }
+
     public var isEmpty: Bool {
         newUpdate == nil && jobs.isEmpty && outbox.isEmpty && sessions.isEmpty && buttons.isEmpty && preferences.isEmpty
             && approvals.isEmpty && rules.isEmpty && audit.isEmpty && members.isEmpty && tokens.isEmpty

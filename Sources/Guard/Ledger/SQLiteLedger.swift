@@ -156,63 +156,73 @@ public final class SQLiteLedger: Ledger {
 
     @discardableResult
     public func apply(_ changes: LedgerChanges) throws -> Bool {
-        var applied = false
+        try apply([changes]).first ?? false
+    }
+
+    public func apply(_ batch: [LedgerChanges]) throws -> [Bool] {
+        var results: [Bool] = []
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                if let update = changes.newUpdate {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO updates
-                            (updateId, receivedAt, committedAt, userId, chatId, kind, disposition)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            update.updateId, update.receivedAt, update.committedAt, update.userId, update.chatId,
-                            update.kind, update.disposition,
-                        ])
-                    if db.changesCount == 0 { return .rollback }
-                }
-                for userId in changes.erasures { try Self.erase(userId: userId, in: db) }
-                for job in changes.jobs {
-                    try sealer.sealed(job).save(db)
-                    // Uploads are kept only until their job ends.
-                    if job.status.isFinal { try db.execute(sql: "DELETE FROM job_files WHERE jobId = ?", arguments: [job.id]) }
-                }
-                for entry in changes.outbox { try sealer.sealed(entry).save(db) }
-                for session in changes.sessions { try session.save(db) }
-                for button in changes.buttons { try button.save(db) }
-                for preferences in changes.preferences { try preferences.save(db) }
-                for approval in changes.approvals { try sealer.sealed(approval).save(db) }
-                for rule in changes.rules { try rule.save(db) }
-                for member in changes.members { try member.save(db) }
-                for token in changes.tokens { try token.save(db) }
-                for userId in changes.endedAuthSessions { _ = try AuthSessionRecord.deleteOne(db, key: userId) }
-                for session in changes.authSessions { try session.save(db) }
-                for lockout in changes.lockouts { try lockout.save(db) }
-                for bucket in changes.rateBuckets { try bucket.save(db) }
-                for usage in changes.usage { try usage.save(db) }
-                for entry in changes.sessionHistory { try sealer.sealed(entry).save(db) }
-                for binding in changes.topicBindings { try binding.save(db) }
-                for file in changes.jobFiles { try sealer.sealed(file).save(db) }
-                for key in changes.endedSessions {
-                    _ = try SessionRecord.deleteOne(db, key: ["userId": key.userId, "workspace": key.workspace])
-                }
-                if !changes.audit.isEmpty {
-                    var prevHash =
-                        try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
-                        ?? AuditChain.genesis
-                    for event in changes.audit {
-                        let subject = try event.userId.map { try Self.subject(of: $0, in: db) }
-                        let record = AuditChain.chain(event, subject: subject, after: prevHash)
-                        try record.insert(db)
-                        prevHash = record.hash
-                    }
-                }
-                applied = true
+                results = try batch.map { try write($0, in: db) }
                 return .commit
             }
         }
-        return applied
+        return results
+    }
+
+    /// Writes one element of a batch. An update already committed writes nothing: its check comes before any
+    /// other write.
+    private func write(_ changes: LedgerChanges, in db: Database) throws -> Bool {
+        if let update = changes.newUpdate {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO updates
+                    (updateId, receivedAt, committedAt, userId, chatId, kind, disposition)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    update.updateId, update.receivedAt, update.committedAt, update.userId, update.chatId,
+                    update.kind, update.disposition,
+                ])
+            if db.changesCount == 0 { return false }
+        }
+        for userId in changes.erasures { try Self.erase(userId: userId, in: db) }
+        for job in changes.jobs {
+            try sealer.sealed(job).save(db)
+            // Uploads are kept only until their job ends.
+            if job.status.isFinal { try db.execute(sql: "DELETE FROM job_files WHERE jobId = ?", arguments: [job.id]) }
+        }
+        for entry in changes.outbox { try sealer.sealed(entry).save(db) }
+        for session in changes.sessions { try session.save(db) }
+        for button in changes.buttons { try button.save(db) }
+        for preferences in changes.preferences { try preferences.save(db) }
+        for approval in changes.approvals { try sealer.sealed(approval).save(db) }
+        for rule in changes.rules { try rule.save(db) }
+        for member in changes.members { try member.save(db) }
+        for token in changes.tokens { try token.save(db) }
+        for userId in changes.endedAuthSessions { _ = try AuthSessionRecord.deleteOne(db, key: userId) }
+        for session in changes.authSessions { try session.save(db) }
+        for lockout in changes.lockouts { try lockout.save(db) }
+        for bucket in changes.rateBuckets { try bucket.save(db) }
+        for usage in changes.usage { try usage.save(db) }
+        for entry in changes.sessionHistory { try sealer.sealed(entry).save(db) }
+        for binding in changes.topicBindings { try binding.save(db) }
+        for file in changes.jobFiles { try sealer.sealed(file).save(db) }
+        for key in changes.endedSessions {
+            _ = try SessionRecord.deleteOne(db, key: ["userId": key.userId, "workspace": key.workspace])
+        }
+        if !changes.audit.isEmpty {
+            var prevHash =
+                try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
+                ?? AuditChain.genesis
+            for event in changes.audit {
+                let subject = try event.userId.map { try Self.subject(of: $0, in: db) }
+                let record = AuditChain.chain(event, subject: subject, after: prevHash)
+                try record.insert(db)
+                prevHash = record.hash
+            }
+        }
+        return true
     }
 
     public func job(id: String) throws -> JobRecord? {
