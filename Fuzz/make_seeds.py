@@ -93,6 +93,32 @@ def update_seeds():
         "unsupported-long-kind": {"update_id": 12, "k" * 300: {}},
         "unsupported-combining-kind": {"update_id": 13, "e" + "\u0301" * 500: 1},
         "unsupported-emoji-kinds": {"update_id": 14, "👩‍👩‍👧‍👦" * 80: 1, "zz": 2},
+        "message-document-album": {"update_id": 900000005, "message": message(
+            text=None, caption="@gate_bot compare these", media_group_id="album-7",
+            caption_entities=[{"type": "mention", "offset": 0, "length": 9}], chat=dict(FORUM, type="group"),
+            document={"file_id": "BQAC", "file_unique_id": "AgAD", "file_name": "report.pdf",
+                      "mime_type": "application/pdf", "file_size": 48213})},
+        "message-photo-sizes": {"update_id": 900000006, "message": message(text=None, photo=[
+            {"file_id": "S", "file_unique_id": "s", "width": 90, "height": 60, "file_size": 900},
+            {"file_id": "M", "file_unique_id": "m", "width": 320, "height": 240, "file_size": 20000},
+            {"file_id": "U", "file_unique_id": "u", "width": 2 ** 62, "height": 2 ** 62}])},
+        "message-voice": {"update_id": 900000007, "message": message(text=None, voice={
+            "file_id": "AwAC", "file_unique_id": "v", "duration": 4, "mime_type": "audio/ogg", "file_size": 7000})},
+        "message-other-media": {"update_id": 900000008, "message": message(text=None,
+            sticker={"file_id": "K", "file_unique_id": "k", "type": "regular", "width": 512, "height": 512,
+                     "is_animated": False, "is_video": False, "emoji": "👍"},
+            video={"file_id": "V", "file_unique_id": "v", "width": 1, "height": 1, "duration": 1})},
+        "message-group-reply-to-bot": {"update_id": 900000009, "message": message(
+            chat=FORUM, text="/ls@gate_bot src", message_thread_id=12, is_topic_message=True,
+            entities=[{"type": "bot_command", "offset": 0, "length": 12}],
+            reply_to_message={"message_id": 3, "from": {"id": 4242, "is_bot": True, "first_name": "Gate"},
+                              "chat": FORUM, "date": 1, "reply_to_message": {"message_id": 1}})},
+        "message-group-bad-entities": {"update_id": 900000011, "message": message(
+            chat=FORUM, text="@gate_bot 😀", entities=[{"type": "mention", "offset": -5, "length": 2 ** 62},
+                                                      {"type": "mention", "offset": 10, "length": 1}])},
+        "message-malformed-media": {"update_id": 900000012, "message": message(
+            document={"file_id": 5}, photo="x", voice=[], entities={"type": "mention"}, message_thread_id="7",
+            reply_to_message=None, media_group_id=12)},
         "rejected-missing-update-id": {"message": message()},
         "rejected-update-id-string": {"update_id": "900000001", "message": message()},
         "rejected-update-id-overflow": {"update_id": 2**63, "message": message()},
@@ -116,6 +142,8 @@ def update_seeds():
           b'{"update_id":25,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"date":1,"text":"\xff\xfe\xc0\xaf"}}')
     write(UPDATES, "rejected-truncated.json", js({"update_id": 26, "message": message()})[:60])
     write(UPDATES, "rejected-array.json", "[" + js({"update_id": 27}) + "]")
+    # Found by the fuzzer: brackets inside a bare literal once made the batch reader miscount elements.
+    write(UPDATES, "rejected-literal-with-bracket.json", "d{]")
     write(UPDATES, "rejected-null.json", "null")
     write(UPDATES, "rejected-empty.json", "")
     write(UPDATES, "rejected-binary.bin", bytes(range(256)))

@@ -5,10 +5,6 @@
 # FUZZ_BUILD_DIR overrides where binaries, working corpora, logs and crash files go (default .build/fuzz).
 set -euo pipefail
 
-# The wire's sources without JobSignature.swift: it needs swift-crypto, which the fuzz build does not compile, and
-# signing is not part of decoding.
-messages_sources() { ls "$repo"/Sources/Messages/*.swift | grep -v '/JobSignature.swift$'; }
-
 target="path"
 if [[ $# -gt 0 && ! "$1" =~ ^[0-9]+$ ]]; then
     target="$1"
@@ -34,6 +30,16 @@ module() {
     echo "building module $name"
     "$swiftc" "${flags[@]}" -swift-version 6 -wmo -c -module-name "$name" -I "$build/modules" \
         -emit-module -emit-module-path "$build/modules/$name.swiftmodule" "$@" -o "$build/modules/$name.o"
+}
+
+# Messages without its one file that needs swift-crypto (job signatures, with the codes of their refusals): signing
+# is not part of decoding, and building BoringSSL instrumented is not worth it here.
+messages_module() {
+    local sources=()
+    for file in "$repo"/Sources/Messages/*.swift; do
+        [[ "$file" == */JobSignature.swift ]] || sources+=("$file")
+    done
+    module Messages "${sources[@]}"
 }
 
 # Lines "<target>: N executions in S s", printed again at the end when several targets ran.
@@ -81,19 +87,19 @@ path_target() {
 }
 
 update_target() {
-    module Messages $(messages_sources) || return
-    # Only the Codable types (and the translator's pure helpers from Ingress): the rest needs libcurl and Settings.
-    module Telegram "$repo/Sources/Telegram/Types.swift" "$repo/Sources/Telegram/MediaTypes.swift" || return
+    messages_module || return
+    # Only the Codable types and the batch reader: the rest of Telegram needs the HTTP client (libcurl) and Settings.
+    module Telegram "$repo"/Sources/Telegram/{Types,MediaTypes,JSONSlicer,TelegramUpdateBatch}.swift || return
     echo "building $build/UpdateDecoderFuzz"
     "$swiftc" "${flags[@]}" -swift-version 6 -use-ld=lld -module-name UpdateDecoderFuzz -I "$build/modules" \
-        "$here/UpdateDecoderFuzz/main.swift" "$repo/Sources/Ingress/UpdateTranslator.swift" \
-        "$repo"/Sources/Ingress/{BotIdentity,GroupAddressing,IncomingFile,AttachmentProblem}.swift \
+        "$here/UpdateDecoderFuzz/main.swift" \
+        "$repo"/Sources/Ingress/{UpdateTranslator,IncomingFile,GroupAddressing,BotIdentity,AttachmentProblem}.swift \
         "$build/modules/Messages.o" "$build/modules/Telegram.o" -o "$build/UpdateDecoderFuzz" || return
     run UpdateDecoderFuzz 16384 "$here/UpdateDecoderFuzz/corpus"
 }
 
 wire_target() {
-    module Messages $(messages_sources) || return
+    messages_module || return
     echo "building $build/WireCodecFuzz"
     "$swiftc" "${flags[@]}" -swift-version 6 -use-ld=lld -module-name WireCodecFuzz -I "$build/modules" \
         "$here/WireCodecFuzz/main.swift" "$build/modules/Messages.o" -o "$build/WireCodecFuzz" || return

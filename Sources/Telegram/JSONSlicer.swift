@@ -3,13 +3,15 @@
 /// It only delimits: each part is then parsed on its own, so one bad part cannot spoil its neighbours.
 enum JSONSlicer {
     /// The members of the object `bytes` holds, as (raw key text between the quotes, value range); nil when `bytes`
-    /// is not an object as far as the delimiting goes.
+    /// is not one object as far as the delimiting goes.
     static func members(ofObject bytes: [UInt8]) -> [(key: ArraySlice<UInt8>, value: Range<Int>)]? {
         var index = skipSpace(bytes, 0)
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
         index = skipSpace(bytes, index + 1)
         var members: [(key: ArraySlice<UInt8>, value: Range<Int>)] = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return members }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            return skipSpace(bytes, index + 1) == bytes.count ? members : nil
+        }
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let keyEnd = endOfString(bytes, index)
             else { return nil }
@@ -21,7 +23,8 @@ enum JSONSlicer {
             members.append((key, start..<end))
             index = skipSpace(bytes, end)
             guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: "}") { return members }
+            // Only whitespace may follow the object: trailing bytes mean it was not one JSON text.
+            if bytes[index] == UInt8(ascii: "}") { return skipSpace(bytes, index + 1) == bytes.count ? members : nil }
             guard bytes[index] == UInt8(ascii: ",") else { return nil }
             index = skipSpace(bytes, index + 1)
         }
@@ -33,13 +36,14 @@ enum JSONSlicer {
         guard index < range.upperBound, bytes[index] == UInt8(ascii: "[") else { return nil }
         index = skipSpace(bytes, index + 1)
         var elements: [Range<Int>] = []
-        if index < range.upperBound, bytes[index] == UInt8(ascii: "]") { return elements }
+        if index < range.upperBound, bytes[index] == UInt8(ascii: "]") { return index + 1 == range.upperBound ? elements : nil }
         while true {
             guard let end = endOfValue(bytes, index), end <= range.upperBound else { return nil }
             elements.append(index..<end)
             index = skipSpace(bytes, end)
             guard index < range.upperBound else { return nil }
-            if bytes[index] == UInt8(ascii: "]") { return elements }
+            // The array must end where its enclosing value was found to end (no stray bytes after it).
+            if bytes[index] == UInt8(ascii: "]") { return index + 1 == range.upperBound ? elements : nil }
             guard bytes[index] == UInt8(ascii: ",") else { return nil }
             index = skipSpace(bytes, index + 1)
         }
@@ -96,7 +100,10 @@ enum JSONSlicer {
         }
     }
 
+    /// Where a bare literal ends: any structural character or whitespace (a literal never contains one, and the
+    /// depth count of an enclosing container must see every bracket).
     private static let delimiters: Set<UInt8> = [
-        UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D,
+        UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "["),
+        UInt8(ascii: "\""), UInt8(ascii: ":"), 0x20, 0x09, 0x0A, 0x0D,
     ]
 }

@@ -1,19 +1,5 @@
 /// The Bot API's file-carrying types, as far as Gatehouse reads them. Every one has a `file_id` for `getFile`;
 /// `file_size` is what the sender's client claims (the download limit is enforced again while downloading).
-public struct TelegramDocument: Codable, Sendable, Equatable {
-    public var file_id: String
-    public var file_name: String?
-    public var mime_type: String?
-    public var file_size: Int64?
-
-    public init(file_id: String, file_name: String? = nil, mime_type: String? = nil, file_size: Int64? = nil) {
-        self.file_id = file_id
-        self.file_name = file_name
-        self.mime_type = mime_type
-        self.file_size = file_size
-    }
-}
-
 public struct TelegramPhotoSize: Codable, Sendable, Equatable {
     public var file_id: String
     public var width: Int
@@ -42,7 +28,7 @@ public struct TelegramVoice: Codable, Sendable, Equatable {
     }
 }
 
-/// Audio, video and animations share the fields Gatehouse reads.
+/// Documents, audio, video and animations share the fields Gatehouse reads.
 public struct TelegramMediaFile: Codable, Sendable, Equatable {
     public var file_id: String
     public var file_name: String?
@@ -57,6 +43,7 @@ public struct TelegramMediaFile: Codable, Sendable, Equatable {
     }
 }
 
+public typealias TelegramDocument = TelegramMediaFile
 public typealias TelegramAudio = TelegramMediaFile
 public typealias TelegramVideo = TelegramMediaFile
 public typealias TelegramAnimation = TelegramMediaFile

@@ -87,6 +87,26 @@ import Testing
         #expect(surrogate.rawKind == "message")
     }
 
+    @Test func mediaSeedsAreDescribed() throws {
+        let album = try Self.translateAndSend(Self.decode(String(decoding: Data(contentsOf: Self.corpus
+            .appendingPathComponent("message-document-album.json")), as: UTF8.self)))
+        #expect(album.attachments?.first?.kind == .document)
+        #expect(album.attachments?.first?.problem == "too_large")  // 48213 bytes over this test's 10000
+        #expect(album.mediaGroupId == "album-7")
+        #expect(album.addressedToBot == true)
+        #expect(album.text == "compare these")
+        let reply = try Self.translateAndSend(Self.decode(String(decoding: Data(contentsOf: Self.corpus
+            .appendingPathComponent("message-group-reply-to-bot.json")), as: UTF8.self)))
+        #expect(reply.addressedToBot == true)
+        #expect(reply.text == "/ls src")
+        #expect(reply.chat?.threadId == 12)
+        let malformed = try Self.translateAndSend(Self.decode(String(decoding: Data(contentsOf: Self.corpus
+            .appendingPathComponent("message-malformed-media.json")), as: UTF8.self)))
+        #expect(malformed.kind == .message)
+        #expect(malformed.attachments == nil)
+        #expect(malformed.mediaGroupId == nil)
+    }
+
     @Test func updateIdsMustBeInt64() {
         for json in [#"{"update_id":"1"}"#, #"{"update_id":9223372036854775808}"#, #"{"update_id":null}"#, #"{}"#] {
             #expect(throws: DecodingError.self, "\(json)") { try Self.decode(json) }
@@ -100,8 +120,14 @@ import Testing
     /// Translates as ingress does and checks what holds for every update: same id and time, a short `rawKind` only
     /// for unsupported kinds, and an identical value after the wire to the guard.
     static func translateAndSend(_ update: TelegramUpdate) throws -> InboundUpdate {
-        let inbound = UpdateTranslator.translate(update, receivedAt: receivedAt)
+        let inbound = UpdateTranslator.translate(
+            update, receivedAt: receivedAt, bot: BotIdentity(id: 4242, username: "gate_bot"), downloadLimit: 10_000)
         #expect(inbound.updateId == update.update_id)
+        // Files are described, never fetched, by the translator; addressing is a question only in groups.
+        #expect(inbound.attachments?.allSatisfy { $0.data == nil } ?? true)
+        #expect((inbound.attachments?.count ?? 0) <= 1)
+        let chatType = (update.message ?? update.edited_message)?.chat.type
+        #expect((inbound.addressedToBot != nil) == (chatType == "group" || chatType == "supergroup"))
         #expect(inbound.receivedAt == receivedAt)
         #expect((inbound.kind == .unsupported) == (inbound.rawKind != nil))
         #expect((inbound.rawKind?.count ?? 0) <= 64)

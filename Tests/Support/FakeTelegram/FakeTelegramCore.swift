@@ -99,7 +99,25 @@ final class FakeTelegramCore: @unchecked Sendable {
             return finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: fault)
         }
         let outcome = perform(method: method.name, coerced, peer: peer)
-        return finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
+        let response = finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
+        if method.name == "getUpdates", case .success(.array(let batch)) = outcome, !batch.isEmpty {
+            return injectingUndecodable(into: response)
+        }
+        return response
+    }
+
+    /// Puts the raw elements queued by `FakeTelegramServer.injectUndecodableUpdate` at the front of this answer's
+    /// result (once): text no `FakeTelegramValue` could hold, as a broken server or a parser limit would see it.
+    private func injectingUndecodable(into response: LoopbackHTTPResponse) -> LoopbackHTTPResponse {
+        let raw = locked { state -> [String] in
+            defer { state.undecodableElements = [] }
+            return state.undecodableElements
+        }
+        let prefix = Data(#"{"ok":true,"result":["#.utf8)
+        guard !raw.isEmpty, response.body.starts(with: prefix) else { return response }
+        var patched = response
+        patched.body = prefix + Data(raw.map { $0 + "," }.joined().utf8) + response.body.dropFirst(prefix.count)
+        return patched
     }
 
     private static func attachReferences(in value: FakeTelegramValue) -> [String] {

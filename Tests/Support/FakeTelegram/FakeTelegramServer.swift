@@ -77,6 +77,19 @@ public final class FakeTelegramServer: Sendable {
         return core.enqueue(value)
     }
 
+    /// Puts `json` (given the next update id for `%ID%`, if it contains that) as raw text at the front of the next
+    /// non-empty getUpdates answer, once: e.g. an update nested deeper than any JSON parser allows, or with an
+    /// unreadable update_id. Returns the id used.
+    @discardableResult
+    public func injectUndecodableUpdate(json: String) -> Int64 {
+        core.locked { state in
+            let id = state.nextUpdateId
+            state.nextUpdateId += 1
+            state.undecodableElements.append(json.replacingOccurrences(of: "%ID%", with: String(id)))
+            return id
+        }
+    }
+
     /// Makes a chat known without an update (e.g. a group the bot posts to first).
     public func registerChat(_ chat: FakeTelegramChat) {
         core.locked { $0.remember(chat: chat) }

@@ -60,6 +60,7 @@ struct FakeTelegramState {
     var nextCallbackQueryNumber: Int64 = 1
     var commands: FakeTelegramValue?
     var commandsByScope: [String: FakeTelegramValue] = [:]
+    var undecodableElements: [String] = []
 
     mutating func newMessageId(in chatId: Int64) -> Int64 {
         let id = (lastMessageId[chatId] ?? 0) + 1

@@ -110,23 +110,11 @@ extension FakeTelegramCore {
 
     // MARK: - Building updates
 
+    /// A text message; a leading command and every @mention get their entities, as Telegram adds them.
     func enqueueMessage(from user: FakeTelegramUser, chat: FakeTelegramChat?, text: String) -> Int64 {
-        let chat = chat ?? .privateChat(with: user)
-        let messageId = locked { state -> Int64 in
-            state.remember(chat: chat, user: user)
-            let id = state.newMessageId(in: chat.id)
-            state.userMessageIds[chat.id, default: []].insert(id)
-            return id
-        }
-        var message: [String: FakeTelegramValue] = [
-            "message_id": .integer(messageId), "from": user.telegramObject, "chat": chat.telegramObject(user: user),
-            "date": .integer(Int64(Date().timeIntervalSince1970)), "text": .string(text),
-        ]
-        if text.hasPrefix("/") {
-            let command = text.prefix { !$0.isWhitespace }
-            message["entities"] = [["type": "bot_command", "offset": 0, "length": .integer(Int64(command.utf16.count))]]
-        }
-        return enqueue(["message": .object(message)])
+        enqueueMessage(from: user, chat: chat, caption: nil, fields: [
+            "text": .string(text), "entities": FakeTelegramServer.entities(of: text),
+        ])
     }
 
     func enqueueCallbackQuery(from user: FakeTelegramUser, chat: FakeTelegramChat?, messageId: Int64, data: String)
