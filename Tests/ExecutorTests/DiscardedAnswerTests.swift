@@ -19,39 +19,33 @@ import Testing
         exec sleep 600
         """#
 
-    @Test func aRejectedAllowedToolEndsTheRunAtOnce() async throws {
+    /// Runs the stand-in CLI with the runner, answering its one question with `answer`.
+    func run(answer: ClaudePermissionAnswer, timeout: Duration) async throws -> (ClaudeOutcome, Duration) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discarded-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let executable = directory.appendingPathComponent("claude")
         try Data(Self.script.utf8).write(to: executable)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
-
         let invocation = ClaudeInvocation(
             executable: executable.path, workingDirectory: directory.path, prompt: "write a.txt",
-            environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(60),
+            environment: ["PATH": "/usr/bin:/bin"], timeout: timeout,
             interruptGrace: .milliseconds(500), terminateGrace: .milliseconds(500))
         let started = ContinuousClock.now
         let outcome = try await ClaudeRunner(logger: Logger(label: "test.discarded")).run(
-            invocation, cancellation: ClaudeCancellation(), onEvent: { _ in }, decide: { _ in .allow })
-        #expect(ContinuousClock.now - started < .seconds(10), "the run waited instead of ending")
+            invocation, cancellation: ClaudeCancellation(), onEvent: { _ in }, decide: { _ in answer })
+        return (outcome, ContinuousClock.now - started)
+    }
+
+    @Test func aRejectedAllowedToolEndsTheRunAtOnce() async throws {
+        let (outcome, took) = try await run(answer: .allow, timeout: .seconds(60))
+        #expect(took < .seconds(10), "the run waited instead of ending")
         #expect(outcome.ending == .failed)
         #expect(outcome.errors.contains { $0.contains("discarded a permission answer") })
     }
 
     @Test func aToolTheRunnerDeniedIsNotMistakenForIt() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("denied-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let executable = directory.appendingPathComponent("claude")
-        try Data(Self.script.utf8).write(to: executable)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
-        let invocation = ClaudeInvocation(
-            executable: executable.path, workingDirectory: directory.path, prompt: "write a.txt",
-            environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(3),
-            interruptGrace: .milliseconds(500), terminateGrace: .milliseconds(500))
-        let outcome = try await ClaudeRunner(logger: Logger(label: "test.discarded")).run(
-            invocation, cancellation: ClaudeCancellation(), onEvent: { _ in }, decide: { _ in .deny(message: "no") })
+        let (outcome, _) = try await run(answer: .deny(message: "no"), timeout: .seconds(3))
         #expect(outcome.ending == .timedOut, "after a deny, the rejection is the runner's own answer: nothing to end early")
     }
 }
