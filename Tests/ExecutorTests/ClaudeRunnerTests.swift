@@ -300,7 +300,7 @@ func runToleratingCLISelfRejection(
         }
         // The runner ends such a run at once (failed, with a note), instead of waiting for the timeout.
         let discarded = run.0.errors.contains { $0.contains("discarded a permission answer") }
-        guard run.0.ending == .failed, selfRejected, discarded, attempt < 3 else { return run }
+        guard selfRejected, discarded || run.0.ending == .timedOut, attempt < 3 else { return run }
         print("warning: Claude Code rejected the tool itself instead of using the answer (attempt \(attempt)); the runner ended the run at once; running the scenario again")
         attempt += 1
         reset()

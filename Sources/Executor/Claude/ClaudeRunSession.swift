@@ -21,8 +21,9 @@ final class ClaudeRunSession: Sendable {
     private let callerCancelled = Atomic<Bool>(false)
     /// Set once the CLI closed its stdout: it is exiting, so the supervisor looks again soon rather than in 50 ms.
     private let outputEnded = Atomic<Bool>(false)
-    /// Tool uses the runner answered "allow" (by `tool_use_id`), to notice the CLI rejecting one of them anyway.
-    private let allowedToolUses = Mutex<Set<String>>([])
+    /// Tool uses the CLI asked about and the runner did not deny (by `tool_use_id`): if the CLI then rejects one of
+    /// them itself (before or after the answer), it is not going to use the answer.
+    private let askedToolUses = Mutex<Set<String>>([])
     private let answerDiscarded = Atomic<Bool>(false)
     /// What the CLI writes as the result of a tool it rejected for lack of an answer (interactive mode's text).
     static let selfRejectionText = "The user doesn't want to proceed with this tool use"
@@ -114,7 +115,7 @@ final class ClaudeRunSession: Sendable {
                     state.recordSessionId(sessionId)
                 }
                 if case .toolResult(let toolUseId, true, let preview) = event,
-                    preview.hasPrefix(Self.selfRejectionText), allowedToolUses.withLock({ $0.contains(toolUseId) })
+                    preview.hasPrefix(Self.selfRejectionText), askedToolUses.withLock({ $0.contains(toolUseId) })
                 {
                     logger.warning("claude rejected a tool it was allowed to use and would wait forever; ending the run", metadata: [
                         "claude.tool_use_id": "\(toolUseId)",
@@ -144,6 +145,7 @@ final class ClaudeRunSession: Sendable {
 
     /// Asks `decide` off the reading loop, so several questions can be pending and output keeps flowing.
     private func startDecision(_ question: ClaudePermissionQuestion, stdin: StandardInputWriter, logger: Logger) {
+        if let toolUseId = question.toolUseId { askedToolUses.withLock { _ = $0.insert(toolUseId) } }
         let task = Task {
             let answer = await self.decide(question)
             // Answer only if the CLI still waits for it (not withdrawn, run not over).
@@ -153,8 +155,8 @@ final class ClaudeRunSession: Sendable {
                 "claude.tool": "\(question.toolName)",
                 "claude.decision": "\(answer == .allow ? "allow" : "deny")",
             ])
-            if answer == .allow, let toolUseId = question.toolUseId {
-                self.allowedToolUses.withLock { _ = $0.insert(toolUseId) }
+            if case .deny = answer, let toolUseId = question.toolUseId {
+                self.askedToolUses.withLock { _ = $0.remove(toolUseId) }
             }
             await self.write(
                 .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId), to: stdin
