@@ -118,31 +118,11 @@ extension ShellGrammar {
         var builder = PartBuilder()
         while true {
             guard let byte = peek() else { throw .unterminated("double quote", at: start) }
-            switch byte {
-            case .doubleQuote:
+            if byte == .doubleQuote {
                 pos += 1
                 return builder.finish()
-            case .backslash:
-                if let next = peek(1), next == .dollar || next == .backquote || next == .doubleQuote || next == .backslash {
-                    builder.addQuoted([next])
-                    pos += 2
-                } else if peek(1) == .newline {
-                    pos += 2
-                } else {
-                    builder.addQuoted([byte])
-                    pos += 1
-                }
-            case .dollar:
-                switch try parseDollar(inDoubleQuotes: true) {
-                case .quoted(let text), .literal(let text): builder.addQuoted(Array(text.utf8))
-                case let part: builder.add(part)
-                }
-            case .backquote:
-                builder.add(try parseBackquoted())
-            default:
-                builder.addQuoted([byte])
-                pos += 1
             }
+            try parseExpanding(byte, into: &builder, escapesQuote: true)
         }
     }
 
@@ -150,30 +130,39 @@ extension ShellGrammar {
     mutating func parseHeredocText() throws(ShellParseError) -> [ShellWordPart] {
         var builder = PartBuilder()
         while let byte = peek() {
-            switch byte {
-            case .backslash:
-                if let next = peek(1), next == .dollar || next == .backquote || next == .backslash {
-                    builder.addQuoted([next])
-                    pos += 2
-                } else if peek(1) == .newline {
-                    pos += 2
-                } else {
-                    builder.addQuoted([byte])
-                    pos += 1
-                }
-            case .dollar:
-                switch try parseDollar(inDoubleQuotes: true) {
-                case .quoted(let text), .literal(let text): builder.addQuoted(Array(text.utf8))
-                case let part: builder.add(part)
-                }
-            case .backquote:
-                builder.add(try parseBackquoted())
-            default:
+            try parseExpanding(byte, into: &builder, escapesQuote: false)
+        }
+        return builder.finish()
+    }
+
+    /// One step of text where expansions apply but quotes do not (inside `"…"`, or an unquoted heredoc): a
+    /// backslash escapes only `$`, `` ` ``, `\` (and `"` inside double quotes) and joins lines; `$` and backquotes
+    /// expand; anything else is quoted text.
+    private mutating func parseExpanding(
+        _ byte: UInt8, into builder: inout PartBuilder, escapesQuote: Bool
+    ) throws(ShellParseError) {
+        switch byte {
+        case .backslash:
+            if let next = peek(1), next == .dollar || next == .backquote || next == .backslash || (escapesQuote && next == .doubleQuote) {
+                builder.addQuoted([next])
+                pos += 2
+            } else if peek(1) == .newline {
+                pos += 2
+            } else {
                 builder.addQuoted([byte])
                 pos += 1
             }
+        case .dollar:
+            switch try parseDollar(inDoubleQuotes: true) {
+            case .quoted(let text), .literal(let text): builder.addQuoted(Array(text.utf8))
+            case let part: builder.add(part)
+            }
+        case .backquote:
+            builder.add(try parseBackquoted())
+        default:
+            builder.addQuoted([byte])
+            pos += 1
         }
-        return builder.finish()
     }
 
     /// `` `…` ``: backslash escapes are removed first, then the text is parsed as a script of its own.
