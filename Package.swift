@@ -68,7 +68,7 @@ let package = Package(
         // Linked with the static standard library: loading libswiftCore would add ~2 ms to every "CLI start".
         .executableTarget(
             name: "gatehouse-bench-claude", path: "Benchmarks/FakeClaude",
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
         .target(name: "TestSupport", dependencies: [

@@ -33,14 +33,15 @@ func emit(_ line: String) {
 }
 
 /// The first line on stdin (the user message), as raw text: the directives are plain tokens, no JSON parsing needed.
-func readFirstLine() -> String {
+/// nil when stdin ends before any line, as when the executor withholds the prompt.
+func readFirstLine() -> String? {
     var bytes: [UInt8] = []
     var byte: UInt8 = 0
     while read(0, &byte, 1) == 1 {
-        if byte == UInt8(ascii: "\n") { break }
+        if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
         bytes.append(byte)
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
 }
 
 func directive(_ name: String, in text: String) -> Int? {
@@ -59,7 +60,12 @@ if arguments.first == "--print-start" {
     exit(0)
 }
 
-let prompt = readFirstLine()
+guard let prompt = readFirstLine() else {
+    // Like the real CLI given no input: an error, no answer.
+    let message = Array("Error: no prompt on stdin\n".utf8)
+    _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(1)
+}
 let sessionId = "00000000-0000-4000-8000-\(String(String(getpid(), radix: 16)).leftPadded(to: 12))"
 emit(#"{"type":"system","subtype":"init","session_id":"\#(sessionId)","model":"bench-fake","cwd":"","tools":[]}"#)
 let sleepMs = directive("bench-sleep-ms", in: prompt) ?? 0

@@ -12,8 +12,13 @@ actor ExecutorState {
     private var running: [String: ClaudeCancellation] = [:]
     private var unackedResults: [String: JobResult] = [:]
     private var questions: [String: PendingQuestion] = [:]
-    /// Jobs accepted and waiting for the guard's go-ahead: job id → (attempt, who waits).
-    private var awaitingGo: [String: (attempt: Int, continuation: CheckedContinuation<Bool, Never>)] = [:]
+    /// Where an admitted job stands with the guard's go-ahead. The go can arrive before the launcher asks for it
+    /// (the CLI is being started meanwhile), so it is kept until then.
+    private enum GoAhead {
+        case awaited(attempt: Int, waiter: CheckedContinuation<Bool, Never>?)
+        case given
+    }
+    private var goAheads: [String: GoAhead] = [:]
 
     var runningCount: Int { running.count }
 
@@ -22,17 +27,19 @@ actor ExecutorState {
 
     func startDraining() { draining = true }
 
-    /// Takes a job into a slot; false if it is already here (a repeated dispatch).
-    func admit(jobId: String, cancellation: ClaudeCancellation) -> Bool {
+    /// Takes a job into a slot, to wait there for the guard's go-ahead; false if it is already here (a repeated
+    /// dispatch).
+    func admit(jobId: String, attempt: Int, cancellation: ClaudeCancellation) -> Bool {
         guard running[jobId] == nil, unackedResults[jobId] == nil else { return false }
         running[jobId] = cancellation
+        goAheads[jobId] = .awaited(attempt: attempt, waiter: nil)
         return true
     }
 
     func cancel(jobId: String) -> Bool {
         guard let cancellation = running[jobId] else { return false }
         cancellation.cancel()
-        awaitingGo.removeValue(forKey: jobId)?.continuation.resume(returning: false)
+        if case .awaited(_, let waiter?)? = goAheads.removeValue(forKey: jobId) { waiter.resume(returning: false) }
         denyQuestions(of: jobId, because: "the job was cancelled")
         return true
     }
@@ -43,6 +50,7 @@ actor ExecutorState {
 
     func finish(_ result: JobResult) {
         running[result.jobId] = nil
+        goAheads[result.jobId] = nil
         unackedResults[result.jobId] = result
         denyQuestions(of: result.jobId, because: "the job ended")
     }
@@ -56,23 +64,38 @@ actor ExecutorState {
         }
     }
 
-    /// Suspends until the guard says go (true), or the job is cancelled first (false).
-    func waitForGo(jobId: String, attempt: Int) async -> Bool {
+    /// Until the guard says go (true), or the job is cancelled first (false). At once if the go came already.
+    func waitForGo(jobId: String) async -> Bool {
         if running[jobId]?.isCancelled ?? true { return false }
-        return await withCheckedContinuation { continuation in
-            awaitingGo[jobId] = (attempt, continuation)
+        switch goAheads[jobId] {
+        case .given?:
+            goAheads[jobId] = nil
+            return true
+        case .awaited(let attempt, nil)?:
+            return await withCheckedContinuation { continuation in
+                goAheads[jobId] = .awaited(attempt: attempt, waiter: continuation)
+            }
+        case .awaited(_, _?)?, nil:
+            return false
         }
     }
 
     func go(_ go: JobGo) {
-        guard let waiting = awaitingGo[go.jobId], waiting.attempt == go.attempt else { return }
-        awaitingGo[go.jobId] = nil
-        waiting.continuation.resume(returning: true)
+        guard case .awaited(let attempt, let waiter)? = goAheads[go.jobId], attempt == go.attempt else { return }
+        if let waiter {
+            goAheads[go.jobId] = nil
+            waiter.resume(returning: true)
+        } else {
+            goAheads[go.jobId] = .given
+        }
     }
 
     /// Acceptances to send again after re-registering (the guard may have restarted before answering).
     var pendingAcceptances: [JobAccepted] {
-        awaitingGo.map { JobAccepted(jobId: $0.key, attempt: $0.value.attempt, accepted: true) }
+        goAheads.compactMap { jobId, goAhead in
+            guard case .awaited(let attempt, _) = goAhead else { return nil }
+            return JobAccepted(jobId: jobId, attempt: attempt, accepted: true)
+        }
     }
 
     func acknowledge(jobId: String) {

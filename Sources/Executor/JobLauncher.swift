@@ -40,26 +40,22 @@ struct JobLauncher: Sendable {
             return
         }
         let cancellation = ClaudeCancellation()
-        guard await state.admit(jobId: job.jobId, cancellation: cancellation) else {
+        guard await state.admit(jobId: job.jobId, attempt: job.attempt, cancellation: cancellation) else {
             logger.info("job already here; ignoring the repeated dispatch", metadata: ["job.id": "\(job.jobId)"])
             return
         }
-        try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
+        // The CLI starts while the acceptance travels; it gets the prompt only after the guard's go-ahead.
         Task {
-            // Nothing starts before the guard has recorded the job as running here (see `JobGo`).
-            guard await state.waitForGo(jobId: job.jobId, attempt: job.attempt) else {
-                logger.info("job cancelled before it started", metadata: ["job.id": "\(job.jobId)"])
-                let result = JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
-                await state.finish(result)
-                try? await connection.send(result)
-                return
-            }
             let result = await run(job, cancellation: cancellation)
             await state.finish(result)
             try? await connection.send(result)
         }
+        try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
     }
 
+    /// Starts the CLI in the job's workspace at once, and releases the prompt to it only once the guard has
+    /// recorded the job as running here (see `JobGo`). Nothing the person asked for runs, and no upload is saved,
+    /// before that; a job that cannot even start reports so only after the go-ahead too, like any other result.
     private func run(_ job: JobAssignment, cancellation: ClaudeCancellation) async -> JobResult {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.jobId)"
@@ -69,39 +65,25 @@ struct JobLauncher: Sendable {
             workspace = try workspaces.workspace(job.workspace)
         } catch {
             logger.error("workspace refused", metadata: ["reason": "\(error)"])
-            return JobResult(
-                jobId: job.jobId, attempt: job.attempt, outcome: .failed, errorDetail: "workspace: \(error)",
-                finishedAt: Date().epochMillis)
-        }
-        if cancellation.isCancelled {
-            // Stopped before Claude started: nothing ran, nothing to tear down.
-            return JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis)
-        }
-        var prompt = job.prompt
-        if let files = job.files, !files.isEmpty {
-            do {
-                let saved = try UploadWriter.save(files, into: workspace)
-                logger.info("saved the uploads", metadata: [
-                    "files.count": "\(saved.count)", "files.renamed": "\(saved.filter { $0.saved != $0.requested }.count)",
-                ])
-                prompt += UploadWriter.note(for: saved)
-            } catch {
-                logger.error("uploads not saved", metadata: ["reason": "\(error)"])
-                return JobResult(
-                    jobId: job.jobId, attempt: job.attempt, outcome: .failed,
-                    errorDetail: "the uploaded files could not be saved: \(error)", finishedAt: Date().epochMillis)
-            }
+            return await failedAfterGo(job, detail: "workspace: \(error)")
         }
         var invocation = ClaudeInvocation(
-            executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: prompt,
+            executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
             environment: environment(), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
+        let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in
+            guard await state.waitForGo(jobId: job.jobId) else {
+                logger.info("job cancelled before it started")
+                return .withheld(reason: nil)
+            }
+            return Self.prompt(for: job, workspace: workspace, logger: logger)
+        }
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
         do {
             let outcome = try await ClaudeRunner(logger: logger).run(
-                invocation, cancellation: cancellation,
+                invocation, cancellation: cancellation, release: release,
                 onEvent: { event in await progress.report(event) },
                 decide: { question in await decide(question, job: job, workspace: workspace) })
             logger.info("claude finished", metadata: [
@@ -115,11 +97,33 @@ struct JobLauncher: Sendable {
                 durationMs: outcome.durationMs,
                 errorDetail: outcome.ending == .completed ? nil : Self.detail(outcome), finishedAt: Date().epochMillis)
         } catch {
+            // The runner throws only before the CLI exists, so the release was never asked for.
             logger.error("claude could not be run", metadata: ["error": "\(error)"])
-            return JobResult(
-                jobId: job.jobId, attempt: job.attempt, outcome: .failed, errorDetail: "cannot run the CLI: \(error)",
-                finishedAt: Date().epochMillis)
+            return await failedAfterGo(job, detail: "cannot run the CLI: \(error)")
         }
+    }
+
+    /// The prompt with the uploads saved into the workspace and named in it, or why the run cannot go on.
+    private static func prompt(for job: JobAssignment, workspace: String, logger: Logger) -> ClaudePromptRelease {
+        guard let files = job.files, !files.isEmpty else { return .prompt(job.prompt) }
+        do {
+            let saved = try UploadWriter.save(files, into: workspace)
+            logger.info("saved the uploads", metadata: [
+                "files.count": "\(saved.count)", "files.renamed": "\(saved.filter { $0.saved != $0.requested }.count)",
+            ])
+            return .prompt(job.prompt + UploadWriter.note(for: saved))
+        } catch {
+            logger.error("uploads not saved", metadata: ["reason": "\(error)"])
+            return .withheld(reason: "the uploaded files could not be saved: \(error)")
+        }
+    }
+
+    /// A job that could not start: failed once the guard has said go, cancelled if it never does.
+    private func failedAfterGo(_ job: JobAssignment, detail: String) async -> JobResult {
+        let go = await state.waitForGo(jobId: job.jobId)
+        return JobResult(
+            jobId: job.jobId, attempt: job.attempt, outcome: go ? .failed : .cancelled, errorDetail: go ? detail : nil,
+            finishedAt: Date().epochMillis)
     }
 
     /// The guard decides; on "allow" the executor also checks, on its own disk, that every path stays inside.

@@ -15,6 +15,7 @@ final class ClaudeRunSession: Sendable {
     private let cancellation: ClaudeCancellation
     private let state: ClaudeRunState
     private let logger: Logger
+    private let release: @Sendable () async -> ClaudePromptRelease
     private let onEvent: @Sendable (ClaudeEvent) async -> Void
     private let decide: @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     private let pendingDecisions = Mutex<[String: Task<Void, Never>]>([:])
@@ -41,6 +42,7 @@ final class ClaudeRunSession: Sendable {
         cancellation: ClaudeCancellation,
         state: ClaudeRunState,
         logger: Logger,
+        release: @escaping @Sendable () async -> ClaudePromptRelease,
         onEvent: @escaping @Sendable (ClaudeEvent) async -> Void,
         decide: @escaping @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     ) {
@@ -48,6 +50,7 @@ final class ClaudeRunSession: Sendable {
         self.cancellation = cancellation
         self.state = state
         self.logger = logger
+        self.release = release
         self.onEvent = onEvent
         self.decide = decide
     }
@@ -59,7 +62,6 @@ final class ClaudeRunSession: Sendable {
         var logger = logger
         logger[metadataKey: "claude.pid"] = "\(pid)"
         logger.debug("claude process started")
-        await onEvent(.processStarted(pid: pid))
 
         // The supervisor runs unstructured so that a cancelled caller does not cut its sleeps short: it sees the
         // caller's cancellation through `callerCancelled` and tears down in order, like an explicit cancel.
@@ -67,7 +69,17 @@ final class ClaudeRunSession: Sendable {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.readStderr(execution.standardError) }
-                await self.write(.userPrompt(invocation.prompt), to: stdin)
+                switch await release() {
+                case .prompt(let prompt):
+                    await onEvent(.processStarted(pid: pid))
+                    await self.write(.userPrompt(prompt), to: stdin)
+                case .withheld(let reason):
+                    // End of input before any prompt: the CLI has nothing to do and exits; the supervisor
+                    // escalates if it does not.
+                    state.requestStop(.withheld(reason: reason))
+                    try? await stdin.finish()
+                    wakeup.wake()
+                }
                 await self.readStdout(execution.standardOutput, stdin: stdin, logger: logger)
                 outputEnded.store(true, ordering: .releasing)
                 wakeup.wake()
@@ -234,6 +246,8 @@ final class ClaudeRunSession: Sendable {
                     reason = .timedOut
                 } else if answerDiscarded.load(ordering: .acquiring) {
                     reason = .answerDiscarded
+                } else if case .withheld? = state.stopReason {
+                    reason = state.stopReason
                 }
                 let lingering = resultSeenAt.map { now - $0 >= ClaudeRunner.exitGraceAfterResult } ?? false
                 if reason != nil || lingering {

@@ -10,6 +10,8 @@ enum ClaudeStopReason: Sendable {
     /// The CLI rejected a tool the runner had allowed, as if no answer had come, and would wait for a person forever
     /// (a fault of Claude Code 2.1.330, seen intermittently): the run is ended at once rather than at the timeout.
     case answerDiscarded
+    /// The CLI was started ahead of its prompt, and the prompt was withheld (see `ClaudePromptRelease`).
+    case withheld(reason: String?)
 }
 
 /// What the tasks of one run learn, gathered under one lock, and turned into the outcome at the end.
@@ -74,6 +76,10 @@ final class ClaudeRunState: Sendable {
                 outcome.ending = .timedOut
             case (.cancelled?, _):
                 outcome.ending = .cancelled
+            case (.withheld(let reason)?, _):
+                outcome.ending = reason == nil ? .cancelled : .failed
+                outcome.isError = true
+                if let reason { values.notes.append(reason) }
             case (.answerDiscarded?, _):
                 outcome.ending = .failed
                 outcome.isError = true

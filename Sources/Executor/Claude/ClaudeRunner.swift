@@ -20,9 +20,12 @@ public struct ClaudeRunner: Sendable {
         self.logger = logger
     }
 
+    /// - Parameter release: when given, the CLI is started at once and waits for it: the prompt it returns is
+    ///   written instead of `invocation.prompt`, or the CLI is stopped unprompted (see `ClaudePromptRelease`).
     public func run(
         _ invocation: ClaudeInvocation,
         cancellation: ClaudeCancellation,
+        release: (@Sendable () async -> ClaudePromptRelease)? = nil,
         onEvent: @escaping @Sendable (ClaudeEvent) async -> Void,
         decide: @escaping @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     ) async throws -> ClaudeOutcome {
@@ -51,7 +54,7 @@ public struct ClaudeRunner: Sendable {
         let state = ClaudeRunState()
         let session = ClaudeRunSession(
             invocation: invocation, cancellation: cancellation, state: state, logger: logger,
-            onEvent: onEvent, decide: decide
+            release: release ?? { [prompt = invocation.prompt] in .prompt(prompt) }, onEvent: onEvent, decide: decide
         )
 
         let execution: ExecutionResult<Void, SequenceOutput, SequenceOutput>
