@@ -7,7 +7,8 @@ import Glibc
 // stdout) and starts in about a millisecond, where the real CLI's ~0.4 s would hide the pipeline's own cost.
 // Foundation is left out on purpose: it would add to the start-up time being measured around.
 //
-// Directives inside the prompt text: `bench-sleep-ms=N` makes the run take N ms. The result text carries the
+// Directives inside the prompt text: `bench-sleep-ms=N` makes the run take N ms; `bench-linger-ms=N` keeps the
+// process alive N ms after its result. The result text carries the
 // process's own clock readings (`started=` at entry, `result=` when the result line is written, microseconds since
 // the epoch), so the benchmark can time the pipeline on both sides of the CLI from what reaches Telegram.
 
@@ -73,6 +74,8 @@ if sleepMs > 0 { usleep(UInt32(min(sleepMs, 600_000)) * 1_000) }
 let resultAt = epochMicros()
 let text = "bench-reply started=\(startedAt) result=\(resultAt)"
 emit(#"{"type":"result","subtype":"success","is_error":false,"result":"\#(text)","num_turns":1,"duration_ms":\#(sleepMs),"total_cost_usd":0.0001,"session_id":"\#(sessionId)","terminal_reason":"completed"}"#)
+// `bench-linger-ms=N`: stays alive that long after its result, as a CLI finishing its own teardown would.
+if let lingerMs = directive("bench-linger-ms", in: prompt), lingerMs > 0 { usleep(UInt32(min(lingerMs, 600_000)) * 1_000) }
 exit(0)
 
 extension String {

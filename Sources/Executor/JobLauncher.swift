@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Messages
 import PeerLink
+import Synchronization
 
 /// Runs the jobs the guard assigns: takes each into a free slot, runs Claude Code in its workspace, streams
 /// progress, routes every permission question to the guard (then checks the real paths itself), and records
@@ -46,9 +47,13 @@ struct JobLauncher: Sendable {
         }
         // The CLI starts while the acceptance travels; it gets the prompt only after the guard's go-ahead.
         Task {
-            let result = await run(job, cancellation: cancellation)
-            await state.finish(result)
-            try? await connection.send(result)
+            let once = ReportedOnce()
+            let report: @Sendable (JobResult) async -> Void = { [state, connection] result in
+                guard once.claim() else { return }
+                await state.finish(result)
+                try? await connection.send(result)
+            }
+            await report(await run(job, cancellation: cancellation, report: report))
         }
         try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
     }
@@ -56,7 +61,11 @@ struct JobLauncher: Sendable {
     /// Starts the CLI in the job's workspace at once, and releases the prompt to it only once the guard has
     /// recorded the job as running here (see `JobGo`). Nothing the person asked for runs, and no upload is saved,
     /// before that; a job that cannot even start reports so only after the go-ahead too, like any other result.
-    private func run(_ job: JobAssignment, cancellation: ClaudeCancellation) async -> JobResult {
+    /// A successful answer is reported (through `report`) as soon as the CLI gives it; its slot is free from then
+    /// on, while the CLI exits (it has `ClaudeRunner.exitGraceAfterResult` to do so before it is stopped).
+    private func run(
+        _ job: JobAssignment, cancellation: ClaudeCancellation, report: @escaping @Sendable (JobResult) async -> Void
+    ) async -> JobResult {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.jobId)"
         let workspace: String
@@ -84,18 +93,13 @@ struct JobLauncher: Sendable {
         do {
             let outcome = try await ClaudeRunner(logger: logger).run(
                 invocation, cancellation: cancellation, release: release,
+                onCompleted: { outcome in await report(Self.result(of: outcome, job: job)) },
                 onEvent: { event in await progress.report(event) },
                 decide: { question in await decide(question, job: job, workspace: workspace) })
             logger.info("claude finished", metadata: [
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
             ])
-            return JobResult(
-                jobId: job.jobId, attempt: job.attempt,
-                outcome: outcome.subtype == "error_max_budget_usd" ? .overBudget : Self.outcome(outcome.ending),
-                text: outcome.resultText,
-                costUSD: outcome.totalCostUSD, sessionId: outcome.sessionId, numTurns: outcome.numTurns,
-                durationMs: outcome.durationMs,
-                errorDetail: outcome.ending == .completed ? nil : Self.detail(outcome), finishedAt: Date().epochMillis)
+            return Self.result(of: outcome, job: job)
         } catch {
             // The runner throws only before the CLI exists, so the release was never asked for.
             logger.error("claude could not be run", metadata: ["error": "\(error)"])
@@ -170,6 +174,16 @@ struct JobLauncher: Sendable {
         return env
     }
 
+    static func result(of outcome: ClaudeOutcome, job: JobAssignment) -> JobResult {
+        JobResult(
+            jobId: job.jobId, attempt: job.attempt,
+            outcome: outcome.subtype == "error_max_budget_usd" ? .overBudget : Self.outcome(outcome.ending),
+            text: outcome.resultText,
+            costUSD: outcome.totalCostUSD, sessionId: outcome.sessionId, numTurns: outcome.numTurns,
+            durationMs: outcome.durationMs,
+            errorDetail: outcome.ending == .completed ? nil : Self.detail(outcome), finishedAt: Date().epochMillis)
+    }
+
     static func outcome(_ ending: ClaudeOutcome.Ending) -> JobResult.Outcome {
         switch ending {
         case .completed: .completed
@@ -227,4 +241,11 @@ actor ProgressReporter {
         sequence += 1
         try? await connection.send(JobProgress(jobId: jobId, sequence: sequence, kind: kind, toolName: tool, summary: summary))
     }
+}
+
+/// Lets exactly one report of a job's result through: the early one on success, or the one at the end.
+private final class ReportedOnce: Sendable {
+    private let taken = Atomic<Bool>(false)
+
+    func claim() -> Bool { !taken.exchange(true, ordering: .acquiringAndReleasing) }
 }

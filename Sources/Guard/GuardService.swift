@@ -49,7 +49,7 @@ public struct GuardService: Service, CustomStringConvertible {
                         for await message in socket.messages {
                             guard admitted(message, link) else { continue }
                             let out = await core.receive(link: link, peer: message.peer.bytes, frames: message.frames)
-                            await outlet.send(out)
+                            outlet.send(out)
                         }
                     }
                 }
@@ -61,14 +61,14 @@ public struct GuardService: Service, CustomStringConvertible {
                         for await _ in inbox.arrivals {
                             let batch = inbox.takeAll().filter { admitted($0, .intake) }
                             guard !batch.isEmpty else { continue }
-                            await outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }))
+                            outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }))
                         }
                     }
                 }
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(250))
-                        await outlet.send(await core.tick())
+                        outlet.send(await core.tick())
                         links.syncKeysIfDue()
                         configuration.health?.set(ok: true, detail: "deciding")
                     }
@@ -87,21 +87,22 @@ public struct GuardService: Service, CustomStringConvertible {
     }
 }
 
-/// Sends the core's answers on the right socket. A peer that went away is not an error: it will reconnect,
-/// and whatever it needed is re-sent from the ledger.
+/// Sends the core's answers on the right socket: each link's messages in order, handed to its socket thread in
+/// one go, without waiting for libzmq (an acknowledgement to ingress does not hold up the job it caused, and the
+/// core goes on deciding meanwhile). A peer that went away is not an error: it will reconnect, and whatever it
+/// needed is re-sent from the ledger.
 private struct Outlet: Sendable {
     let sockets: [GuardLink: RouterSocket]
     let logger: Logger
 
-    func send(_ messages: [Outbound]) async {
-        for message in messages {
-            guard let socket = sockets[message.link] else { continue }
-            do {
-                try await socket.send(message.frames, to: PeerID(message.peer))
-            } catch {
-                logger.debug("message not delivered to a peer", metadata: [
-                    "link": "\(message.link.rawValue)", "error": "\(error)",
-                ])
+    func send(_ messages: [Outbound]) {
+        guard !messages.isEmpty else { return }
+        var byLink: [GuardLink: [Outbound]] = [:]
+        for message in messages { byLink[message.link, default: []].append(message) }
+        for (link, batch) in byLink {
+            guard let socket = sockets[link] else { continue }
+            socket.post(batch.map { (frames: $0.frames, peer: PeerID($0.peer)) }) { [logger] _, error in
+                logger.debug("message not delivered to a peer", metadata: ["link": "\(link.rawValue)", "error": "\(error)"])
             }
         }
     }

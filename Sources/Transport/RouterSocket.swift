@@ -51,6 +51,17 @@ public final class RouterSocket: Sendable {
         try await engine.send([peer.bytes] + frames)
     }
 
+    /// Queues several messages (in this order) with one wake-up of the socket thread and returns at once, without
+    /// waiting for libzmq: for a sender that has nothing to do on success. `onFailure` hears, on the socket thread,
+    /// which message (by index) could not be queued and why.
+    public func post(
+        _ messages: [(frames: [Data], peer: PeerID)], onFailure: @escaping @Sendable (Int, TransportError) -> Void
+    ) {
+        engine.post(batch: messages.map { [$0.peer.bytes] + $0.frames }) { index, result in
+            if case .failure(let error) = result { onFailure(index, error) }
+        }
+    }
+
     /// Stops receiving, hands already-queued sends to libzmq (up to the linger time), closes the socket.
     /// libzmq keeps flushing accepted messages until `ZMQContext.shutdown()`, again bounded by linger.
     public func close() async { await engine.close() }

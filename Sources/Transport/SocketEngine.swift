@@ -14,7 +14,33 @@ struct PendingSend: Sendable {
     let frames: [Data]
     /// After this the send fails with `.timedOut` if libzmq still has no room for it.
     let deadline: ContinuousClock.Instant?
-    let completion: CheckedContinuation<Result<Void, TransportError>, Never>
+    /// Called once, on the socket thread (or by whoever closes the engine).
+    let complete: @Sendable (Result<Void, TransportError>) -> Void
+}
+
+/// The results of a batch of sends, collected as the socket thread completes them; resumes the sender after the last.
+private final class BatchCompletion: Sendable {
+    private struct State {
+        var results: [TransportError?]
+        var remaining: Int
+        var continuation: CheckedContinuation<[TransportError?], Never>?
+    }
+    private let state: Mutex<State>
+
+    init(count: Int, continuation: CheckedContinuation<[TransportError?], Never>) {
+        state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count, continuation: continuation))
+    }
+
+    func complete(_ index: Int, _ result: Result<Void, TransportError>) {
+        let done: (CheckedContinuation<[TransportError?], Never>, [TransportError?])? = state.withLock { state in
+            if case .failure(let error) = result { state.results[index] = error }
+            state.remaining -= 1
+            guard state.remaining == 0, let continuation = state.continuation else { return nil }
+            state.continuation = nil
+            return (continuation, state.results)
+        }
+        if let (continuation, results) = done { continuation.resume(returning: results) }
+    }
 }
 
 /// The async-facing half of one socket: an outbox shared with the socket thread, the eventfd that wakes it, and
@@ -72,18 +98,37 @@ final class SocketEngine: Sendable {
 
     func send(_ frames: [Data]) async throws(TransportError) {
         guard !frames.isEmpty else { throw TransportError(.invalidMessage, "a message needs at least one frame") }
-        let deadline = sendTimeout.map { ContinuousClock.now + $0 }
-        let result = await withCheckedContinuation { (completion: CheckedContinuation<Result<Void, TransportError>, Never>) in
-            let accepted = shared.withLock { shared in
-                guard !shared.finished, shared.closeDeadline == nil else { return false }
-                // The thread drains the whole outbox per wake-up, so only the first append needs to wake it.
-                if shared.outbox.isEmpty { wake.signal() }
-                shared.outbox.append(PendingSend(frames: frames, deadline: deadline, completion: completion))
-                return true
-            }
-            if !accepted { completion.resume(returning: .failure(TransportError(.closed, "socket is closed"))) }
+        if let error = await send(batch: [frames])[0] { throw error }
+    }
+
+    /// Queues the messages in order with one wake-up of the socket thread, and resumes once libzmq took (or
+    /// refused) every one of them: one error (or nil) per message. Saves a thread round trip per message when a
+    /// caller has several to send at once.
+    func send(batch: [[Data]]) async -> [TransportError?] {
+        guard !batch.isEmpty else { return [] }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<[TransportError?], Never>) in
+            let completion = BatchCompletion(count: batch.count, continuation: continuation)
+            post(batch: batch, onResult: completion.complete)
         }
-        try result.get()
+    }
+
+    /// Queues the messages in order with one wake-up and returns at once; `onResult` hears, on the socket thread,
+    /// how each one went (by index).
+    func post(batch: [[Data]], onResult: @escaping @Sendable (Int, Result<Void, TransportError>) -> Void) {
+        guard !batch.isEmpty else { return }
+        let deadline = sendTimeout.map { ContinuousClock.now + $0 }
+        let accepted = shared.withLock { shared in
+            guard !shared.finished, shared.closeDeadline == nil else { return false }
+            // The thread drains the whole outbox per wake-up, so only the first append needs to wake it.
+            if shared.outbox.isEmpty { wake.signal() }
+            for (index, frames) in batch.enumerated() {
+                shared.outbox.append(PendingSend(frames: frames, deadline: deadline) { onResult(index, $0) })
+            }
+            return true
+        }
+        if !accepted {
+            for index in batch.indices { onResult(index, .failure(TransportError(.closed, "socket is closed"))) }
+        }
     }
 
     /// Stops receiving, lets queued sends reach libzmq for up to `linger`, closes the socket, and returns.

@@ -114,7 +114,7 @@ final class SocketWorker {
     }
 
     private func complete(_ result: Result<Void, TransportError>) {
-        batch[head]?.completion.resume(returning: result)
+        batch[head]?.complete(result)
         batch[head] = nil  // release the frames now, not when the batch is replaced
         head += 1
         nextFrame = 0
@@ -227,10 +227,10 @@ final class SocketWorker {
 
     private func tearDown() {
         let closed = TransportError(.closed, "socket closed before the message was sent")
-        for index in head..<batch.count { batch[index]?.completion.resume(returning: .failure(closed)) }
+        for index in head..<batch.count { batch[index]?.complete(.failure(closed)) }
         batch = []
         head = 0
-        for pending in engine.finish() { pending.completion.resume(returning: .failure(closed)) }
+        for pending in engine.finish() { pending.complete(.failure(closed)) }
         if let monitor {
             zmq_socket_monitor(socket, nil, 0)
             zmq_close(monitor)

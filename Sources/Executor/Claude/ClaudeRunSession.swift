@@ -16,6 +16,7 @@ final class ClaudeRunSession: Sendable {
     private let state: ClaudeRunState
     private let logger: Logger
     private let release: @Sendable () async -> ClaudePromptRelease
+    private let onCompleted: (@Sendable (ClaudeOutcome) async -> Void)?
     private let onEvent: @Sendable (ClaudeEvent) async -> Void
     private let decide: @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     private let pendingDecisions = Mutex<[String: Task<Void, Never>]>([:])
@@ -43,6 +44,7 @@ final class ClaudeRunSession: Sendable {
         state: ClaudeRunState,
         logger: Logger,
         release: @escaping @Sendable () async -> ClaudePromptRelease,
+        onCompleted: (@Sendable (ClaudeOutcome) async -> Void)?,
         onEvent: @escaping @Sendable (ClaudeEvent) async -> Void,
         decide: @escaping @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     ) {
@@ -51,6 +53,7 @@ final class ClaudeRunSession: Sendable {
         self.state = state
         self.logger = logger
         self.release = release
+        self.onCompleted = onCompleted
         self.onEvent = onEvent
         self.decide = decide
     }
@@ -146,6 +149,7 @@ final class ClaudeRunSession: Sendable {
             task?.cancel()
         case .result(let result):
             state.recordResult(result)
+            if let onCompleted, let outcome = state.completedOutcome() { await onCompleted(outcome) }
             // Only now: closing stdin earlier would deny any tool still waiting for an answer.
             try? await stdin.finish()
         case .ignored:

@@ -54,6 +54,15 @@ final class ClaudeRunState: Sendable {
         values.withLock { $0.notes.append(message) }
     }
 
+    /// The outcome already, if the CLI reported success and nothing stopped it first: the ending cannot change
+    /// any more, whatever the exit (only `exitStatus` is unknown yet).
+    func completedOutcome() -> ClaudeOutcome? {
+        let completed = values.withLock { $0.stop == nil && $0.result.map { !$0.isError } == true }
+        guard completed else { return nil }
+        let outcome = outcome(exitStatus: nil)
+        return outcome.ending == .completed ? outcome : nil
+    }
+
     func outcome(exitStatus: Int32?) -> ClaudeOutcome {
         values.withLock { values in
             var outcome = ClaudeOutcome(

@@ -22,10 +22,14 @@ public struct ClaudeRunner: Sendable {
 
     /// - Parameter release: when given, the CLI is started at once and waits for it: the prompt it returns is
     ///   written instead of `invocation.prompt`, or the CLI is stopped unprompted (see `ClaudePromptRelease`).
+    /// - Parameter onCompleted: hears the outcome as soon as the CLI reported success, while it is still exiting
+    ///   (the answer need not wait for the process to be reaped); `run` returns the same outcome later, with the
+    ///   exit status.
     public func run(
         _ invocation: ClaudeInvocation,
         cancellation: ClaudeCancellation,
         release: (@Sendable () async -> ClaudePromptRelease)? = nil,
+        onCompleted: (@Sendable (ClaudeOutcome) async -> Void)? = nil,
         onEvent: @escaping @Sendable (ClaudeEvent) async -> Void,
         decide: @escaping @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
     ) async throws -> ClaudeOutcome {
@@ -54,7 +58,8 @@ public struct ClaudeRunner: Sendable {
         let state = ClaudeRunState()
         let session = ClaudeRunSession(
             invocation: invocation, cancellation: cancellation, state: state, logger: logger,
-            release: release ?? { [prompt = invocation.prompt] in .prompt(prompt) }, onEvent: onEvent, decide: decide
+            release: release ?? { [prompt = invocation.prompt] in .prompt(prompt) }, onCompleted: onCompleted,
+            onEvent: onEvent, decide: decide
         )
 
         let execution: ExecutionResult<Void, SequenceOutput, SequenceOutput>
