@@ -3,8 +3,12 @@ import GRDB
 
 /// The guard's ledger in SQLite (WAL). Every write is one `BEGIN IMMEDIATE` transaction, so a decision and
 /// everything it implies (job, reply, audit) are stored together or not at all.
+///
+/// One connection: the guard's core (an actor) is the only caller in its process, so a pool of readers bought
+/// nothing but a transaction and two `PRAGMA query_only` statements around every read. Other processes (the
+/// operator's tools) read and write through their own connection; WAL keeps them from blocking each other.
 public final class SQLiteLedger: Ledger {
-    private let pool: DatabasePool
+    private let database: DatabaseQueue
     /// Seals message content (prompts, replies, tool inputs) at rest when `DATA_ENCRYPTION_KEY` is set.
     let sealer: ContentSealer
 
@@ -16,11 +20,12 @@ public final class SQLiteLedger: Ledger {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
         if checkingKey { try checkKey() }
     }
 
@@ -28,7 +33,7 @@ public final class SQLiteLedger: Ledger {
     /// missing key is a configuration error, not a failure at the first read.
     private func checkKey() throws {
         let canary = "gatehouse"
-        try pool.write { db in
+        try database.write { db in
             let stored = try String.fetchOne(db, sql: "SELECT value FROM keyring WHERE name = 'canary'")
             switch (stored, sealer.cipher) {
             case (nil, nil):
@@ -161,7 +166,7 @@ public final class SQLiteLedger: Ledger {
 
     public func apply(_ batch: [LedgerChanges]) throws -> [Bool] {
         var results: [Bool] = []
-        try pool.writeWithoutTransaction { db in
+        try database.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 results = try batch.map { try write($0, in: db) }
                 return .commit
@@ -174,12 +179,13 @@ public final class SQLiteLedger: Ledger {
     /// other write.
     private func write(_ changes: LedgerChanges, in db: Database) throws -> Bool {
         if let update = changes.newUpdate {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO updates
                     (updateId, receivedAt, committedAt, userId, chatId, kind, disposition)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     update.updateId, update.receivedAt, update.committedAt, update.userId, update.chatId,
                     update.kind, update.disposition,
@@ -213,7 +219,7 @@ public final class SQLiteLedger: Ledger {
         }
         if !changes.audit.isEmpty {
             var prevHash =
-                try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
+                try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"))
                 ?? AuditChain.genesis
             for event in changes.audit {
                 let subject = try event.userId.map { try Self.subject(of: $0, in: db) }
@@ -225,73 +231,96 @@ public final class SQLiteLedger: Ledger {
         return true
     }
 
+    /// Records through a cached statement: prepared once per SQL text and kept, where the query interface would
+    /// generate, prepare and authorize the same SQL again on every call (it was the larger part of the guard's
+    /// time per message). `condition` is everything after `WHERE`, from constants only; values go in `arguments`.
+    private static func one<Record: FetchableRecord & TableRecord>(
+        _: Record.Type, _ db: Database, where condition: String, _ arguments: StatementArguments
+    ) throws -> Record? {
+        try Record.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM \(Record.databaseTableName) WHERE \(condition)"), arguments: arguments)
+    }
+
+    private static func all<Record: FetchableRecord & TableRecord>(
+        _: Record.Type, _ db: Database, where condition: String, _ arguments: StatementArguments
+    ) throws -> [Record] {
+        try Record.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM \(Record.databaseTableName) WHERE \(condition)"), arguments: arguments)
+    }
+
+    /// A one-statement read on the one connection, in no transaction of its own (the statement is atomic by
+    /// itself); reads of several statements use `database.read`, one snapshot.
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.inDatabase(body)
+    }
+
     public func job(id: String) throws -> JobRecord? {
-        try pool.read { db in try JobRecord.fetchOne(db, key: id) }.map(sealer.opened)
+        try read { db in try Self.one(JobRecord.self, db, where: "id = ?", [id]) }.map(sealer.opened)
     }
 
     public func jobs(in statuses: Set<JobStatus>) throws -> [JobRecord] {
-        try pool.read { db in
-            try JobRecord.filter(statuses.map(\.rawValue).contains(Column("status")))
-                .order(Column("createdAt"), Column("id"))
-                .fetchAll(db)
+        let placeholders = Array(repeating: "?", count: statuses.count).joined(separator: ",")
+        return try read { db in
+            try Self.all(
+                JobRecord.self, db, where: "status IN (\(placeholders)) ORDER BY createdAt, id",
+                StatementArguments(statuses.map(\.rawValue).sorted()))
         }.map(sealer.opened)
     }
 
     public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord] {
-        try pool.read { db in
-            try OutboxRecord.filter(Column("status") == OutboxStatus.pending.rawValue && Column("nextAttemptAt") <= now)
-                .order(Column("createdAt"), Column("id"))
-                .limit(limit)
-                .fetchAll(db)
+        try read { db in
+            try Self.all(
+                OutboxRecord.self, db, where: "status = ? AND nextAttemptAt <= ? ORDER BY createdAt, id LIMIT ?",
+                [OutboxStatus.pending.rawValue, now, limit])
         }.map(sealer.opened)
     }
 
     public func outbox(id: String) throws -> OutboxRecord? {
-        try pool.read { db in try OutboxRecord.fetchOne(db, key: id) }.map(sealer.opened)
+        try read { db in try Self.one(OutboxRecord.self, db, where: "id = ?", [id]) }.map(sealer.opened)
     }
 
     public func session(userId: Int64, workspace: String) throws -> SessionRecord? {
-        try pool.read { db in
-            try SessionRecord.fetchOne(db, key: ["userId": userId, "workspace": workspace])
+        try read { db in
+            try Self.one(SessionRecord.self, db, where: "userId = ? AND workspace = ?", [userId, workspace])
         }
     }
 
     public func button(nonce: String) throws -> ButtonRecord? {
-        try pool.read { db in try ButtonRecord.fetchOne(db, key: nonce) }
+        try read { db in try Self.one(ButtonRecord.self, db, where: "nonce = ?", [nonce]) }
     }
 
     public func preferences(userId: Int64) throws -> PreferencesRecord? {
-        try pool.read { db in try PreferencesRecord.fetchOne(db, key: userId) }
+        try read { db in try Self.one(PreferencesRecord.self, db, where: "userId = ?", [userId]) }
     }
 
     public func approval(id: String) throws -> ApprovalRecord? {
-        try pool.read { db in try ApprovalRecord.fetchOne(db, key: id) }.map(sealer.opened)
+        try read { db in try Self.one(ApprovalRecord.self, db, where: "id = ?", [id]) }.map(sealer.opened)
     }
 
     public func approval(jobId: String, requestId: String) throws -> ApprovalRecord? {
-        try pool.read { db in
-            try ApprovalRecord.filter(Column("jobId") == jobId && Column("requestId") == requestId).fetchOne(db)
+        try read { db in
+            try Self.one(ApprovalRecord.self, db, where: "jobId = ? AND requestId = ?", [jobId, requestId])
         }.map(sealer.opened)
     }
 
     public func pendingApprovals() throws -> [ApprovalRecord] {
-        try pool.read { db in
-            try ApprovalRecord.filter(Column("status") == ApprovalRecord.Status.pending.rawValue).order(Column("createdAt")).fetchAll(db)
+        try read { db in
+            try Self.all(ApprovalRecord.self, db, where: "status = ? ORDER BY createdAt", [ApprovalRecord.Status.pending.rawValue])
         }.map(sealer.opened)
     }
 
     public func rules(scopes: [String]) throws -> [SessionRuleRecord] {
-        try pool.read { db in try SessionRuleRecord.filter(scopes.contains(Column("scope"))).fetchAll(db) }
+        try read { db in try SessionRuleRecord.filter(scopes.contains(Column("scope"))).fetchAll(db) }
     }
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
-        try pool.read { db in
+        try database.read { db in  // several statements: one snapshot
             try Self.named(AuditRecord.filter(Column("seq") >= fromSeq).order(Column("seq")).limit(limit).fetchAll(db), in: db)
         }
     }
 
     public func auditTail(limit: Int) throws -> [AuditRecord] {
-        try pool.read { db in
+        try database.read { db in  // several statements: one snapshot
             try Self.named(AuditRecord.order(Column("seq").desc).limit(limit).fetchAll(db).reversed(), in: db)
         }
     }
@@ -299,46 +328,46 @@ public final class SQLiteLedger: Ledger {
     // MARK: - Access
 
     public func member(userId: Int64) throws -> MemberRecord? {
-        try pool.read { db in try MemberRecord.fetchOne(db, key: userId) }
+        try read { db in try Self.one(MemberRecord.self, db, where: "userId = ?", [userId]) }
     }
 
     public func members() throws -> [MemberRecord] {
-        try pool.read { db in try MemberRecord.order(Column("userId")).fetchAll(db) }
+        try read { db in try MemberRecord.order(Column("userId")).fetchAll(db) }
     }
 
     public func token(id: String) throws -> AccessTokenRecord? {
-        try pool.read { db in try AccessTokenRecord.fetchOne(db, key: id) }
+        try read { db in try Self.one(AccessTokenRecord.self, db, where: "id = ?", [id]) }
     }
 
     public func tokens(userId: Int64?) throws -> [AccessTokenRecord] {
-        try pool.read { db in
+        try read { db in
             let all = AccessTokenRecord.order(Column("issuedAt").desc)
             return try (userId.map { all.filter(Column("userId") == $0) } ?? all).fetchAll(db)
         }
     }
 
     public func authSession(userId: Int64) throws -> AuthSessionRecord? {
-        try pool.read { db in try AuthSessionRecord.fetchOne(db, key: userId) }
+        try read { db in try Self.one(AuthSessionRecord.self, db, where: "userId = ?", [userId]) }
     }
 
     public func idleAuthSessions(before: Int64) throws -> [AuthSessionRecord] {
-        try pool.read { db in try AuthSessionRecord.filter(Column("lastSeenAt") < before).fetchAll(db) }
+        try read { db in try AuthSessionRecord.filter(Column("lastSeenAt") < before).fetchAll(db) }
     }
 
     public func lockout(userId: Int64) throws -> LockoutRecord? {
-        try pool.read { db in try LockoutRecord.fetchOne(db, key: userId) }
+        try read { db in try Self.one(LockoutRecord.self, db, where: "userId = ?", [userId]) }
     }
 
     public func rateBucket(userId: Int64) throws -> RateBucketRecord? {
-        try pool.read { db in try RateBucketRecord.fetchOne(db, key: userId) }
+        try read { db in try Self.one(RateBucketRecord.self, db, where: "userId = ?", [userId]) }
     }
 
     public func usage(since: Int64) throws -> [UsageRecord] {
-        try pool.read { db in try UsageRecord.filter(Column("at") >= since).order(Column("at")).fetchAll(db) }
+        try read { db in try Self.all(UsageRecord.self, db, where: "at >= ? ORDER BY at", [since]) }
     }
 
     public func personalData(userId: Int64) throws -> PersonalData {
-        try pool.read { db in
+        try database.read { db in  // several statements: one snapshot
             let subject = try String.fetchOne(
                 db, sql: "SELECT subject FROM audit_subjects WHERE userId = ?", arguments: [userId])
             var audit = try AuditRecord.filter(Column("userId") == userId).order(Column("seq")).fetchAll(db)
@@ -365,21 +394,21 @@ public final class SQLiteLedger: Ledger {
     // MARK: - Chat
 
     public func sessionHistory(userId: Int64, limit: Int) throws -> [SessionHistoryRecord] {
-        try pool.read { db in
+        try read { db in
             try SessionHistoryRecord.filter(Column("userId") == userId).order(Column("lastUsedAt").desc).limit(limit).fetchAll(db)
         }.map(sealer.opened)
     }
 
     public func sessionHistory(sessionId: String) throws -> SessionHistoryRecord? {
-        try pool.read { db in try SessionHistoryRecord.fetchOne(db, key: sessionId) }.map(sealer.opened)
+        try read { db in try Self.one(SessionHistoryRecord.self, db, where: "sessionId = ?", [sessionId]) }.map(sealer.opened)
     }
 
     public func topicBinding(chatId: Int64, threadId: Int64) throws -> TopicBindingRecord? {
-        try pool.read { db in try TopicBindingRecord.fetchOne(db, key: ["chatId": chatId, "threadId": threadId]) }
+        try read { db in try Self.one(TopicBindingRecord.self, db, where: "chatId = ? AND threadId = ?", [chatId, threadId]) }
     }
 
     public func jobFiles(jobId: String) throws -> [JobFileRecord] {
-        try pool.read { db in try JobFileRecord.filter(Column("jobId") == jobId).order(Column("seq")).fetchAll(db) }
+        try read { db in try Self.all(JobFileRecord.self, db, where: "jobId = ? ORDER BY seq", [jobId]) }
             .map(sealer.opened)
     }
 
@@ -388,12 +417,12 @@ public final class SQLiteLedger: Ledger {
     /// The audit pseudonym of a person, created on first use.
     private static func subject(of userId: Int64, in db: Database) throws -> String {
         if let known = try String.fetchOne(
-            db, sql: "SELECT subject FROM audit_subjects WHERE userId = ?", arguments: [userId])
+            db.cachedStatement(sql: "SELECT subject FROM audit_subjects WHERE userId = ?"), arguments: [userId])
         {
             return known
         }
         let subject = AuditChain.newSubject()
-        try db.execute(sql: "INSERT INTO audit_subjects (subject, userId) VALUES (?, ?)", arguments: [subject, userId])
+        try db.cachedStatement(sql: "INSERT INTO audit_subjects (subject, userId) VALUES (?, ?)").execute(arguments: [subject, userId])
         return subject
     }
 
