@@ -26,6 +26,7 @@ let package = Package(
         // C libraries, thin shims only.
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Shared modules.
         .target(name: "Messages", dependencies: [crypto]),
@@ -39,7 +40,7 @@ let package = Package(
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", logging, lifecycle, crypto,
+            "Messages", "Transport", "Settings", "CMalloc", logging, lifecycle, crypto,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [

@@ -74,12 +74,18 @@ struct FloodBenchmark: AsyncParsableCommand {
             ]
             for name in idle.keys.sorted() {
                 guard let before = idle[name], let later = after[name], let last = again[name] else { continue }
+                // The process's own memory must come back; VmRSS also counts, once, the code the flood ran first
+                // (clean pages of the binary), which is shown but is no growth: the 2nd flood tells.
                 report.rows.append(BenchRow(
-                    name: "\(name) RSS idle→peak→after", target: "after ≤ idle+1 MB",
+                    name: "\(name) RssAnon idle→after", target: "after ≤ idle+1 MB",
+                    measured: "\(megabytes(before.anonymousKB))→\(megabytes(later.anonymousKB))",
+                    met: later.anonymousKB - before.anonymousKB <= 1_024))
+                report.rows.append(BenchRow(
+                    name: "\(name) VmRSS idle→peak→after", target: "",
                     measured: "\(megabytes(before.residentKB))→\(megabytes(peak[name]?.residentKB ?? 0))→\(megabytes(later.residentKB))",
-                    met: later.residentKB - before.residentKB <= 1_024))
+                    met: nil))
                 report.rows.append(BenchRow(
-                    name: "\(name) RSS after a 2nd flood", target: "≤ after 1st+1 MB", measured: megabytes(last.residentKB),
+                    name: "\(name) VmRSS after a 2nd flood", target: "≤ after 1st+1 MB", measured: megabytes(last.residentKB),
                     met: last.residentKB - later.residentKB <= 1_024))
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Settings
+import Synchronization
 import Transport
 
 /// The guard program: binds the intake, work and delivery endpoints, feeds everything it hears to `GuardCore`,
@@ -32,6 +33,7 @@ public struct GuardService: Service, CustomStringConvertible {
             "work": "\(configuration.endpoints.work)", "delivery": "\(configuration.endpoints.delivery)",
         ])
         let outlet = Outlet(sockets: sockets, logger: logger)
+        let memory = BurstWatch()
         let admitted: @Sendable (RoutedMessage, GuardLink) -> Bool = { message, link in
             guard gate?.admits(link: link, userId: message.userId) ?? (message.userId == nil) else {
                 logger.warning("refused a message from a peer not admitted on this link", metadata: [
@@ -61,6 +63,7 @@ public struct GuardService: Service, CustomStringConvertible {
                         for await _ in inbox.arrivals {
                             let batch = inbox.takeAll().filter { admitted($0, .intake) }
                             guard !batch.isEmpty else { continue }
+                            memory.arrived(batch.count, at: clock.now())
                             outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }))
                         }
                     }
@@ -70,6 +73,7 @@ public struct GuardService: Service, CustomStringConvertible {
                         try? await Task.sleep(for: .milliseconds(250))
                         outlet.send(await core.tick())
                         links.syncKeysIfDue()
+                        if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
                         configuration.health?.set(ok: true, detail: "deciding")
                     }
                 }
@@ -106,4 +110,13 @@ private struct Outlet: Sendable {
             }
         }
     }
+}
+
+/// `BurstMemoryRelease` shared by the intake task (which counts) and the clock task (which asks).
+private final class BurstWatch: Sendable {
+    private let state = Mutex(BurstMemoryRelease())
+
+    func arrived(_ count: Int, at now: Int64) { state.withLock { $0.arrived(count, at: now) } }
+
+    func shouldRelease(now: Int64) -> Bool { state.withLock { $0.shouldRelease(now: now) } }
 }

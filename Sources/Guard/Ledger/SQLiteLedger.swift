@@ -1,3 +1,6 @@
+#if canImport(CMalloc)
+import CMalloc
+#endif
 import Foundation
 import GRDB
 
@@ -229,6 +232,15 @@ public final class SQLiteLedger: Ledger {
             }
         }
         return true
+    }
+
+    /// Hands back what a burst left behind: SQLite's page cache for this connection, then the C heap's free
+    /// memory (SQLite's and Swift's allocations both live there). Cheap; called when the guard is quiet again.
+    public func releaseMemory() {
+        try? database.inDatabase { db in try db.execute(sql: "PRAGMA shrink_memory") }
+        #if canImport(CMalloc)
+        _ = malloc_trim(0)
+        #endif
     }
 
     /// Records through a cached statement: prepared once per SQL text and kept, where the query interface would
