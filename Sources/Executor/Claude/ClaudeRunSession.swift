@@ -229,7 +229,9 @@ final class ClaudeRunSession: Sendable {
     private func supervise(tracker: ProcessTreeTracker, logger: Logger) async {
         let clock = ContinuousClock()
         let deadline = clock.now + invocation.timeout
-        var lastRefresh: ContinuousClock.Instant?
+        // The first scan one interval in: a CLI just started has no children yet (it has not even got its prompt),
+        // and a scan of /proc then would only compete with starting the job.
+        var lastRefresh: ContinuousClock.Instant? = clock.now
         var resultSeenAt: ContinuousClock.Instant?
         var escalation = Escalation.none
         var exitPoll = Self.exitPollInterval
