@@ -18,31 +18,6 @@ struct PendingSend: Sendable {
     let complete: @Sendable (Result<Void, TransportError>) -> Void
 }
 
-/// The results of a batch of sends, collected as the socket thread completes them; resumes the sender after the last.
-private final class BatchCompletion: Sendable {
-    private struct State {
-        var results: [TransportError?]
-        var remaining: Int
-        var continuation: CheckedContinuation<[TransportError?], Never>?
-    }
-    private let state: Mutex<State>
-
-    init(count: Int, continuation: CheckedContinuation<[TransportError?], Never>) {
-        state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count, continuation: continuation))
-    }
-
-    func complete(_ index: Int, _ result: Result<Void, TransportError>) {
-        let done: (CheckedContinuation<[TransportError?], Never>, [TransportError?])? = state.withLock { state in
-            if case .failure(let error) = result { state.results[index] = error }
-            state.remaining -= 1
-            guard state.remaining == 0, let continuation = state.continuation else { return nil }
-            state.continuation = nil
-            return (continuation, state.results)
-        }
-        if let (continuation, results) = done { continuation.resume(returning: results) }
-    }
-}
-
 /// The async-facing half of one socket: an outbox shared with the socket thread, the eventfd that wakes it, and
 /// the close handshake. The socket itself lives only on the thread run by `SocketWorker`.
 final class SocketEngine: Sendable {
@@ -98,18 +73,10 @@ final class SocketEngine: Sendable {
 
     func send(_ frames: [Data]) async throws(TransportError) {
         guard !frames.isEmpty else { throw TransportError(.invalidMessage, "a message needs at least one frame") }
-        if let error = await send(batch: [frames])[0] { throw error }
-    }
-
-    /// Queues the messages in order with one wake-up of the socket thread, and resumes once libzmq took (or
-    /// refused) every one of them: one error (or nil) per message. Saves a thread round trip per message when a
-    /// caller has several to send at once.
-    func send(batch: [[Data]]) async -> [TransportError?] {
-        guard !batch.isEmpty else { return [] }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<[TransportError?], Never>) in
-            let completion = BatchCompletion(count: batch.count, continuation: continuation)
-            post(batch: batch, onResult: completion.complete)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, TransportError>, Never>) in
+            post(batch: [frames]) { _, result in continuation.resume(returning: result) }
         }
+        try result.get()
     }
 
     /// Queues the messages in order with one wake-up and returns at once; `onResult` hears, on the socket thread,
