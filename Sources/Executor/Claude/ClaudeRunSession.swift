@@ -162,23 +162,27 @@ final class ClaudeRunSession: Sendable {
     /// Asks `decide` off the reading loop, so several questions can be pending and output keeps flowing.
     private func startDecision(_ question: ClaudePermissionQuestion, stdin: StandardInputWriter, logger: Logger) {
         if let toolUseId = question.toolUseId { askedToolUses.withLock { _ = $0.insert(toolUseId) } }
-        let task = Task {
-            let answer = await self.decide(question)
-            // Answer only if the CLI still waits for it (not withdrawn, run not over).
-            let stillPending = self.pendingDecisions.withLock { $0.removeValue(forKey: question.requestId) } != nil
-            guard stillPending, !Task.isCancelled else { return }
-            logger.debug("claude permission answered", metadata: [
-                "claude.tool": "\(question.toolName)",
-                "claude.decision": "\(answer == .allow ? "allow" : "deny")",
-            ])
-            if case .deny = answer, let toolUseId = question.toolUseId {
-                self.askedToolUses.withLock { _ = $0.remove(toolUseId) }
-            }
-            await self.write(
-                .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId), to: stdin
-            )
+        // Registered under the lock it is created in: a decision that comes at once must find itself pending.
+        pendingDecisions.withLock { pending in
+            pending[question.requestId] = Task { await self.answer(question, stdin: stdin, logger: logger) }
         }
-        pendingDecisions.withLock { $0[question.requestId] = task }
+    }
+
+    private func answer(_ question: ClaudePermissionQuestion, stdin: StandardInputWriter, logger: Logger) async {
+        let answer = await decide(question)
+        // Answer only if the CLI still waits for it (not withdrawn, run not over).
+        let stillPending = pendingDecisions.withLock { $0.removeValue(forKey: question.requestId) } != nil
+        guard stillPending, !Task.isCancelled else { return }
+        logger.debug("claude permission answered", metadata: [
+            "claude.tool": "\(question.toolName)",
+            "claude.decision": "\(answer == .allow ? "allow" : "deny")",
+        ])
+        if case .deny = answer, let toolUseId = question.toolUseId {
+            askedToolUses.withLock { _ = $0.remove(toolUseId) }
+        }
+        await write(
+            .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId),
+            to: stdin)
     }
 
     private func cancelPendingDecisions() async {

@@ -21,6 +21,8 @@ final class FakeTelegramCore: @unchecked Sendable {
     let botUser: FakeTelegramUser
     let logger: Logger
     let condition = NSCondition()
+    /// Held while a call other than a long poll takes effect and is recorded (see `settled`).
+    private let committing = NSLock()
     var state = FakeTelegramState()
 
     /// How often a held long poll checks whether its client hung up.
@@ -98,12 +100,23 @@ final class FakeTelegramCore: @unchecked Sendable {
         if let fault = injectedFault(method: method.name, parameters: coerced) {
             return finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: fault)
         }
-        let outcome = perform(method: method.name, coerced, peer: peer)
-        let response = finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
-        if method.name == "getUpdates", case .success(.array(let batch)) = outcome, !batch.isEmpty {
-            return injectingUndecodable(into: response)
+        if method.name == "getUpdates" {
+            // A long poll waits on `condition`; it must not hold `committing` meanwhile.
+            let outcome = perform(method: method.name, coerced, peer: peer)
+            let response = finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
+            if case .success(.array(let batch)) = outcome, !batch.isEmpty { return injectingUndecodable(into: response) }
+            return response
         }
-        return response
+        return committing.withLock {
+            let outcome = perform(method: method.name, coerced, peer: peer)
+            return finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
+        }
+    }
+
+    /// What tests read of the bot's calls and messages, never halfway through one: a message a call created is
+    /// visible together with the call that created it.
+    func settled<T>(_ body: (inout FakeTelegramState) -> T) -> T {
+        committing.withLock { locked(body) }
     }
 
     /// Puts the raw elements queued by `FakeTelegramServer.injectUndecodableUpdate` at the front of this answer's

@@ -112,31 +112,31 @@ public final class FakeTelegramServer: Sendable {
     // MARK: - What the bot did
 
     /// Every call, in the order they completed.
-    public var calls: [FakeTelegramCall] { core.locked { $0.calls } }
+    public var calls: [FakeTelegramCall] { core.settled { $0.calls } }
 
     public func calls(to method: String) -> [FakeTelegramCall] {
-        core.locked { $0.calls.filter { $0.method == method } }
+        core.settled { $0.calls.filter { $0.method == method } }
     }
 
     /// The bot's messages in a chat, in the order sent, each in its latest state (edits applied, deletions flagged).
     public func messages(inChat chatId: Int64) -> [FakeTelegramMessage] {
-        core.locked { $0.botMessages[chatId] ?? [] }
+        core.settled { $0.botMessages[chatId] ?? [] }
     }
 
     /// Every spec or protocol violation seen so far; a correct bot leaves this empty.
-    public var violations: [String] { core.locked { $0.violations } }
+    public var violations: [String] { core.settled { $0.violations } }
 
     /// The commands of the last successful setMyCommands.
-    public var commands: FakeTelegramValue? { core.locked { $0.commands } }
+    public var commands: FakeTelegramValue? { core.settled { $0.commands } }
 
     /// The command names last set for a scope: "default", or e.g. "chat:42" (`BotCommandScopeChat`).
     public func commandNames(scope: String = "default") -> [String]? {
-        core.locked { $0.commandsByScope[scope] }?.arrayValue?.compactMap { $0["command"]?.stringValue }
+        core.settled { $0.commandsByScope[scope] }?.arrayValue?.compactMap { $0["command"]?.stringValue }
     }
 
     /// Callback queries delivered but never answered with answerCallbackQuery.
     public var unansweredCallbackQueryIds: [String] {
-        core.locked { $0.callbackQueries.filter { !$0.value }.keys.sorted() }
+        core.settled { $0.callbackQueries.filter { !$0.value }.keys.sorted() }
     }
 
     /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
