@@ -77,23 +77,23 @@ extension GuardCore {
                 refusePath(refusal, input: input, request, threadId: threadId, changes: &changes, now: now)
             case .success(let directory):
                 let purpose: PendingFileRequest.Purpose = if case .bind = command { .bind } else { .cd }
-                return try askExecutor(.stat, directory: directory, purpose: purpose, request, threadId: threadId, changes: &changes, now: now)
+                return try askExecutor(.stat, directory: directory, purpose: purpose, request, threadId: threadId, now: now)
             }
         case .ls(let input):
             switch workspaces.resolve(input ?? ".", from: current, userId: userId) {
             case .failure(let refusal):
                 refusePath(refusal, input: input ?? ".", request, threadId: threadId, changes: &changes, now: now)
             case .success(let directory):
-                return try askExecutor(.list, directory: directory, purpose: .ls, request, threadId: threadId, changes: &changes, now: now)
+                return try askExecutor(.list, directory: directory, purpose: .ls, request, threadId: threadId, now: now)
             }
         case .projects:
-            return try askExecutor(.list, directory: "", purpose: .projects, request, threadId: threadId, changes: &changes, now: now)
+            return try askExecutor(.list, directory: "", purpose: .projects, request, threadId: threadId, now: now)
         case .get(let input):
             switch workspaces.resolve(input, from: current, userId: userId) {
             case .failure(let refusal):
                 refusePath(refusal, input: input, request, threadId: threadId, changes: &changes, now: now)
             case .success(let path):
-                return try askExecutor(.read, directory: path, purpose: .get, request, threadId: threadId, changes: &changes, now: now)
+                return try askExecutor(.read, directory: path, purpose: .get, request, threadId: threadId, now: now)
             }
         case .export:
             guard let session = try ledger.session(userId: userId, workspace: workspace) else {
@@ -102,7 +102,7 @@ extension GuardCore {
             }
             return try askExecutor(
                 .transcript, directory: current, purpose: .export, request, threadId: threadId, sessionId: session.sessionId,
-                preferred: session.executorId, changes: &changes, now: now)
+                preferred: session.executorId, now: now)
         case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock:
             break
         }
@@ -144,7 +144,7 @@ extension GuardCore {
         let argument = button.argument ?? ""
         switch button.action {
         case .cd:
-            let out = try askExecutor(.stat, directory: argument, purpose: .cd, request, threadId: update.chat?.threadId, changes: &changes, now: now)
+            let out = try askExecutor(.stat, directory: argument, purpose: .cd, request, threadId: update.chat?.threadId, now: now)
             return ("…", out)
         case .resume:
             guard let entry = try ledger.sessionHistory(sessionId: argument), entry.userId == button.userId else {

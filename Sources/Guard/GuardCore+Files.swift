@@ -14,31 +14,46 @@ struct PendingFileRequest: Sendable {
     /// Relative to the person's root.
     var directory: String
     var sentAt: Int64
+    /// The question itself, kept while no executor that can answer it is connected (`parked`).
+    var ask: FileRequest
+    /// The executor that must answer (the one holding a session's transcript), or nil for any.
+    var preferred: String?
+    /// Waiting for an executor to connect (e.g. just after a restart) rather than for one to answer.
+    var parked: Bool
 }
 
 /// Files: what executors answer about the disk, and uploads that become part of a job.
 extension GuardCore {
-    /// Sends a `FileRequest` to an executor (the preferred one when it is connected, e.g. the one holding a
-    /// session's transcript), or tells the person none is available.
+    /// Sends a `FileRequest` to an executor (the preferred one, e.g. the one holding a session's transcript, or any).
+    /// With none connected, the question waits a few seconds for one to register (programs just restarted, a command
+    /// sent while they were down) before the person is told none is available.
     func askExecutor(
         _ operation: FileRequest.Operation, directory: String, purpose: PendingFileRequest.Purpose, _ request: CommandRequest,
-        threadId: Int64?, sessionId: String? = nil, preferred: String? = nil, changes: inout LedgerChanges, now: Int64
+        threadId: Int64?, sessionId: String? = nil, preferred: String? = nil, now: Int64
     ) throws -> [Outbound] {
-        let member = preferred.flatMap { executors.members[$0] } ?? executors.members.values.min { $0.executorId < $1.executorId }
-        guard let member, preferred == nil || member.executorId == preferred else {
-            let text = purpose == .export ? ChatText.noTranscript : ChatText.noExecutor
-            changes.outbox.append(reply(text, chatId: request.chatId, threadId: threadId, replyTo: request.messageId, now: now))
-            return []
-        }
         let id = Self.newId()
+        let ask = FileRequest(
+            requestId: id, operation: operation, path: workspaces.workspace(of: request.userId, directory: directory),
+            sessionId: sessionId, maxBytes: operation == .read ? configuration.uploads.maxBytes : nil)
+        let member = if let preferred { executors.members[preferred] } else {
+            executors.members.values.min { $0.executorId < $1.executorId }
+        }
         fileRequests[id] = PendingFileRequest(
             purpose: purpose, userId: request.userId, chatId: request.chatId, threadId: threadId, replyTo: request.messageId,
-            directory: directory, sentAt: now)
-        let path = workspaces.workspace(of: request.userId, directory: directory)
-        let ask = FileRequest(
-            requestId: id, operation: operation, path: path, sessionId: sessionId,
-            maxBytes: operation == .read ? configuration.uploads.maxBytes : nil)
+            directory: directory, sentAt: now, ask: ask, preferred: preferred, parked: member == nil)
+        guard let member else { return [] }
         return [try message(ask, on: .work, to: member.peer)]
+    }
+
+    /// Questions that waited for an executor, sent to the one that just registered if it can answer them.
+    func sendParkedFileRequests(to executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+        var out: [Outbound] = []
+        for (id, pending) in fileRequests where pending.parked && (pending.preferred ?? executorId) == executorId {
+            fileRequests[id]?.parked = false
+            fileRequests[id]?.sentAt = now
+            out.append(try message(pending.ask, on: .work, to: peer))
+        }
+        return out
     }
 
     func receiveFileResult(_ result: FileResult, now: Int64) throws -> [Outbound] {
@@ -109,14 +124,16 @@ extension GuardCore {
         return try pumpOutbox()
     }
 
-    /// Questions no executor answered within 15 s are answered for it.
+    /// Questions no executor answered within 15 s are answered for it; questions no executor could be asked
+    /// within 5 s say that none is available.
     func expireFileRequests(now: Int64) throws -> [Outbound] {
-        let late = fileRequests.filter { now - $0.value.sentAt > 15_000 }
+        let late = fileRequests.filter { now - $0.value.sentAt > ($0.value.parked ? 5_000 : 15_000) }
         guard !late.isEmpty else { return [] }
         var changes = LedgerChanges()
         for (id, pending) in late {
             fileRequests[id] = nil
-            changes.outbox.append(reply(ChatText.executorSilent, chatId: pending.chatId, threadId: pending.threadId, replyTo: pending.replyTo, now: now))
+            let text = !pending.parked ? ChatText.executorSilent : pending.purpose == .export ? ChatText.noTranscript : ChatText.noExecutor
+            changes.outbox.append(reply(text, chatId: pending.chatId, threadId: pending.threadId, replyTo: pending.replyTo, now: now))
         }
         try ledger.apply(changes)
         return []

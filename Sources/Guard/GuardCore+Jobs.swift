@@ -62,6 +62,7 @@ extension GuardCore {
         }
         var out = [try heartbeat(on: .work, to: peer, registered: true)]
         out += try handleLostJobs(lost, now: now)
+        out += try sendParkedFileRequests(to: ready.executorId, peer: peer, now: now)
         out += try dispatchQueuedJobs()
         out += try pumpOutbox()
         return out

@@ -84,6 +84,34 @@ import Testing
         #expect(refused.messages(FileRequest.self).isEmpty)
     }
 
+    @Test func aQuestionAskedBeforeAnyExecutorIsConnectedWaitsForOne() async throws {
+        let guardian = Self.harness()
+        let early = try await guardian.say("/ls", from: 100, updateId: 1)
+        #expect(early.messages(FileRequest.self).isEmpty)
+        #expect(try guardian.pendingReplies(to: 100).isEmpty, "no refusal while an executor may still be starting")
+        guardian.clock.advance(ms: 1_000)
+        _ = await guardian.core.tick()
+        let registered = try await guardian.registerExecutor("ex1")
+        let asked = try #require(registered.messages(FileRequest.self).first)
+        #expect(asked.peer == Data("ex1".utf8) && asked.message.operation == .list && asked.message.path == "100")
+        _ = try await answering(registered, in: guardian) { FileResult(requestId: $0.requestId, entries: []) }
+        #expect(try guardian.pendingReplies(to: 100).count == 1)
+        #expect(try guardian.pendingReplies(to: 100).contains { $0.text.contains("No machine") } == false)
+    }
+
+    @Test func aQuestionNoExecutorCanTakeIsAnsweredAfterFiveSeconds() async throws {
+        let guardian = Self.harness()
+        _ = try await guardian.say("/projects", from: 100, updateId: 1)
+        guardian.clock.advance(ms: 4_900)
+        _ = await guardian.core.tick()
+        #expect(try guardian.pendingReplies(to: 100).isEmpty)
+        guardian.clock.advance(ms: 200)
+        _ = await guardian.core.tick()
+        #expect(try guardian.pendingReplies(to: 100).map(\.text) == ["No machine is available to look at the files right now; try again in a moment."])
+        // It is gone: an executor registering later is not asked.
+        #expect(try await guardian.registerExecutor("ex1").messages(FileRequest.self).isEmpty)
+    }
+
     @Test func sessionsArePerDirectoryAndNewStartsAFreshOne() async throws {
         let guardian = Self.harness()
         try await guardian.say("first", from: 100, updateId: 1)
