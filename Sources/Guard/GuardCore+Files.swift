@@ -48,7 +48,8 @@ extension GuardCore {
     /// Questions that waited for an executor, sent to the one that just registered if it can answer them.
     func sendParkedFileRequests(to executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
         var out: [Outbound] = []
-        for (id, pending) in fileRequests where pending.parked && (pending.preferred ?? executorId) == executorId {
+        let waiting = fileRequests.filter { $0.value.parked && ($0.value.preferred ?? executorId) == executorId }
+        for (id, pending) in waiting.sorted(by: { $0.value.sentAt < $1.value.sentAt }) {
             fileRequests[id]?.parked = false
             fileRequests[id]?.sentAt = now
             out.append(try message(pending.ask, on: .work, to: peer))
@@ -132,7 +133,9 @@ extension GuardCore {
         var changes = LedgerChanges()
         for (id, pending) in late {
             fileRequests[id] = nil
-            let text = !pending.parked ? ChatText.executorSilent : pending.purpose == .export ? ChatText.noTranscript : ChatText.noExecutor
+            let text = if !pending.parked { ChatText.executorSilent }
+                else if pending.purpose == .export { ChatText.noTranscript }
+                else { ChatText.noExecutor }
             changes.outbox.append(reply(text, chatId: pending.chatId, threadId: pending.threadId, replyTo: pending.replyTo, now: now))
         }
         try ledger.apply(changes)
