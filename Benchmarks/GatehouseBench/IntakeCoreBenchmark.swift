@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import Guard
-import Logging
 import Messages
-import Settings
 
 /// The guard's decision core alone, with its real SQLite ledger and no sockets: strangers' updates handed straight
 /// to `GuardCore.receive`. Shows what one refusal costs the guard, and gives profilers (callgrind) a repeatable run.
@@ -15,19 +12,8 @@ struct IntakeCoreBenchmark: AsyncParsableCommand {
     @Option(help: "Distinct strangers.") var strangers = 1_000
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
-        let directory = "/tmp/ghb-core-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let configuration = GuardConfiguration(
-            endpoints: .init(intake: "ipc://unused-i", work: "ipc://unused-w", delivery: "ipc://unused-d"),
-            databasePath: "\(directory)/gatehouse.sqlite", approvedDirectory: directory, allowedUsers: [1_001])
-        let ledger = try SQLiteLedger(path: configuration.databasePath)
-        let core = GuardCore(configuration: configuration, ledger: ledger, clock: SystemWallClock(), logger: Logger(label: "bench.guard"))
+        let bench = try CoreBench(allowedUsers: [1_001])
+        defer { bench.finish() }
         let ingress = Data("ingress".utf8)
         let frames = try (0..<updates).map { index -> [Data] in
             let user = 100_000 + Int64(index % strangers)
@@ -38,7 +24,7 @@ struct IntakeCoreBenchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         var acks = 0
         for message in frames {
-            acks += await core.receive(link: .intake, peer: ingress, frames: message).filter { $0.link == .intake }.count
+            acks += await bench.core.receive(link: .intake, peer: ingress, frames: message).filter { $0.link == .intake }.count
         }
         let seconds = BenchClock.seconds(ContinuousClock.now - start)
         print(String(format: "%d updates, %d acknowledged, %.2f s: %.0f updates/s, %.0f µs each",

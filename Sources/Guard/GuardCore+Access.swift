@@ -39,7 +39,7 @@ extension GuardCore {
         }
         if case .runPrompt = decision,
             case .refused(let reason, let retryAfterMs) = configuration.access.costLimits.check(
-                userId: userId, entries: try recentCosts(now: now), now: now)
+                userId: userId, entries: try costsToCheck(userId: userId, now: now), now: now)
         {
             return .reply(
                 text: ReplyTexts.overBudget(reason, retryAfterMs: retryAfterMs), event: "limit.cost", reason: reason)
@@ -49,7 +49,28 @@ extension GuardCore {
 
     /// Every run's cost over the last 24 hours.
     func recentCosts(now: Int64) throws -> [CostEntry] {
-        try ledger.usage(since: now - 86_400_000).map { CostEntry(at: $0.at, userId: $0.userId, costUsd: $0.costUSD) }
+        try ledger.usage(since: now - CostLimits.dayMs).map(Self.costEntry)
+    }
+
+    /// One person's runs over the last 24 hours.
+    func recentCosts(userId: Int64, now: Int64) throws -> [CostEntry] {
+        try ledger.usage(userId: userId, since: now - CostLimits.dayMs).map(Self.costEntry)
+    }
+
+    /// What `CostLimits.check` needs to decide for this person: their own runs, and everyone's only when the team's
+    /// total has reached the global limit (below it, everyone's runs cannot refuse anyone, and reading a busy
+    /// team's whole day on every prompt was most of the guard's time per prompt).
+    func costsToCheck(userId: Int64, now: Int64) throws -> [CostEntry] {
+        if let global = configuration.access.costLimits.globalDailyUsd,
+            try ledger.usageTotal(since: now - CostLimits.dayMs) >= global
+        {
+            return try recentCosts(now: now)
+        }
+        return try recentCosts(userId: userId, now: now)
+    }
+
+    private static func costEntry(_ usage: UsageRecord) -> CostEntry {
+        CostEntry(at: usage.at, userId: usage.userId, costUsd: usage.costUSD)
     }
 
     /// The most one run may spend now: the per-request limit, and what is left of the person's and the global
@@ -57,13 +78,12 @@ extension GuardCore {
     func runBudget(userId: Int64, now: Int64) throws -> Double? {
         let limits = configuration.access.costLimits
         guard limits.perRequestUsd != nil || limits.perUserDailyUsd != nil || limits.globalDailyUsd != nil else { return nil }
-        let entries = try recentCosts(now: now)
         var budget: [Double] = []
         if let perRequest = limits.perRequestUsd { budget.append(perRequest) }
         if let perUser = limits.perUserDailyUsd {
-            budget.append(perUser - entries.filter { $0.userId == userId }.reduce(0) { $0 + $1.costUsd })
+            budget.append(perUser - (try recentCosts(userId: userId, now: now)).reduce(0) { $0 + $1.costUsd })
         }
-        if let global = limits.globalDailyUsd { budget.append(global - entries.reduce(0) { $0 + $1.costUsd }) }
+        if let global = limits.globalDailyUsd { budget.append(global - (try ledger.usageTotal(since: now - CostLimits.dayMs))) }
         return budget.min().map { max(0.01, $0) }
     }
 

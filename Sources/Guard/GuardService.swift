@@ -23,7 +23,8 @@ public struct GuardService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let ledger = try SQLiteLedger(path: configuration.databasePath, cipher: configuration.dataCipher)
+        let ledger = try SQLiteLedger(path: configuration.databasePath, cipher: configuration.dataCipher, checkpointedElsewhere: true)
+        let checkpointer = try WALCheckpointer(path: configuration.databasePath)
         let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
         let links = try await GuardLinks(configuration: configuration, context: context, logger: logger)
         let sockets = links.sockets
@@ -75,6 +76,16 @@ public struct GuardService: Service, CustomStringConvertible {
                         links.syncKeysIfDue()
                         if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
                         configuration.health?.set(ok: true, detail: "deciding")
+                    }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        do {
+                            try await checkpointer.checkpoint()
+                        } catch {
+                            logger.warning("ledger checkpoint failed; the next one tries again", metadata: ["error": "\(error)"])
+                        }
                     }
                 }
                 await group.next()

@@ -23,6 +23,41 @@ import Testing
         #expect(try reopened.apply(LedgerChanges(newUpdate: Self.update(2))) == true)
     }
 
+    @Test func oneUsersSpendingAndTheTeamsTotalAreReadFromTheWindowOnly() throws {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+            var changes = LedgerChanges()
+            changes.usage = [
+                UsageRecord(jobId: "old", userId: 7, at: 100, costUSD: 9),
+                UsageRecord(jobId: "b", userId: 7, at: 2_000, costUSD: 0.5),
+                UsageRecord(jobId: "a", userId: 7, at: 1_000, costUSD: 0.25),
+                UsageRecord(jobId: "other", userId: 8, at: 1_500, costUSD: 2),
+            ]
+            try ledger.apply(changes)
+            #expect(try ledger.usage(userId: 7, since: 1_000).map(\.jobId) == ["a", "b"], "oldest first, window only")
+            #expect(try ledger.usage(userId: 9, since: 0).isEmpty)
+            #expect(try ledger.usageTotal(since: 1_000) == 2.75)
+            #expect(try ledger.usageTotal(since: 5_000) == 0)
+        }
+    }
+
+    @Test func theCheckpointerCopiesTheLogIntoTheDatabaseWhileCommitsLeaveItAlone() async throws {
+        let path = Self.temporaryPath()
+        let ledger = try SQLiteLedger(path: path, checkpointedElsewhere: true)
+        // Far more than SQLite's own 1,000-page threshold, at which a commit would checkpoint by itself.
+        let text = String(repeating: "x", count: 8_000)
+        for index in 0..<600 {
+            let job = JobRecord(
+                id: "job-\(index)", updateId: Int64(index), userId: 3, chatId: 3, workspace: "", prompt: text,
+                status: .queued, attempt: 0, createdAt: 1)
+            try ledger.apply(LedgerChanges(newUpdate: Self.update(Int64(index)), jobs: [job]))
+        }
+        let checkpointer = try WALCheckpointer(path: path)
+        let first = try await checkpointer.checkpoint()
+        #expect(first.frames > 1_000, "no commit checkpointed the log")
+        #expect(first.copied == first.frames)
+        #expect(try ledger.job(id: "job-599")?.prompt == text)
+    }
+
     @Test func aDuplicateUpdateChangesNothingElse() throws {
         for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
             try ledger.apply(LedgerChanges(newUpdate: Self.update(1)))

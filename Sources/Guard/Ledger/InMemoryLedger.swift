@@ -247,6 +247,14 @@ public final class InMemoryLedger: Ledger {
         state.withLock { $0.usage.values.filter { $0.at >= since }.sorted { $0.at < $1.at } }
     }
 
+    public func usage(userId: Int64, since: Int64) throws -> [UsageRecord] {
+        try usage(since: since).filter { $0.userId == userId }
+    }
+
+    public func usageTotal(since: Int64) throws -> Double {
+        try usage(since: since).reduce(0) { $0 + $1.costUSD }
+    }
+
     public func personalData(userId: Int64) throws -> PersonalData {
         state.withLock { state in
             let subject = state.subjects[userId]

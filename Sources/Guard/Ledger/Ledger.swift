@@ -43,6 +43,11 @@ public protocol Ledger: Sendable {
     func rateBucket(userId: Int64) throws -> RateBucketRecord?
     /// Every run's cost since `since`, oldest first.
     func usage(since: Int64) throws -> [UsageRecord]
+    /// One person's runs since `since`, oldest first: what their own budget is checked against on every prompt,
+    /// without reading the whole team's day.
+    func usage(userId: Int64, since: Int64) throws -> [UsageRecord]
+    /// Everyone's spending since `since`, summed by the store.
+    func usageTotal(since: Int64) throws -> Double
     /// Everything stored about one person (`/mydata`).
     func personalData(userId: Int64) throws -> PersonalData
 

@@ -16,8 +16,9 @@ public final class SQLiteLedger: Ledger {
     let sealer: ContentSealer
 
     /// `checkingKey: false` is for the operator's tools (`gatehouse users`, `token`, `audit`), which never read
-    /// sealed content and so need no key.
-    public init(path: String, cipher: ContentCipher? = nil, checkingKey: Bool = true) throws {
+    /// sealed content and so need no key. `checkpointedElsewhere`: a `WALCheckpointer` keeps the log short, so
+    /// commits leave it alone unless it has grown far past SQLite's usual 1,000 pages (that one stopped, say).
+    public init(path: String, cipher: ContentCipher? = nil, checkingKey: Bool = true, checkpointedElsewhere: Bool = false) throws {
         sealer = ContentSealer(cipher: cipher)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -26,11 +27,15 @@ public final class SQLiteLedger: Ledger {
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if checkpointedElsewhere { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopCheckpointPages)") }
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
         if checkingKey { try checkKey() }
     }
+
+    /// Log pages (4 KiB each) after which a commit checkpoints by itself although a `WALCheckpointer` should have.
+    static let backstopCheckpointPages = 25_000
 
     /// A sealed canary tells, at start, whether the configured key is the one the data was sealed with: a wrong or
     /// missing key is a configuration error, not a failure at the first read.
@@ -158,6 +163,10 @@ public final class SQLiteLedger: Ledger {
                     jobId TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL,
                     isImage INTEGER NOT NULL, PRIMARY KEY (jobId, seq));
                 """)
+        }
+        migrator.registerMigration("v7-usage-by-user") { db in
+            // Every prompt checks its sender's own spending over the last day.
+            try db.execute(sql: "CREATE INDEX usage_by_user ON usage(userId, at)")
         }
         return migrator
     }
@@ -376,6 +385,16 @@ public final class SQLiteLedger: Ledger {
 
     public func usage(since: Int64) throws -> [UsageRecord] {
         try read { db in try Self.all(UsageRecord.self, db, where: "at >= ? ORDER BY at", [since]) }
+    }
+
+    public func usage(userId: Int64, since: Int64) throws -> [UsageRecord] {
+        try read { db in try Self.all(UsageRecord.self, db, where: "userId = ? AND at >= ? ORDER BY at", [userId, since]) }
+    }
+
+    public func usageTotal(since: Int64) throws -> Double {
+        try read { db in
+            try Double.fetchOne(db.cachedStatement(sql: "SELECT TOTAL(costUSD) FROM usage WHERE at >= ?"), arguments: [since])
+        } ?? 0
     }
 
     public func personalData(userId: Int64) throws -> PersonalData {

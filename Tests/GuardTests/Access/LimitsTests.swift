@@ -56,6 +56,30 @@ import Testing
         #expect(job.maxBudgetUSD == 2)
     }
 
+    @Test func theTeamsDailyBudgetRefusesEveryoneOnceReachedAndOthersSpendingNeverCountsAgainstOnesOwn() async throws {
+        let guardian = GuardHarness(allowed: [100, 101, 102]) { configuration in
+            configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: nil, globalDailyUsd: 10)
+        }
+        let now = guardian.clock.now()
+        var changes = LedgerChanges()
+        changes.usage = [
+            UsageRecord(jobId: "a", userId: 101, at: now - 7_200_000, costUSD: 4.5),
+            UsageRecord(jobId: "b", userId: 102, at: now - 60_000, costUSD: 4.5),
+        ]
+        try guardian.ledger.apply(changes)
+        // $9 spent by others: below the team's $10, and none of it is 100's own.
+        try await guardian.say("first", from: 100, updateId: 1)
+        #expect(try guardian.queuedJobs(of: 100).count == 1)
+
+        changes.usage = [UsageRecord(jobId: "c", userId: 101, at: now - 30_000, costUSD: 1)]
+        try guardian.ledger.apply(changes)
+        try await guardian.say("second", from: 100, updateId: 2)
+        #expect(try guardian.queuedJobs(of: 100).count == 1, "the team's $10 is used up")
+        let refusal = try #require(try guardian.pendingReplies(to: 100).last?.text)
+        #expect(refusal.contains("team") && refusal.contains("$10.00"))
+        #expect(refusal.contains("22 h"), "the $4.50 run two hours ago leaves the window in about 22 hours")
+    }
+
     @Test func theRunBudgetIsWhatIsLeftWhenThatIsLessThanThePerRequestLimit() async throws {
         let guardian = GuardHarness(allowed: [100]) { configuration in
             configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: 2, globalDailyUsd: nil)
