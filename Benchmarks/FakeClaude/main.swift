@@ -8,15 +8,23 @@ import Glibc
 // Foundation is left out on purpose: it would add to the start-up time being measured around.
 //
 // Directives inside the prompt text: `bench-sleep-ms=N` makes the run take N ms; `bench-linger-ms=N` keeps the
-// process alive N ms after its result. The result text carries the
-// process's own clock readings (`started=` at entry, `result=` when the result line is written, microseconds since
-// the epoch), so the benchmark can time the pipeline on both sides of the CLI from what reaches Telegram.
+// process alive N ms after its result. The result text carries the process's own clock readings (`spawned=` when
+// the executor created it, `started=` at entry, `result=` when the result line is written, microseconds since the
+// epoch), so the benchmark can time the pipeline on both sides of the CLI from what reaches Telegram.
 
 let startedAt = epochMicros()
+/// When the executor created this process: its first instruction less the CPU time it has used so far, which is
+/// everything since the spawn (loading, the C library's and the Swift runtime's start-up), all of it on the CPU
+/// since the binary is in the page cache. The stand-in's own start is Claude's cost, not Gatehouse's.
+let spawnedAt = startedAt - cpuMicros()
 
-func epochMicros() -> Int64 {
+func epochMicros() -> Int64 { micros(of: CLOCK_REALTIME) }
+
+func cpuMicros() -> Int64 { micros(of: CLOCK_PROCESS_CPUTIME_ID) }
+
+func micros(of clock: clockid_t) -> Int64 {
     var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
+    clock_gettime(clock, &now)
     return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
 }
 
@@ -57,7 +65,7 @@ if arguments.first == "--version" {
 }
 if arguments.first == "--print-start" {
     // Calibration: how long this binary takes from exec to its first instruction.
-    emit("\(startedAt)")
+    emit("\(startedAt) \(spawnedAt)")
     exit(0)
 }
 
@@ -72,7 +80,7 @@ emit(#"{"type":"system","subtype":"init","session_id":"\#(sessionId)","model":"b
 let sleepMs = directive("bench-sleep-ms", in: prompt) ?? 0
 if sleepMs > 0 { usleep(UInt32(min(sleepMs, 600_000)) * 1_000) }
 let resultAt = epochMicros()
-let text = "bench-reply started=\(startedAt) result=\(resultAt)"
+let text = "bench-reply spawned=\(spawnedAt) started=\(startedAt) result=\(resultAt)"
 emit(#"{"type":"result","subtype":"success","is_error":false,"result":"\#(text)","num_turns":1,"duration_ms":\#(sleepMs),"total_cost_usd":0.0001,"session_id":"\#(sessionId)","terminal_reason":"completed"}"#)
 // `bench-linger-ms=N`: stays alive that long after its result, as a CLI finishing its own teardown would.
 if let lingerMs = directive("bench-linger-ms", in: prompt), lingerMs > 0 { usleep(UInt32(min(lingerMs, 600_000)) * 1_000) }

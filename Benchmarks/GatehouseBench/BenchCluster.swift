@@ -60,14 +60,18 @@ struct ReplyTiming {
     var chatId: Int64
     /// getUpdates handed the update to ingress (the fake's response).
     var updateDeliveredAt: Int64
-    /// The CLI process began running (its own first reading).
+    /// The executor created the CLI process (the stand-in's first reading less its CPU time until then).
+    var cliSpawnedAt: Int64
+    /// The CLI process's first instruction: after loading, and the C library's and Swift runtime's start-up.
     var cliStartedAt: Int64
     /// The CLI wrote its result line.
     var cliResultAt: Int64
     /// The reply's sendMessage reached the fake Telegram.
     var replyArrivedAt: Int64
 
-    var inboundMs: Double { Double(cliStartedAt - updateDeliveredAt) / 1_000 }
+    /// Update to CLI process created: the stand-in's own start-up (Claude's cost) left out.
+    var inboundMs: Double { Double(cliSpawnedAt - updateDeliveredAt) / 1_000 }
+    var inboundToFirstInstructionMs: Double { Double(cliStartedAt - updateDeliveredAt) / 1_000 }
     var outboundMs: Double { Double(replyArrivedAt - cliResultAt) / 1_000 }
 
     /// Every answered prompt of `chats` (all chats when nil) among the calls the fake recorded.
@@ -87,10 +91,11 @@ struct ReplyTiming {
                   let text = call["text"]?.stringValue, text.contains("bench-reply"),
                   let replyTo = call["reply_parameters"]?["message_id"]?.integerValue,
                   let deliveredAt = delivered["\(chat)/\(replyTo)"],
-                  let started = number(after: "started=", in: text), let result = number(after: "result=", in: text)
+                  let spawned = number(after: "spawned=", in: text), let started = number(after: "started=", in: text),
+                  let result = number(after: "result=", in: text)
             else { return nil }
-            return ReplyTiming(chatId: chat, updateDeliveredAt: deliveredAt, cliStartedAt: started, cliResultAt: result,
-                               replyArrivedAt: BenchClock.micros(call.time))
+            return ReplyTiming(chatId: chat, updateDeliveredAt: deliveredAt, cliSpawnedAt: spawned, cliStartedAt: started,
+                               cliResultAt: result, replyArrivedAt: BenchClock.micros(call.time))
         }
     }
 
