@@ -12,6 +12,7 @@ struct JobCoreBenchmark: AsyncParsableCommand {
         commandName: "job-core", abstract: "Whole jobs through the guard core alone (for profiling).")
 
     @Option(help: "Prompts, each run to its reply.") var prompts = 2_000
+    @Option(help: "Milliseconds of idleness before each prompt (0: back to back, caches warm).") var gap = 0
     @Option(help: "Distinct users (and chats); each sends fewer than the anomaly detector's 30 a minute.") var users = 500
 
     struct Failure: Error, CustomStringConvertible {
@@ -42,6 +43,7 @@ struct JobCoreBenchmark: AsyncParsableCommand {
         }
         for index in 0..<prompts {
             let user = userIds[index % userIds.count]
+            if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
             let jobStart = ContinuousClock.now
             let update = InboundUpdate(
                 updateId: Int64(index + 1), receivedAt: Date().epochMillis, kind: .message, sender: .init(id: user),
