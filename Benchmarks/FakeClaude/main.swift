@@ -15,7 +15,8 @@ import Glibc
 let startedAt = epochMicros()
 /// When the executor created this process: its first instruction less the CPU time it has used so far, which is
 /// everything since the spawn (loading, the C library's and the Swift runtime's start-up), all of it on the CPU
-/// since the binary is in the page cache. The stand-in's own start is Claude's cost, not Gatehouse's.
+/// since the binary is in the page cache. The stand-in's own start is Claude's cost, not Gatehouse's; any time it
+/// waited for a CPU is not in its CPU time, so that much stays on Gatehouse's side of the reading.
 let spawnedAt = startedAt - cpuMicros()
 
 func epochMicros() -> Int64 { micros(of: CLOCK_REALTIME) }
@@ -64,7 +65,7 @@ if arguments.first == "--version" {
     exit(0)
 }
 if arguments.first == "--print-start" {
-    // Calibration: how long this binary takes from exec to its first instruction.
+    // Calibration: the first instruction and the spawn estimate, for the benchmark to check against a timed spawn.
     emit("\(startedAt) \(spawnedAt)")
     exit(0)
 }

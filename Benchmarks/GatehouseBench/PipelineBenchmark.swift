@@ -44,7 +44,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
             report.notes = [
                 "\(timings.count) of \(prompts) prompts answered, one every \(gapMs) ms over \(users.count) chats; real gatehouse up (release), 1 executor, LOG_LEVEL=info.",
                 "Claude is the scripted fake CLI (gatehouse-bench-claude, answers at once): the real CLI's ~0.4 s start would hide these figures.",
-                "inbound: getUpdates response written by the fake Telegram → the executor creates the CLI process. The stand-in's own start after that (loading, C library and Swift runtime set-up: median \(milliseconds(standIn.p50)) here) is Claude's cost; it is estimated as the CPU time the process has used at its first instruction (checked: spawned by Foundation's Process, the estimate falls \(milliseconds(check.afterRun)) after run() was called and \(milliseconds(check.beforeReturn)) before it returned, medians of 20).",
+                "inbound: getUpdates response written by the fake Telegram → the executor creates the CLI process. The stand-in's own start after that (loading, C library and Swift runtime set-up: median \(milliseconds(standIn.p50)) here) is Claude's cost; it is estimated as the CPU time the process has used at its first instruction (any wait for a CPU stays on Gatehouse's side; checked: spawned by Foundation's Process, the estimate falls \(milliseconds(check.afterRun)) after run() was called and \(milliseconds(check.beforeReturn)) before it returned, medians of 20).",
                 "outbound: CLI writes its result line → the reply's sendMessage reaches the fake Telegram (includes loopback HTTP).",
             ]
             report.rows = [
