@@ -40,6 +40,22 @@ import Testing
         }
     }
 
+    @Test func rulesAreFoundByAnyOfTheirScopes() throws {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+            var changes = LedgerChanges()
+            changes.rules = [
+                SessionRuleRecord(scope: "job:a", toolName: "Bash", signature: "ls", createdAt: 1),
+                SessionRuleRecord(scope: "session:s", toolName: "Edit", signature: "x.swift", createdAt: 2),
+                SessionRuleRecord(scope: "job:b", toolName: "Bash", signature: "pwd", createdAt: 3),
+            ]
+            try ledger.apply(changes)
+            #expect(try ledger.rules(scopes: ["job:a"]).map(\.signature) == ["ls"])
+            #expect(try Set(ledger.rules(scopes: ["session:s", "job:a"]).map(\.signature)) == ["ls", "x.swift"])
+            #expect(try ledger.rules(scopes: ["job:c"]).isEmpty)
+            #expect(try ledger.rules(scopes: []).isEmpty)
+        }
+    }
+
     @Test func theCheckpointerCopiesTheLogIntoTheDatabaseWhileCommitsLeaveItAlone() async throws {
         let path = Self.temporaryPath()
         let ledger = try SQLiteLedger(path: path, checkpointedElsewhere: true)

@@ -331,7 +331,11 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func rules(scopes: [String]) throws -> [SessionRuleRecord] {
-        try read { db in try SessionRuleRecord.filter(scopes.contains(Column("scope"))).fetchAll(db) }
+        guard !scopes.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: scopes.count).joined(separator: ",")
+        return try read { db in
+            try Self.all(SessionRuleRecord.self, db, where: "scope IN (\(placeholders))", StatementArguments(scopes))
+        }
     }
 
     public func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord] {
