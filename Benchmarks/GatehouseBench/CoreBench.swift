@@ -27,12 +27,7 @@ struct CoreBench {
         let ledger = try SQLiteLedger(path: configuration.databasePath, checkpointedElsewhere: true)
         core = GuardCore(configuration: configuration, ledger: ledger, clock: SystemWallClock(), logger: Logger(label: "bench.guard"))
         let checkpointer = try WALCheckpointer(path: configuration.databasePath)
-        checkpoints = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                _ = try? await checkpointer.checkpoint()
-            }
-        }
+        checkpoints = Task { await checkpointer.run(every: .seconds(1)) { _ in } }
     }
 
     func finish() {

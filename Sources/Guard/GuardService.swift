@@ -79,13 +79,8 @@ public struct GuardService: Service, CustomStringConvertible {
                     }
                 }
                 group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(1))
-                        do {
-                            try await checkpointer.checkpoint()
-                        } catch {
-                            logger.warning("ledger checkpoint failed; the next one tries again", metadata: ["error": "\(error)"])
-                        }
+                    await checkpointer.run(every: .seconds(1)) { error in
+                        logger.warning("ledger checkpoint failed; the next one tries again", metadata: ["error": "\(error)"])
                     }
                 }
                 await group.next()

@@ -14,6 +14,18 @@ public final class WALCheckpointer: Sendable {
         database = try DatabaseQueue(path: path, configuration: configuration)
     }
 
+    /// Checkpoints every `interval` until the task is cancelled; a failure is reported and the next one tries again.
+    public func run(every interval: Duration, onFailure: (any Error) -> Void) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            do {
+                try await checkpoint()
+            } catch {
+                onFailure(error)
+            }
+        }
+    }
+
     /// Log frames, and how many of them are now in the database file.
     @discardableResult
     public func checkpoint() async throws -> (frames: Int, copied: Int) {
