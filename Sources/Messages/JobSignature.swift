@@ -15,14 +15,14 @@ public enum JobSignature {
     private static func fileFields(_ files: [JobFile]) -> [String] {
         var fields: [String] = []
         for file in files {
-            let hash = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
+            let hash = Hex.lowercase(SHA256.hash(data: file.data))
             fields += [file.name, hash, file.isImage ? "image" : "file"]
         }
         return fields
     }
 
     public static func canonical(_ job: JobAssignment) -> Data {
-        let promptHash = SHA256.hash(data: Data(job.prompt.utf8)).map { String(format: "%02x", $0) }.joined()
+        let promptHash = Hex.lowercase(SHA256.hash(data: Data(job.prompt.utf8)))
         let fields: [String] = [
             "gatehouse.job.v1", job.jobId, String(job.attempt), String(job.userId), String(job.chatId), job.workspace,
             promptHash, job.resumeSessionId ?? "", job.model ?? "", job.maxTurns.map(String.init) ?? "",

@@ -19,6 +19,25 @@ import Testing
         #expect(try verifier.verify(decoded, now: 1_000_500) == .valid)
     }
 
+    /// A guard and executors of different versions must sign and check the same bytes: pinned here, hashes in
+    /// lowercase hex (as `sha256sum` prints them).
+    @Test func theSignedBytesStayTheSameAcrossVersions() {
+        var signed = job()
+        signed.expiresAt = 1_300_000
+        signed.maxBudgetUSD = 0.25
+        signed.files = [JobFile(name: "data.csv", data: Data("a,b\n1,2\n".utf8), isImage: false)]
+        let expected = "16:gatehouse.job.v15:job-11:14:10014:10015:alpha"
+            + "64:3cecba01356b133b5c310d645a557cecfd5b1951259fa55bf19b7dc94200c9c6"
+            + "0:0:1:53:6007:10000007:13000006:0.25008:data.csv"
+            + "64:492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470" + "4:file"
+        #expect(String(decoding: JobSignature.canonical(signed), as: UTF8.self) == expected)
+    }
+
+    @Test func hexIsTwoLowercaseDigitsPerByte() {
+        #expect(Hex.lowercase([0x00, 0x0f, 0xa0, 0xff, 0x5c]) == "000fa0ff5c")
+        #expect(Hex.lowercase([UInt8]()) == "")
+    }
+
     @Test(arguments: ["jobId", "attempt", "userId", "chatId", "workspace", "prompt", "resume", "model", "maxTurns", "timeout", "expiresAt"])
     func changingAnySignedFieldBreaksTheSignature(field: String) throws {
         var tampered = signer.sign(job())

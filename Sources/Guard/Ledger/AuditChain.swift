@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Messages
 
 /// The audit log is a hash chain: each entry's hash covers its fields and the previous entry's hash, so editing
 /// or deleting any entry breaks every hash after it.
@@ -15,20 +16,7 @@ public enum AuditChain {
             bytes.append(contentsOf: "\(utf8.count):".utf8)
             bytes.append(utf8)
         }
-        return lowercaseHex(SHA256.hash(data: bytes))
-    }
-
-    /// Two lowercase hex digits per byte. By hand: `String(format: "%02x")` per byte was a fifth of the cost of
-    /// committing a refused update.
-    static func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return Hex.lowercase(SHA256.hash(data: bytes))
     }
 
     /// Chains an event under `subject`, the pseudonym of its person (nil when it has none).

@@ -1,4 +1,5 @@
 import Crypto
+import Messages
 
 /// A token just issued to a user. `token` is shown to the admin once and never stored; the ledger keeps `id`
 /// (to find the row) and `hash` (to check a presented token). Printing the value never shows the token.
@@ -71,7 +72,7 @@ public struct AccessTokenIssuer: Sendable, CustomStringConvertible {
     ) -> IssuedToken {
         let idBytes = (0..<(Self.idLength / 2)).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         let secretBytes = (0..<Self.secretByteCount).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        let id = SecurityEncoding.hex(idBytes)
+        let id = Hex.lowercase(idBytes)
         let token = Self.prefix + id + "_" + SecurityEncoding.base64URL(secretBytes)
         let (ttlMs, overflow) = max(ttlSeconds, 1).multipliedReportingOverflow(by: 1000)
         let (expiresAt, late) = now.addingReportingOverflow(overflow ? .max : ttlMs)
@@ -118,7 +119,7 @@ public struct AccessTokenIssuer: Sendable, CustomStringConvertible {
 
     /// Lowercase hex HMAC-SHA256(secret, token).
     public func hash(of token: String) -> String {
-        SecurityEncoding.hex(HMAC<SHA256>.authenticationCode(for: Array(token.utf8), using: key))
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(token.utf8), using: key))
     }
 
     /// A stable stand-in for a user id in audit entries after the user erased their data: "anon-" and 16 hex
@@ -126,7 +127,7 @@ public struct AccessTokenIssuer: Sendable, CustomStringConvertible {
     /// trail stays linkable, but the id cannot be recovered without the secret.
     public func pseudonym(userId: Int64) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("user:\(userId)".utf8), using: key)
-        return "anon-" + String(SecurityEncoding.hex(mac).prefix(16))
+        return "anon-" + String(Hex.lowercase(mac).prefix(16))
     }
 
     /// 32 bytes are 43 base64url characters; the last carries 4 data bits and 2 zero bits, so only every

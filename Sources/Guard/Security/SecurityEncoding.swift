@@ -1,18 +1,7 @@
-/// Byte encodings used by the security building blocks: lowercase hex and unpadded base64url.
+/// Byte encodings used by the security building blocks: hex digits and unpadded base64url (hex itself: `Hex`).
 /// Written out here (rather than through Foundation) so parsing is strict and allocation-bounded.
 enum SecurityEncoding {
-    private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
