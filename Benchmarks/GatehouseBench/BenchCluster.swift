@@ -66,13 +66,16 @@ struct ReplyTiming {
     var cliStartedAt: Int64
     /// The CLI wrote its result line.
     var cliResultAt: Int64
-    /// The reply's sendMessage reached the fake Telegram.
+    /// The reply's sendMessage had been read by the fake Telegram: it had left egress.
     var replyArrivedAt: Int64
+    /// The fake Telegram answered that sendMessage, after checking it against the Bot API spec and storing it.
+    var replyAnsweredAt: Int64
 
     /// Update to CLI process created: the stand-in's own start-up (Claude's cost) left out.
     var inboundMs: Double { Double(cliSpawnedAt - updateDeliveredAt) / 1_000 }
     var inboundToFirstInstructionMs: Double { Double(cliStartedAt - updateDeliveredAt) / 1_000 }
     var outboundMs: Double { Double(replyArrivedAt - cliResultAt) / 1_000 }
+    var outboundToAnswerMs: Double { Double(replyAnsweredAt - cliResultAt) / 1_000 }
 
     /// Every answered prompt of `chats` (all chats when nil) among the calls the fake recorded.
     static func collect(from telegram: FakeTelegramServer, chats: Set<Int64>? = nil) -> [ReplyTiming] {
@@ -95,7 +98,8 @@ struct ReplyTiming {
                   let result = number(after: "result=", in: text)
             else { return nil }
             return ReplyTiming(chatId: chat, updateDeliveredAt: deliveredAt, cliSpawnedAt: spawned, cliStartedAt: started,
-                               cliResultAt: result, replyArrivedAt: BenchClock.micros(call.time))
+                               cliResultAt: result, replyArrivedAt: BenchClock.micros(call.receivedAt),
+                               replyAnsweredAt: BenchClock.micros(call.time))
         }
     }
 

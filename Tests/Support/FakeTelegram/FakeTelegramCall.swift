@@ -8,7 +8,11 @@ public struct FakeTelegramCall: Sendable {
     public var parameters: [String: FakeTelegramValue]
     /// How the parameters arrived: "json", "form", "query", "multipart" or "none".
     public var encoding: String
+    /// When the fake answered (after validating and carrying out the call).
     public var time: Date
+    /// When the whole request had been read off the connection: the call had left the bot, none of the fake's own
+    /// work yet.
+    public var receivedAt: Date
     /// The HTTP status the fake answered with.
     public var status: Int
     /// The `description` of an error answer.

@@ -70,12 +70,12 @@ final class FakeTelegramCore: @unchecked Sendable {
         }
         let sentToken = String(tokenSegment.dropFirst(3))
         guard sentToken == token else {
-            return finish(method: String(methodName), parameters: [:], encoding: "none",
+            return finish(request, method: String(methodName), parameters: [:], encoding: "none",
                           outcome: .failure(status: 401, description: "Unauthorized", violation: true),
                           violationText: "call with a wrong bot token")
         }
         guard let method = spec.method(named: String(methodName)) else {
-            return finish(method: String(methodName), parameters: [:], encoding: "none",
+            return finish(request, method: String(methodName), parameters: [:], encoding: "none",
                           outcome: .failure(status: 404, description: "Not Found", violation: true),
                           violationText: "unknown method \"\(methodName)\"")
         }
@@ -83,7 +83,7 @@ final class FakeTelegramCore: @unchecked Sendable {
         do {
             decoded = try FakeTelegramRequestParameters(request: request)
         } catch {
-            return finish(method: method.name, parameters: [:], encoding: "none",
+            return finish(request, method: method.name, parameters: [:], encoding: "none",
                           outcome: .badRequest(error.description))
         }
         var parameters = decoded.values
@@ -94,22 +94,22 @@ final class FakeTelegramCore: @unchecked Sendable {
         switch spec.check(method: method, parameters: parameters, textual: decoded.textual) {
         case .success(let values): coerced = values
         case .failure(let issue):
-            return finish(method: method.name, parameters: parameters, encoding: decoded.encoding,
+            return finish(request, method: method.name, parameters: parameters, encoding: decoded.encoding,
                           outcome: .badRequest(issue.description))
         }
         if let fault = injectedFault(method: method.name, parameters: coerced) {
-            return finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: fault)
+            return finish(request, method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: fault)
         }
         if method.name == "getUpdates" {
             // A long poll waits on `condition`; it must not hold `committing` meanwhile.
             let outcome = perform(method: method.name, coerced, peer: peer)
-            let response = finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
+            let response = finish(request, method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
             if case .success(.array(let batch)) = outcome, !batch.isEmpty { return injectingUndecodable(into: response) }
             return response
         }
         return committing.withLock {
             let outcome = perform(method: method.name, coerced, peer: peer)
-            return finish(method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
+            return finish(request, method: method.name, parameters: coerced, encoding: decoded.encoding, outcome: outcome)
         }
     }
 
@@ -148,12 +148,12 @@ final class FakeTelegramCore: @unchecked Sendable {
 
     /// Records the call (and the violation, if any) and builds the Telegram-shaped answer.
     func finish(
-        method: String, parameters: [String: FakeTelegramValue], encoding: String, outcome: Outcome,
+        _ request: LoopbackHTTPRequest, method: String, parameters: [String: FakeTelegramValue], encoding: String, outcome: Outcome,
         violationText: String? = nil
     ) -> LoopbackHTTPResponse {
         let response: LoopbackHTTPResponse
         var call = FakeTelegramCall(method: method, parameters: parameters, encoding: encoding, time: Date(),
-                                    status: 200, errorDescription: nil)
+                                    receivedAt: request.receivedAt, status: 200, errorDescription: nil)
         var violation: String?
         switch outcome {
         case .success(let result):

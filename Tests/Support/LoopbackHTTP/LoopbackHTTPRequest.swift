@@ -12,12 +12,18 @@ public struct LoopbackHTTPRequest: Sendable {
     public var headers: [String: String]
     /// The body, with any chunked transfer encoding removed.
     public var body: Data
+    /// When its last byte had been read.
+    public var receivedAt: Date
 
-    public init(method: String, path: String, query: String? = nil, headers: [String: String] = [:], body: Data = Data()) {
+    public init(
+        method: String, path: String, query: String? = nil, headers: [String: String] = [:], body: Data = Data(),
+        receivedAt: Date = Date()
+    ) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.receivedAt = receivedAt
     }
 }
