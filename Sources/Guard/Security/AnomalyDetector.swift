@@ -1,6 +1,6 @@
 /// What counts as unusual: more than `violationLimit` security violations within `violationWindowSeconds`, or
 /// more than `requestLimit` requests within `requestWindowSeconds`. Either blocks the user for `blockSeconds`.
-/// At most `maxTrackedUsers` users are remembered; the least recently seen is forgotten first.
+/// At most `maxTrackedUsers` users are remembered; the least recently seen is forgotten first (a tenth at a time).
 public struct AnomalyPolicy: Sendable, Equatable {
     public var violationLimit: Int
     public var violationWindowSeconds: Int64
@@ -110,8 +110,10 @@ public struct AnomalyDetector: Sendable {
         return kept
     }
 
-    /// Before adding a user: drop users with nothing left to remember at `now`; if still full, the least
-    /// recently seen. Runs only when the table is full, so its linear cost is rare.
+    /// Before adding a user to a full table: drop users with nothing left to remember at `now`; if that frees less
+    /// than a tenth of the table, the least recently seen too, down to nine tenths. Its linear cost is paid once per
+    /// `maxTrackedUsers / 10` newcomers, not for each one (a flood of more distinct strangers than the table holds
+    /// otherwise paid it on every update).
     private mutating func makeRoom(now: Int64) {
         let capacity = max(policy.maxTrackedUsers, 1)
         guard users.count >= capacity else { return }
@@ -121,8 +123,10 @@ public struct AnomalyDetector: Sendable {
             if let until = state.blockedUntil, until > now { return true }
             return state.violations.contains { $0 > violationCutoff } || state.requests.contains { $0 > requestCutoff }
         }
-        while users.count >= capacity, let oldest = users.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
-            users[oldest.key] = nil
+        let target = capacity - max(1, capacity / 10)
+        guard users.count > target else { return }
+        for (userId, _) in users.sorted(by: { $0.value.lastSeen < $1.value.lastSeen }).prefix(users.count - target) {
+            users[userId] = nil
         }
     }
 

@@ -93,7 +93,8 @@ import Testing
             _ = detector.record(.request, userId: 0, now: t0 + 1)
             #expect(detector.trackedUserCount <= 100)
         }
-        #expect(detector.trackedUserCount == 100)
+        // A full table makes room for a tenth at once: between 90 and 100 are remembered.
+        #expect((90...100).contains(detector.trackedUserCount))
         // User 0 was never evicted: its third violation crosses the threshold.
         #expect(detector.record(.violation, userId: 0, now: t0 + 2) != nil)
         // User 1 was evicted long ago: it starts from zero.
