@@ -6,7 +6,7 @@ public enum Hex {
 
     public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
+        text.reserveCapacity(max(bytes.underestimatedCount * 2, 64))  // a digest reports no count: room for SHA-256's
         for byte in bytes {
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0x0f)])
