@@ -6,6 +6,13 @@ import Testing
 /// How much: the per-person token bucket (kept across restarts), cost limits from real run costs, and anomaly
 /// detection that blocks a person for a while and tells the admins.
 @Suite struct LimitsTests {
+    /// Stores runs that already cost money, as finished jobs leave them in the ledger.
+    private func spent(_ runs: [(userId: Int64, at: Int64, usd: Double)], in guardian: GuardHarness) throws {
+        var changes = LedgerChanges()
+        changes.usage = runs.map { UsageRecord(jobId: UUID().uuidString, userId: $0.userId, at: $0.at, costUSD: $0.usd) }
+        try guardian.ledger.apply(changes)
+    }
+
     @Test func aBurstOverTheBucketIsRefusedWithWhenToTryAgain() async throws {
         let ledger = InMemoryLedger()
         let guardian = GuardHarness(allowed: [100], ledger: ledger) { configuration in
@@ -35,12 +42,7 @@ import Testing
             configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: 2, globalDailyUsd: nil)
         }
         let now = guardian.clock.now()
-        var changes = LedgerChanges()
-        changes.usage = [
-            UsageRecord(jobId: "a", userId: 100, at: now - 3_600_000, costUSD: 3),
-            UsageRecord(jobId: "b", userId: 100, at: now - 60_000, costUSD: 2.5),
-        ]
-        try guardian.ledger.apply(changes)
+        try spent([(100, now - 3_600_000, 3), (100, now - 60_000, 2.5)], in: guardian)
         try await guardian.say("expensive", from: 100, updateId: 1)
         #expect(try guardian.queuedJobs(of: 100).isEmpty)
         let refusal = try #require(try guardian.pendingReplies(to: 100).last?.text)
@@ -61,18 +63,12 @@ import Testing
             configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: nil, globalDailyUsd: 10)
         }
         let now = guardian.clock.now()
-        var changes = LedgerChanges()
-        changes.usage = [
-            UsageRecord(jobId: "a", userId: 101, at: now - 7_200_000, costUSD: 4.5),
-            UsageRecord(jobId: "b", userId: 102, at: now - 60_000, costUSD: 4.5),
-        ]
-        try guardian.ledger.apply(changes)
+        try spent([(101, now - 7_200_000, 4.5), (102, now - 60_000, 4.5)], in: guardian)
         // $9 spent by others: below the team's $10, and none of it is 100's own.
         try await guardian.say("first", from: 100, updateId: 1)
         #expect(try guardian.queuedJobs(of: 100).count == 1)
 
-        changes.usage = [UsageRecord(jobId: "c", userId: 101, at: now - 30_000, costUSD: 1)]
-        try guardian.ledger.apply(changes)
+        try spent([(101, now - 30_000, 1)], in: guardian)
         try await guardian.say("second", from: 100, updateId: 2)
         #expect(try guardian.queuedJobs(of: 100).count == 1, "the team's $10 is used up")
         let refusal = try #require(try guardian.pendingReplies(to: 100).last?.text)
@@ -84,9 +80,7 @@ import Testing
         let guardian = GuardHarness(allowed: [100]) { configuration in
             configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: 2, globalDailyUsd: nil)
         }
-        var changes = LedgerChanges()
-        changes.usage = [UsageRecord(jobId: "a", userId: 100, at: guardian.clock.now() - 1_000, costUSD: 4.25)]
-        try guardian.ledger.apply(changes)
+        try spent([(100, guardian.clock.now() - 1_000, 4.25)], in: guardian)
         try await guardian.say("go", from: 100, updateId: 1)
         let out = try await guardian.registerExecutor("ex1")
         let job = try #require(out.messages(JobAssignment.self).first?.message)
