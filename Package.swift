@@ -36,11 +36,13 @@ let package = Package(
         .target(name: "Rendering"),
         .target(name: "Settings", dependencies: [logging]),
         .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", logging]),
+        // Tool screening: the shell grammar, Bash rules, file and network rules, the operator's policy file.
+        .target(name: "ToolPolicy", dependencies: ["Messages"]),
 
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", "CMalloc", logging, lifecycle, crypto,
+            "Messages", "Transport", "Settings", "ToolPolicy", "CMalloc", logging, lifecycle, crypto,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
@@ -51,7 +53,7 @@ let package = Package(
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", logging, lifecycle,
+            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -81,9 +83,10 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
         .testTarget(name: "GuardTests", dependencies: [
-            "Guard", "Messages", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
+            "Guard", "Messages", "Settings", "TestSupport", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Corpus"]),
-        .testTarget(name: "EgressTests", dependencies: ["Egress"]),
+        .testTarget(name: "ToolPolicyTests", dependencies: ["ToolPolicy", "Messages", "TestSupport"]),
+        .testTarget(name: "EgressTests", dependencies: ["Egress", "TestSupport"]),
         .testTarget(name: "IngressTests", dependencies: [
             "Ingress", "Telegram", "Messages", "HTTP", "Settings", "TestSupport", logging,
         ]),

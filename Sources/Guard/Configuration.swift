@@ -1,5 +1,6 @@
 import Settings
 import Messages
+import ToolPolicy
 /// Everything the guard needs, with the defaults documented in the README. Built from the environment in
 /// `gatehouse` (one place), or directly by tests.
 public struct GuardConfiguration: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Messages
 import Settings
+import ToolPolicy
 
 /// Which of the guard's three endpoints a message came from or goes to.
 public enum GuardLink: String, Sendable {

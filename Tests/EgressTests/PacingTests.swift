@@ -1,5 +1,6 @@
 import Egress
 import Foundation
+import TestSupport
 import Testing
 
 // Mock clock: `now` is a plain Int64 (epoch milliseconds) that each test advances by hand.
@@ -55,18 +56,6 @@ private func drain(_ scheduler: inout Scheduler, from start: Int64) -> [(id: Int
         case .idle:
             return sent
         }
-    }
-}
-
-/// Deterministic random numbers, so every run of the randomized tests is the same run.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -591,7 +580,7 @@ private let simulatedChats: [Int64] = Array(1...40) + (1...10).map { -1_000_000_
 /// 1,000 replies arrive within one second across 50 chats (10 of them groups), half finals, progress never
 /// coalescable: the global limit decides.
 private func floodWorkload(seed: UInt64) -> [Reply] {
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     var replies: [Reply] = []
     for chat in simulatedChats {
         for _ in 0..<(chat < 0 ? 8 : 23) {
@@ -609,7 +598,7 @@ private func floodWorkload(seed: UInt64) -> [Reply] {
 /// 1,000 replies shaped like real jobs: each job streams 2–6 progress edits of one message 200–600 ms apart, then
 /// its final answer (which supersedes the edits); jobs start over 15 s in random chats.
 private func jobsWorkload(seed: UInt64) -> [Reply] {
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     var replies: [Reply] = []
     var job = 0
     while replies.count < 1000 {
@@ -662,7 +651,7 @@ func simulatedTelegramNeverAnswers429AndTimeIsNearTheMinimum(workload: String, s
 /// never two requests of a chat in flight, never a send inside a pause or over a limit, finals first and in order
 /// within a chat, every final delivered exactly once, every progress delivered or reported dropped exactly once.
 @Test func randomOperationSequencesKeepEveryPromise() {
-    var random = SplitMix64(state: 2024)
+    var random = SplitMix64(seed: 2024)
     let chatIds: [Int64] = [1, 2, 3, -1, -2]
     for _ in 0..<150 {
         var policy = PacingPolicy()

@@ -4,6 +4,7 @@ import Executor
 import Guard
 import Ingress
 import Settings
+import ToolPolicy
 
 /// Reads every program's configuration from the environment: the one place where variable names, defaults and
 /// validation live. The README's configuration reference mirrors this file.

@@ -1,4 +1,5 @@
-import Guard
+import ToolPolicy
+import TestSupport
 import Testing
 
 /// What a command should get: allow, ask, or deny with a keyword the reason must contain.

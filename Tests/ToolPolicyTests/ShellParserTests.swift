@@ -1,4 +1,4 @@
-import Guard
+import ToolPolicy
 import Testing
 
 /// The single simple command of a one-command script.
