@@ -10,6 +10,8 @@ import Testing
 @Suite struct DiscardedAnswerTests {
     static let script = #"""
         #!/bin/sh
+        read -r initialize
+        echo '{"type":"control_response","response":{"subtype":"success","request_id":"gatehouse-initialize","response":{}}}'
         read -r prompt
         echo '{"type":"system","subtype":"init","session_id":"0b7a8a3c-1111-4222-8333-944455556666","model":"fake"}'
         echo '{"type":"assistant","message":{"content":[{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"a.txt","content":"x"}}]}}'

@@ -30,11 +30,16 @@ final class ClaudeRunSession: Sendable {
     /// What the CLI writes as the result of a tool it rejected for lack of an answer (interactive mode's text).
     static let selfRejectionText = "The user doesn't want to proceed with this tool use"
     private let wakeup = ClaudeSupervisorWakeup()
+    private let hookRegistration = ClaudeHookRegistration()
+    /// What the hook answered, by `tool_use_id`: a permission prompt for the same call gets the same answer.
+    private let hookAnswers = Mutex<[String: ClaudePermissionAnswer]>([:])
 
     /// How often the supervisor looks at cancellation, the clock and the process.
     private static let pollInterval: Duration = .milliseconds(50)
     /// After the CLI closed its output: the first look again, doubling up to `pollInterval`.
     private static let exitPollInterval: Duration = .microseconds(500)
+    /// How long the CLI may take to confirm the PreToolUse hook once the prompt is ready.
+    private static let hookRegistrationTimeout: Duration = .seconds(30)
     /// How often it records the process tree (a /proc scan).
     private static let treeRefreshInterval: Duration = .milliseconds(200)
 
@@ -72,18 +77,11 @@ final class ClaudeRunSession: Sendable {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.readStderr(execution.standardError) }
-                switch await release() {
-                case .prompt(let prompt):
-                    await onEvent(.processStarted(pid: pid))
-                    await self.write(.userPrompt(prompt), to: stdin)
-                case .withheld(let reason):
-                    // End of input before any prompt: the CLI has nothing to do and exits; the supervisor
-                    // escalates if it does not.
-                    state.requestStop(.withheld(reason: reason))
-                    try? await stdin.finish()
-                    wakeup.wake()
-                }
+                // Before anything else: every tool call is to come to us as a hook callback.
+                await self.write(.initialize, to: stdin)
+                group.addTask { [logger] in await self.releasePrompt(pid: pid, stdin: stdin, logger: logger) }
                 await self.readStdout(execution.standardOutput, stdin: stdin, logger: logger)
+                hookRegistration.settle(failure: "the CLI ended before it confirmed the tool-screening hook")
                 outputEnded.store(true, ordering: .releasing)
                 wakeup.wake()
                 try? await stdin.finish()
@@ -94,6 +92,41 @@ final class ClaudeRunSession: Sendable {
             callerCancelled.store(true, ordering: .releasing)
         }
         await supervisor.value
+    }
+
+    /// Writes the prompt once the caller releases it and the CLI has registered the PreToolUse hook; otherwise
+    /// ends the CLI's input unprompted.
+    private func releasePrompt(pid: pid_t, stdin: StandardInputWriter, logger: Logger) async {
+        switch await release() {
+        case .prompt(let prompt):
+            // The CLI answers `initialize` as soon as it has started (about 0.5 s); one that never does is broken.
+            let deadline = Task { [hookRegistration] in
+                guard (try? await Task.sleep(for: Self.hookRegistrationTimeout)) != nil else { return }
+                hookRegistration.settle(failure: "no answer to initialize within \(Self.hookRegistrationTimeout)")
+            }
+            let failure = await hookRegistration.outcome()
+            deadline.cancel()
+            if let failure {
+                logger.error("claude did not register the tool-screening hook; the prompt is withheld", metadata: [
+                    "claude.error": "\(failure.prefix(300))",
+                ])
+                withhold(reason: "the CLI did not accept the tool-screening hook: \(failure.prefix(200))")
+                try? await stdin.finish()
+                return
+            }
+            await onEvent(.processStarted(pid: pid))
+            await self.write(.userPrompt(prompt), to: stdin)
+        case .withheld(let reason):
+            // End of input before any prompt: the CLI has nothing to do and exits; the supervisor escalates if
+            // it does not.
+            withhold(reason: reason)
+            try? await stdin.finish()
+        }
+    }
+
+    private func withhold(reason: String?) {
+        state.requestStop(.withheld(reason: reason))
+        wakeup.wake()
     }
 
     // MARK: stdout
@@ -144,6 +177,8 @@ final class ClaudeRunSession: Sendable {
         case .unsupportedControlRequest(let requestId, let subtype):
             logger.notice("claude sent an unsupported control request", metadata: ["claude.control_subtype": "\(subtype)"])
             await write(.controlError(requestId: requestId, message: "unsupported control request: \(subtype)"), to: stdin)
+        case .controlResponse(let requestId, let error):
+            if requestId == ClaudeControl.initializeRequestId { hookRegistration.settle(failure: error) }
         case .controlCancel(let requestId):
             let task = pendingDecisions.withLock { $0.removeValue(forKey: requestId) }
             task?.cancel()
@@ -161,7 +196,15 @@ final class ClaudeRunSession: Sendable {
 
     /// Asks `decide` off the reading loop, so several questions can be pending and output keeps flowing.
     private func startDecision(_ question: ClaudePermissionQuestion, stdin: StandardInputWriter, logger: Logger) {
-        if let toolUseId = question.toolUseId { askedToolUses.withLock { _ = $0.insert(toolUseId) } }
+        if question.channel == .permissionPrompt, let toolUseId = question.toolUseId {
+            // The hook already had this call decided: the prompt gets the same answer, not a second question.
+            if let decided = hookAnswers.withLock({ $0[toolUseId] }) {
+                if decided.allows { askedToolUses.withLock { _ = $0.insert(toolUseId) } }
+                Task { await self.write(.permission(requestId: question.requestId, answer: decided, originalInput: question.input, toolUseId: toolUseId), to: stdin) }
+                return
+            }
+            askedToolUses.withLock { _ = $0.insert(toolUseId) }
+        }
         // Registered under the lock it is created in: a decision that comes at once must find itself pending.
         pendingDecisions.withLock { pending in
             pending[question.requestId] = Task { await self.answer(question, stdin: stdin, logger: logger) }
@@ -175,14 +218,21 @@ final class ClaudeRunSession: Sendable {
         guard stillPending, !Task.isCancelled else { return }
         logger.debug("claude permission answered", metadata: [
             "claude.tool": "\(question.toolName)",
-            "claude.decision": "\(answer == .allow ? "allow" : "deny")",
+            "claude.decision": "\(answer.allows ? "allow" : "deny")",
+            "claude.channel": "\(question.channel)",
         ])
-        if case .deny = answer, let toolUseId = question.toolUseId {
-            askedToolUses.withLock { _ = $0.remove(toolUseId) }
+        switch question.channel {
+        case .preToolUseHook:
+            if let toolUseId = question.toolUseId { hookAnswers.withLock { $0[toolUseId] = answer } }
+            await write(.hookDecision(requestId: question.requestId, answer: answer), to: stdin)
+        case .permissionPrompt:
+            if !answer.allows, let toolUseId = question.toolUseId {
+                askedToolUses.withLock { _ = $0.remove(toolUseId) }
+            }
+            await write(
+                .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId),
+                to: stdin)
         }
-        await write(
-            .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId),
-            to: stdin)
     }
 
     private func cancelPendingDecisions() async {

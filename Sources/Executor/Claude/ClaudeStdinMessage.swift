@@ -8,6 +8,10 @@ enum ClaudeStdinMessage {
     /// drop an answer without it (then it waits forever).
     case permission(requestId: String, answer: ClaudePermissionAnswer, originalInput: JSONValue, toolUseId: String?)
     case controlError(requestId: String, message: String)
+    /// Registers the PreToolUse hook for every tool: from then on the CLI asks the runner about each tool call.
+    case initialize
+    /// The runner's answer to a `hook_callback` for its PreToolUse hook.
+    case hookDecision(requestId: String, answer: ClaudePermissionAnswer)
 
     var json: JSONValue {
         switch self {
@@ -33,6 +37,38 @@ enum ClaudeStdinMessage {
                     "subtype": .string("success"),
                     "request_id": .string(requestId),
                     "response": .object(decision),
+                ]),
+            ])
+        case .initialize:
+            return .object([
+                "type": .string("control_request"),
+                "request_id": .string(ClaudeControl.initializeRequestId),
+                "request": .object([
+                    "subtype": .string("initialize"),
+                    "hooks": .object(["PreToolUse": .array([.object([
+                        "matcher": .null,
+                        "hookCallbackIds": .array([.string(ClaudeControl.preToolUseCallbackId)]),
+                    ])])]),
+                ]),
+            ])
+        case .hookDecision(let requestId, let answer):
+            var output: [String: JSONValue] = ["hookEventName": .string("PreToolUse")]
+            switch answer {
+            case .allow:
+                output["permissionDecision"] = .string("allow")
+            case .allowWithInput(let input):
+                output["permissionDecision"] = .string("allow")
+                output["updatedInput"] = input
+            case .deny(let message):
+                output["permissionDecision"] = .string("deny")
+                output["permissionDecisionReason"] = .string(message)
+            }
+            return .object([
+                "type": .string("control_response"),
+                "response": .object([
+                    "subtype": .string("success"),
+                    "request_id": .string(requestId),
+                    "response": .object(["hookSpecificOutput": .object(output)]),
                 ]),
             ])
         case .controlError(let requestId, let message):

@@ -9,6 +9,8 @@ enum ClaudeStreamLine: Equatable {
     case unsupportedControlRequest(requestId: String, subtype: String)
     /// The CLI withdrew a question (e.g. the turn was aborted): its answer is no longer wanted.
     case controlCancel(requestId: String)
+    /// The CLI's answer to a control request of the runner's (`initialize`): `error` nil on success.
+    case controlResponse(requestId: String, error: String?)
     case result(ClaudeResultLine)
     /// Valid JSON of a kind the runner doesn't use (or not JSON at all: `parseFailed`).
     case ignored(type: String)
@@ -33,6 +35,12 @@ enum ClaudeStreamLine: Equatable {
             self = .events(Self.toolResults(json))
         case "control_request":
             self = Self.controlRequest(json)
+        case "control_response":
+            let response = json["response"]
+            let failed = response?["subtype"]?.stringValue != "success"
+            self = .controlResponse(
+                requestId: response?["request_id"]?.stringValue ?? "",
+                error: failed ? (response?["error"]?.stringValue ?? "the CLI answered without success") : nil)
         case "control_cancel_request":
             self = .controlCancel(requestId: json["request_id"]?.stringValue ?? "")
         case "result":
@@ -94,15 +102,27 @@ enum ClaudeStreamLine: Equatable {
         let requestId = json["request_id"]?.stringValue ?? ""
         let request = json["request"]
         let subtype = request?["subtype"]?.stringValue ?? ""
-        guard subtype == "can_use_tool" else {
+        switch subtype {
+        case "can_use_tool":
+            return .permissionQuestion(ClaudePermissionQuestion(
+                requestId: requestId,
+                toolName: request?["tool_name"]?.stringValue ?? "",
+                input: request?["input"] ?? .object([:]),
+                toolUseId: request?["tool_use_id"]?.stringValue,
+                channel: .permissionPrompt
+            ))
+        case "hook_callback" where request?["callback_id"]?.stringValue == ClaudeControl.preToolUseCallbackId:
+            let input = request?["input"]
+            return .permissionQuestion(ClaudePermissionQuestion(
+                requestId: requestId,
+                toolName: input?["tool_name"]?.stringValue ?? "",
+                input: input?["tool_input"] ?? .object([:]),
+                toolUseId: input?["tool_use_id"]?.stringValue ?? request?["tool_use_id"]?.stringValue,
+                channel: .preToolUseHook
+            ))
+        default:
             return .unsupportedControlRequest(requestId: requestId, subtype: subtype)
         }
-        return .permissionQuestion(ClaudePermissionQuestion(
-            requestId: requestId,
-            toolName: request?["tool_name"]?.stringValue ?? "",
-            input: request?["input"] ?? .object([:]),
-            toolUseId: request?["tool_use_id"]?.stringValue
-        ))
     }
 
     /// A tool result's content: a string, or its text blocks joined by newlines.
