@@ -170,6 +170,7 @@ struct JobLauncher: Sendable {
                 approvedDirectory: configuration.approvedDirectory),
         ]
         env.merge(configuration.claude.passthrough) { _, passed in passed }
+        env.merge(InertGit.environment) { _, inert in inert }
         if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }
         return env
     }
