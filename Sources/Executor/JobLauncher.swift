@@ -89,13 +89,14 @@ struct JobLauncher: Sendable {
             }
             return Self.prompt(for: job, workspace: workspace, logger: logger)
         }
+        let facts = WorkspaceFacts(workspace: workspace)
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
         do {
             let outcome = try await ClaudeRunner(logger: logger).run(
                 invocation, cancellation: cancellation, release: release,
                 onCompleted: { outcome in await report(Self.result(of: outcome, job: job)) },
                 onEvent: { event in await progress.report(event) },
-                decide: { question in await decide(question, job: job, workspace: workspace) })
+                decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
             logger.info("claude finished", metadata: [
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
             ])
@@ -131,11 +132,12 @@ struct JobLauncher: Sendable {
     }
 
     /// The guard decides; on "allow" the executor also checks, on its own disk, that every path stays inside.
-    private func decide(_ question: ClaudePermissionQuestion, job: JobAssignment, workspace: String) async
+    private func decide(_ question: ClaudePermissionQuestion, job: JobAssignment, workspace: String, facts: WorkspaceFacts) async
         -> ClaudePermissionAnswer
     {
         let request = PermissionRequest(
-            jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input)
+            jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input,
+            toolUseId: question.toolUseId, workspaceHoldsSecrets: facts.holdsSecrets)
         let decision = await withCheckedContinuation { (continuation: CheckedContinuation<PermissionDecision, Never>) in
             Task {
                 await state.await(request, continuation: continuation)
@@ -241,6 +243,25 @@ actor ProgressReporter {
     private func send(_ kind: JobProgress.Kind, tool: String?, summary: String) async {
         sequence += 1
         try? await connection.send(JobProgress(jobId: jobId, sequence: sequence, kind: kind, toolName: tool, summary: summary))
+    }
+}
+
+/// What the executor's disk says about a job's workspace, looked at once, at the job's first tool call.
+private final class WorkspaceFacts: Sendable {
+    private let workspace: String
+    private let scanned = Mutex<Bool?>(nil)
+
+    init(workspace: String) {
+        self.workspace = workspace
+    }
+
+    var holdsSecrets: Bool {
+        scanned.withLock { known in
+            if let known { return known }
+            let found = WorkspaceSecretScan.holdsSecrets(workspace)
+            known = found
+            return found
+        }
     }
 }
 

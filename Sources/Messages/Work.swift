@@ -154,12 +154,21 @@ public struct PermissionRequest: WireMessage, Equatable {
     public var requestId: String
     public var toolName: String
     public var input: JSONValue
+    /// Claude's id of the tool call (the same call may be asked about through the hook and the permission prompt).
+    public var toolUseId: String?
+    /// What the executor found on its disk: the job's workspace holds files that usually carry credentials.
+    public var workspaceHoldsSecrets: Bool?
 
-    public init(jobId: String, requestId: String, toolName: String, input: JSONValue) {
+    public init(
+        jobId: String, requestId: String, toolName: String, input: JSONValue, toolUseId: String? = nil,
+        workspaceHoldsSecrets: Bool? = nil
+    ) {
         self.jobId = jobId
         self.requestId = requestId
         self.toolName = toolName
         self.input = input
+        self.toolUseId = toolUseId
+        self.workspaceHoldsSecrets = workspaceHoldsSecrets
     }
 }
 
