@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-bench", targets: ["gatehouse-bench"]),
         .executable(name: "gatehouse-bench-claude", targets: ["gatehouse-bench-claude"]),
+        .executable(name: "gatehouse-confine", targets: ["gatehouse-confine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -58,6 +59,10 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
             "Transport",
         ]),
+
+        // The executor starts every Claude Code CLI through this C trampoline: Landlock, no_new_privs and
+        // resource limits, then exec (swift-subprocess has no pre-exec hook). Installed next to `gatehouse`.
+        .executableTarget(name: "gatehouse-confine", path: "Sources/Confine"),
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
