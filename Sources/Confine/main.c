@@ -9,13 +9,15 @@
 // Claude Code CLI through this trampoline. The plan is in argv (paths and numbers only, never secrets); the
 // environment is passed to PROGRAM unchanged. Filesystem access is granted only beneath the given paths
 // (--rw: everything; --ro: read and execute), TCP connect only to the given ports (Landlock ABI >= 4), and
-// abstract unix sockets and signals are scoped to the confined tree (ABI >= 6). Core dumps are always off.
+// abstract unix sockets and signals are scoped to the confined tree (ABI >= 6). Core dumps are always off, and
+// every capability is dropped (the program runs with none, even as root).
 // On any failure it prints one line to stderr and exits with CONFINE_EXIT_FAILED: it never runs PROGRAM
 // unconfined.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/prctl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -242,6 +244,27 @@ static void limit(int resource, const char *name, rlim_t value) {
     if (setrlimit(resource, &next) != 0) fail(CONFINE_EXIT_FAILED, "setrlimit failed for", name, errno);
 }
 
+/// No capabilities, now or after exec: an executor running as root would otherwise hand its tools CAP_SYS_PTRACE
+/// (reading other processes' memory and environment past Landlock), CAP_NET_RAW (raw sockets past the TCP rules)
+/// and the rest. Dropping from the bounding set needs CAP_SETPCAP; without it (an ordinary user) there is nothing
+/// in the bounding set exec could grant anyway (no_new_privs ignores file capabilities).
+static void drop_capabilities(void) {
+    for (int cap = 0; cap < 64; cap++) {
+        int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (present < 0) break; // past the last capability this kernel knows
+        if (present == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EPERM) {
+            fail(CONFINE_EXIT_FAILED, "cannot drop a capability from the bounding set", NULL, errno);
+        }
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+        fail(CONFINE_EXIT_FAILED, "cannot clear the ambient capabilities", NULL, errno);
+    }
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0, sizeof(data));
+    if (syscall(SYS_capset, &header, data) != 0) fail(CONFINE_EXIT_FAILED, "cannot drop capabilities", NULL, errno);
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
         int abi = landlock_abi();
@@ -260,6 +283,7 @@ int main(int argc, char **argv) {
     limit(RLIMIT_CPU, "RLIMIT_CPU", plan.cpu);
     limit(RLIMIT_DATA, "RLIMIT_DATA", plan.data);
     limit(RLIMIT_AS, "RLIMIT_AS", plan.as);
+    drop_capabilities();
     execvp(plan.program[0], plan.program);
     fail(CONFINE_EXIT_EXEC, "cannot execute", plan.program[0], errno);
     return CONFINE_EXIT_EXEC;
