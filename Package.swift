@@ -66,7 +66,7 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Guard", "Transport", "Messages", "Settings", "TestSupport", logging,
+            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
@@ -100,6 +100,7 @@ let package = Package(
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", "Transport", logging]),
+        .testTarget(name: "SandboxTests", dependencies: ["Executor"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
     ]
