@@ -62,7 +62,11 @@ let package = Package(
 
         // The executor starts every Claude Code CLI through this C trampoline: Landlock, no_new_privs and
         // resource limits, then exec (swift-subprocess has no pre-exec hook). Installed next to `gatehouse`.
-        .executableTarget(name: "gatehouse-confine", path: "Sources/Confine"),
+        // Linked statically, like gatehouse-bench-claude: SwiftPM links every executable with the Swift driver, which
+        // would otherwise load libswiftCore (and the loader's work) into every CLI start.
+        .executableTarget(
+            name: "gatehouse-confine", path: "Sources/Confine",
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
