@@ -17,6 +17,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         show(try await PipelineBenchmark.measure(prompts: 200, gapMs: 150, thinkMs: 0))
         show(try await FloodBenchmark.measure(updates: 20_000, strangers: 5_000, offered: 10_000, allowedEveryMs: 1_000))
         show(try await ScalingBenchmark.measure(jobs: 200, seconds: 2, sizes: [1, 2, 4], slots: 4))
+        show(try ConfineBenchmark.measure(runs: 200))
         let missed = reports.reduce(0) { $0 + $1.missed }
         print("\n\(missed == 0 ? "all targets met" : "\(missed) target(s) missed")")
         if missed > 0 { throw ExitCode(1) }

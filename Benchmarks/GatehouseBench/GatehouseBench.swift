@@ -10,6 +10,7 @@ struct GatehouseBench: AsyncParsableCommand {
         subcommands: [
             AllBenchmarks.self, PipelineBenchmark.self, FloodBenchmark.self, MemoryBenchmark.self, ScalingBenchmark.self,
             StartupBenchmark.self, DeliveryBenchmark.self, IntakeCoreBenchmark.self, JobCoreBenchmark.self,
+            ConfineBenchmark.self,
         ]
     )
 }
