@@ -136,7 +136,7 @@ public enum SandboxPlanError: Error, Equatable, CustomStringConvertible {
         case .badPort(let port):
             "\(port) is not a TCP port"
         case .grantOverlapsApprovedDirectory(let name, let path, let approved):
-            "the \(name) \(path) would open APPROVED_DIRECTORY (\(approved)) to every job: keep them apart (e.g. CLAUDE_HOME outside \(approved), and \(approved) outside system directories)"
+            "the \(name) \(path) would open APPROVED_DIRECTORY (\(approved)) to every job: neither may hold the other (give CLAUDE_HOME a directory of its own; keep APPROVED_DIRECTORY out of system directories such as /opt)"
         case .grantOverlapsProtectedPath(let name, let path, let protected):
             "the \(name) \(path) would let Claude reach \(protected), which holds the executor's keys, sockets or data: move one of them"
         }
