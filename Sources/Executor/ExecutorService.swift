@@ -71,6 +71,9 @@ public struct ExecutorService: Service, CustomStringConvertible {
             logger.info("executor starting: every Claude Code CLI confined by Landlock", metadata: [
                 "sandbox": "\(sandbox.label)", "sandbox.abi": "\(abi)", "sandbox.helper": "\(helper)",
             ])
+            if abi < 6 {
+                logger.warning("this kernel's Landlock is older than ABI 6: \(abi < 4 ? "TCP connections are not restricted, and " : "")abstract unix sockets and signals are not scoped to the job")
+            }
         case .off:
             logger.warning("executor starting UNCONFINED: EXECUTOR_SANDBOX=off, Claude Code and its tools run without Landlock or resource limits", metadata: [
                 "sandbox": "off",
