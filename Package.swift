@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-bench", targets: ["gatehouse-bench"]),
         .executable(name: "gatehouse-bench-claude", targets: ["gatehouse-bench-claude"]),
+        .executable(name: "gatehouse-confine", targets: ["gatehouse-confine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -61,9 +62,17 @@ let package = Package(
             "Transport",
         ]),
 
+        // The executor starts every Claude Code CLI through this C trampoline: Landlock, no_new_privs and
+        // resource limits, then exec (swift-subprocess has no pre-exec hook). Installed next to `gatehouse`.
+        // Linked statically, like gatehouse-bench-claude: SwiftPM links every executable with the Swift driver, which
+        // would otherwise load libswiftCore (and the loader's work) into every CLI start.
+        .executableTarget(
+            name: "gatehouse-confine", path: "Sources/Confine",
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
+
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Guard", "Transport", "Messages", "Settings", "TestSupport", logging,
+            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
@@ -98,6 +107,7 @@ let package = Package(
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", "Transport", logging]),
+        .testTarget(name: "SandboxTests", dependencies: ["Executor"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
     ]

@@ -9,7 +9,8 @@ struct GatehouseBench: AsyncParsableCommand {
         abstract: "Measure Gatehouse against its targets.",
         subcommands: [
             AllBenchmarks.self, PipelineBenchmark.self, FloodBenchmark.self, MemoryBenchmark.self, ScalingBenchmark.self,
-            StartupBenchmark.self, DeliveryBenchmark.self, IntakeCoreBenchmark.self, JobCoreBenchmark.self, ToolCallBenchmark.self,
+            StartupBenchmark.self, DeliveryBenchmark.self, IntakeCoreBenchmark.self, JobCoreBenchmark.self,
+            ToolCallBenchmark.self, ConfineBenchmark.self,
         ]
     )
 }

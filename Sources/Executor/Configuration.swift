@@ -39,6 +39,8 @@ public struct ExecutorConfiguration: Sendable {
     public var resultResendInterval: Duration = .seconds(2)
     /// On SIGTERM, running jobs get this long to finish before they are cancelled.
     public var drainGrace: Duration = .seconds(20)
+    /// Kernel confinement of every CLI process tree (Landlock by default; see `Sandbox/`).
+    public var sandbox = Sandbox()
 
     public init(guardEndpoint: String, executorId: String, host: String, approvedDirectory: String, claude: Claude) {
         self.guardEndpoint = guardEndpoint

@@ -28,7 +28,16 @@ public struct ExecutorService: Service, CustomStringConvertible {
             approvedDirectory: configuration.approvedDirectory), logger: logger)
         let workspaces = try WorkspaceGuard(approvedDirectory: configuration.approvedDirectory)
         let state = ExecutorState()
+        let sandbox = try await SandboxHelper.status(for: configuration.sandbox)
         let scratch = try ScratchDirectory.make(for: configuration.executorId)
+        do {
+            try JobSandbox.checkAtStart(
+                JobLauncher.sandboxContext(configuration, status: sandbox), scratch: scratch,
+                environment: JobLauncher.environment(configuration, temporaryDirectory: scratch.path))
+        } catch {
+            scratch.remove()
+            throw error
+        }
         let configuration = configuration
         let logger = logger
 
@@ -44,7 +53,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 let ready = ExecutorReady(
                     executorId: configuration.executorId, host: configuration.host,
                     capacity: await state.draining ? 0 : configuration.capacity,
-                    runningJobIds: await state.activeJobIds, processId: processId)
+                    runningJobIds: await state.activeJobIds, processId: processId, confinement: sandbox.label)
                 return try? WireCodec.encode(ready)
             },
             afterRegistration: {
@@ -56,7 +65,20 @@ public struct ExecutorService: Service, CustomStringConvertible {
         holder.connection = connection
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
-            scratch: scratch, check: JobCheck(verifier: configuration.jobVerifier), logger: logger)
+            scratch: scratch, sandbox: sandbox, check: JobCheck(verifier: configuration.jobVerifier), logger: logger)
+        switch sandbox {
+        case .landlock(let abi, let helper):
+            logger.info("executor starting: every Claude Code CLI confined by Landlock", metadata: [
+                "sandbox": "\(sandbox.label)", "sandbox.abi": "\(abi)", "sandbox.helper": "\(helper)",
+            ])
+            if abi < 6 {
+                logger.warning("this kernel's Landlock is older than ABI 6: \(abi < 4 ? "TCP connections are not restricted, and " : "")abstract unix sockets and signals are not scoped to the job")
+            }
+        case .off:
+            logger.warning("executor starting UNCONFINED: EXECUTOR_SANDBOX=off, Claude Code and its tools run without Landlock or resource limits", metadata: [
+                "sandbox": "off",
+            ])
+        }
         let files = FileRequestService(
             handler: FileRequestHandler(workspaces: workspaces, claudeHome: configuration.claude.home),
             connection: connection, logger: logger)
@@ -73,7 +95,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 } onGracefulShutdown: {
                     logger.info("executor draining: no new jobs")
                 }
-                await drain(connection: connection, state: state, processId: processId)
+                await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
             }
             // The receive-and-drain task ends first on shutdown; then stop the rest.
             await group.next()
@@ -113,11 +135,11 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
     /// Graceful shutdown: tell the guard there are no free slots, let running jobs finish within the grace
     /// period, cancel the rest, and wait (briefly) until the guard has every result.
-    private func drain(connection: GuardConnection, state: ExecutorState, processId: String) async {
+    private func drain(connection: GuardConnection, state: ExecutorState, processId: String, confinement: String) async {
         await state.startDraining()
         if let ready = try? WireCodec.encode(ExecutorReady(
             executorId: configuration.executorId, host: configuration.host, capacity: 0,
-            runningJobIds: await state.activeJobIds, processId: processId))
+            runningJobIds: await state.activeJobIds, processId: processId, confinement: confinement))
         {
             try? await connection.sendFrames(ready)
         }

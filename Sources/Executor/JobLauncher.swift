@@ -13,6 +13,7 @@ struct JobLauncher: Sendable {
     let state: ExecutorState
     let workspaces: WorkspaceGuard
     let scratch: ScratchDirectory
+    let sandbox: SandboxStatus
     let check: JobCheck
     let logger: Logger
 
@@ -76,12 +77,23 @@ struct JobLauncher: Sendable {
             logger.error("workspace refused", metadata: ["reason": "\(error)"])
             return await failedAfterGo(job, detail: "workspace: \(error)")
         }
+        let confinement: JobSandbox
+        do {
+            confinement = try JobSandbox.prepare(
+                Self.sandboxContext(configuration, status: sandbox), workspace: workspace, scratch: scratch,
+                environment: Self.environment(configuration, temporaryDirectory: scratch.path))
+        } catch {
+            logger.error("no sandbox for the job", metadata: ["reason": "\(error)"])
+            return await failedAfterGo(job, detail: "sandbox: \(error)")
+        }
+        defer { confinement.remove() }
         var invocation = ClaudeInvocation(
             executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
-            environment: environment(), timeout: .seconds(job.timeoutSeconds),
+            environment: Self.environment(configuration, temporaryDirectory: confinement.temporaryDirectory), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
+        invocation.launcher = confinement.launcher
         let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in
             guard await state.waitForGo(jobId: job.jobId) else {
                 logger.info("job cancelled before it started")
@@ -158,13 +170,20 @@ struct JobLauncher: Sendable {
         return .allow
     }
 
-    /// Exactly the environment the CLI gets: nothing of the executor's own is inherited by accident.
-    private func environment() -> [String: String] {
+    /// What the job's sandbox plan is made from (`JobSandbox`).
+    static func sandboxContext(_ configuration: ExecutorConfiguration, status: SandboxStatus) -> JobSandbox.Context {
+        JobSandbox.Context(
+            status: status, settings: configuration.sandbox, approvedDirectory: configuration.approvedDirectory,
+            claudeHome: configuration.claude.home, cliPath: configuration.claude.cliPath)
+    }
+
+    /// Exactly the environment the CLI gets: nothing of the executor's own is inherited by accident. Its temporary
+    /// directory is the job's own, even over a passed-through one: the sandbox grants no other.
+    static func environment(_ configuration: ExecutorConfiguration, temporaryDirectory: String) -> [String: String] {
         var env: [String: String] = [
             "HOME": configuration.claude.home,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "TMPDIR": scratch.path, "CLAUDE_CODE_TMPDIR": scratch.path, "XDG_RUNTIME_DIR": scratch.path,
             "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1", "DISABLE_AUTOUPDATER": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
             LeftoverSweeper.variable: LeftoverSweeper.marker(
@@ -174,6 +193,7 @@ struct JobLauncher: Sendable {
         env.merge(configuration.claude.passthrough) { _, passed in passed }
         env.merge(InertGit.environment) { _, inert in inert }
         if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }
+        for name in ["TMPDIR", "CLAUDE_CODE_TMPDIR", "XDG_RUNTIME_DIR"] { env[name] = temporaryDirectory }
         return env
     }
 
@@ -203,6 +223,9 @@ struct JobLauncher: Sendable {
         if let reason = outcome.terminalReason { parts.append("terminal_reason=\(reason)") }
         if let status = outcome.exitStatus { parts.append("exit=\(status)") }
         if !outcome.errors.isEmpty { parts.append("errors=\(outcome.errors.prefix(3).joined(separator: " | ").prefix(500))") }
+        if let sandbox = SandboxExit.explanation(exitStatus: outcome.exitStatus, stderrTail: outcome.stderrTail) {
+            parts.append("sandbox=\(sandbox)")
+        }
         return parts.joined(separator: " ")
     }
 }

@@ -213,6 +213,9 @@ extension GuardCore {
         if let limit = configuration.access.costLimits.perUserDailyUsd { usage += " of \(ReplyTexts.dollars(limit))" }
         lines.append(usage)
         lines.append("Model: \(prefs.model ?? configuration.claude.model ?? "the CLI's default")")
+        if unconfinedExecutors.contains(where: { executors.members[$0] != nil }) {
+            lines.append("Warning: Claude Code runs without kernel confinement on a machine here (EXECUTOR_SANDBOX=off)")
+        }
         answer(lines.joined(separator: "\n"))
     }
 }

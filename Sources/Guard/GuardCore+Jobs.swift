@@ -49,9 +49,14 @@ extension GuardCore {
             executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
             runningJobIds: ready.runningJobIds, processId: ready.processId, now: now)
         acceptedJobs.formUnion(ready.runningJobIds)
+        if ready.confinement == "off" {
+            unconfinedExecutors.insert(ready.executorId)
+        } else {
+            unconfinedExecutors.remove(ready.executorId)
+        }
         logger.info("executor registered", metadata: [
             "executor.id": "\(ready.executorId)", "executor.host": "\(ready.host)", "capacity": "\(ready.capacity)",
-            "running": "\(ready.runningJobIds.count)",
+            "running": "\(ready.runningJobIds.count)", "confinement": "\(ready.confinement ?? "unknown")",
         ])
         // Jobs the ledger gives this executor that it no longer reports were lost with its previous life. The same
         // process registering again may simply not have seen a job dispatched a moment ago: those are left to its

@@ -32,6 +32,8 @@ public actor GuardCore {
     let startedAt: Int64
 
     var executors = ExecutorPool()
+    /// Executors whose operator turned confinement off (`ExecutorReady.confinement == "off"`); `/status` says so.
+    var unconfinedExecutors: Set<String> = []
     var egress = EgressRoster()
     /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
     var acceptedJobs: Set<String> = []

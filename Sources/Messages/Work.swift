@@ -11,13 +11,20 @@ public struct ExecutorReady: WireMessage, Equatable {
     /// New on every start of the executor process. A READY from the same process again (a re-registration) may
     /// predate jobs dispatched to it a moment ago; one from a new process means everything not listed is gone.
     public var processId: String?
+    /// How its Claude Code CLIs are confined: "landlock <ABI>", or "off" when its operator opted out
+    /// (`EXECUTOR_SANDBOX=off`). Absent from executors older than the field.
+    public var confinement: String?
 
-    public init(executorId: String, host: String, capacity: Int, runningJobIds: [String], processId: String? = nil) {
+    public init(
+        executorId: String, host: String, capacity: Int, runningJobIds: [String], processId: String? = nil,
+        confinement: String? = nil
+    ) {
         self.executorId = executorId
         self.host = host
         self.capacity = capacity
         self.runningJobIds = runningJobIds
         self.processId = processId
+        self.confinement = confinement
     }
 }
 

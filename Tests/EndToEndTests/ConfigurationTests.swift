@@ -17,6 +17,8 @@ import Testing
             "CLAUDE_TIMEOUT_SECONDS": "0",
             "TELEGRAM_API_BASE_URL": "http://telegram.example.com",
             "LOG_LEVEL": "debug",
+            "EXECUTOR_SANDBOX": "sometimes",
+            "SANDBOX_CONNECT_PORTS": "443,http",
         ]
         let errors = Pipe()
         process.standardError = errors
@@ -25,7 +27,7 @@ import Testing
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 2)
-        for variable in ["TELEGRAM_BOT_TOKEN", "APPROVED_DIRECTORY", "ALLOWED_USERS", "CLAUDE_TIMEOUT_SECONDS", "TELEGRAM_API_BASE_URL", "ANTHROPIC_API_KEY", "LOG_LEVEL", "DATA_ENCRYPTION_KEY"] {
+        for variable in ["TELEGRAM_BOT_TOKEN", "APPROVED_DIRECTORY", "ALLOWED_USERS", "CLAUDE_TIMEOUT_SECONDS", "TELEGRAM_API_BASE_URL", "ANTHROPIC_API_KEY", "LOG_LEVEL", "DATA_ENCRYPTION_KEY", "EXECUTOR_SANDBOX", "SANDBOX_CONNECT_PORTS"] {
             #expect(output.contains("- \(variable):"), "\(variable) not named in:\n\(output)")
         }
         #expect(!output.contains(secretLooking), "the token's value was printed")

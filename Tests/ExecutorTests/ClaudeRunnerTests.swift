@@ -230,8 +230,10 @@ struct ClaudeRunnerFixture {
     let server: FakeAnthropicServer
     let environment: [String: String]
     let home: URL
-    let workspace: URL
+    var workspace: URL
     let binary: String
+    /// Starts the CLI through this (the sandbox trampoline and its plan); empty runs it directly.
+    var launcher: [String] = []
 
     func run(
         prompt: String,
@@ -248,6 +250,7 @@ struct ClaudeRunnerFixture {
         )
         invocation.interruptGrace = .seconds(1)
         invocation.terminateGrace = .seconds(1)
+        invocation.launcher = launcher
         let events = Mutex<[ClaudeEvent]>([])
         let outcome = try await ClaudeRunner(logger: Logger(label: "claude-runner-test")).run(
             invocation, cancellation: cancellation, onEvent: { event in events.withLock { $0.append(event) } },

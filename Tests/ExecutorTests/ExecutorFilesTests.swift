@@ -178,7 +178,9 @@ struct ExecutorHarness: Sendable {
 
 /// Runs `body` with an executor service on a fake guard's link; the runner tests' fixture gives the fake API, the
 /// HOME and the approved directory (its workspace).
-func withExecutor(_ body: (ExecutorHarness) async throws -> Void) async throws {
+func withExecutor(
+    sandbox: (inout ExecutorConfiguration.Sandbox) -> Void = { _ in }, _ body: (ExecutorHarness) async throws -> Void
+) async throws {
     try await withFixture { fixture in
         let fakeGuard = try FakeGuard()
         var claude = ExecutorConfiguration.Claude(home: fixture.home.path)
@@ -190,6 +192,7 @@ func withExecutor(_ body: (ExecutorHarness) async throws -> Void) async throws {
             guardEndpoint: fakeGuard.endpoint, executorId: "exec-files-test", host: "test",
             approvedDirectory: fixture.workspace.path, claude: claude)
         configuration.capacity = 2
+        sandbox(&configuration.sandbox)
         var logger = Logger(label: "executor-files-test")
         logger.logLevel = .warning
         let context = try ZMQContext()

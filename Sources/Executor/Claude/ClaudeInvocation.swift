@@ -19,6 +19,10 @@ public struct ClaudeInvocation: Sendable {
     public var interruptGrace: Duration = .seconds(3)
     /// SIGTERM, then this long before SIGKILL of the whole process tree.
     public var terminateGrace: Duration = .seconds(3)
+    /// A program (absolute path) and its arguments that start the CLI: the process runs
+    /// `launcher + [CLI path] + arguments`. The executor puts `gatehouse-confine` and the job's sandbox plan here;
+    /// empty runs the CLI directly.
+    public var launcher: [String] = []
 
     public init(
         executable: String,

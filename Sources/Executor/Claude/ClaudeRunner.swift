@@ -45,9 +45,13 @@ public struct ClaudeRunner: Sendable {
             )
         }
 
+        // Through the launcher when there is one (the sandbox trampoline, which execs the CLI in place: same pid).
+        let program = invocation.launcher.first ?? executable
+        let arguments = invocation.launcher.isEmpty
+            ? invocation.arguments : Array(invocation.launcher.dropFirst()) + [executable] + invocation.arguments
         let configuration = Configuration(
-            executable: .path(.init(executable)),
-            arguments: Arguments(invocation.arguments),
+            executable: .path(.init(program)),
+            arguments: Arguments(arguments),
             environment: .custom(Dictionary(
                 invocation.environment.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } },
                 uniquingKeysWith: { first, _ in first }

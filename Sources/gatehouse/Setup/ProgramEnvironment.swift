@@ -131,6 +131,7 @@ struct ProgramEnvironment {
         configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.work, variable: "GATEHOUSE_WORK_ENDPOINT")
         configuration.jobVerifier = jobVerifier()
         configuration.capacity = reader.int("EXECUTOR_CAPACITY", default: 4, in: 1...64)
+        configuration.sandbox = sandboxConfiguration()
         return configuration
     }
 
