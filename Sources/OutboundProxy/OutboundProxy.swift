@@ -74,6 +74,15 @@ public final class OutboundProxy: Service, Sendable {
     /// Serves until cancelled, then closes the listening socket and every connection.
     public func run() async throws {
         let server = server
+        do {
+            try await serve(server)
+        } catch is CancellationError {
+            // Cancelled while waiting for a connection: the way it is meant to stop.
+        }
+        logger.info("outbound proxy stopped")
+    }
+
+    private func serve(_ server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async throws {
         try await withTaskCancellationHandler {
             try await server.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
@@ -93,6 +102,5 @@ public final class OutboundProxy: Service, Sendable {
         } onCancel: {
             server.channel.close(promise: nil)
         }
-        logger.info("outbound proxy stopped")
     }
 }
