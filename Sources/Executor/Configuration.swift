@@ -1,4 +1,5 @@
 import Messages
+import OutboundProxy
 import Settings
 import Transport
 
@@ -39,6 +40,9 @@ public struct ExecutorConfiguration: Sendable {
     public var resultResendInterval: Duration = .seconds(2)
     /// On SIGTERM, running jobs get this long to finish before they are cancelled.
     public var drainGrace: Duration = .seconds(20)
+    /// The proxy every CLI is pointed at (`OUTBOUND_PROXY`); nil runs CLIs without it. The Anthropic endpoint of
+    /// `ANTHROPIC_BASE_URL` (or api.anthropic.com) joins its allowlist when the executor starts.
+    public var outboundProxy: OutboundProxyConfiguration? = OutboundProxyConfiguration()
 
     public init(guardEndpoint: String, executorId: String, host: String, approvedDirectory: String, claude: Claude) {
         self.guardEndpoint = guardEndpoint

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messages
+import OutboundProxy
 import PeerLink
 import ServiceLifecycle
 import Synchronization
@@ -54,9 +55,10 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 for result in await state.pendingResults { try? await connection.send(result) }
             })
         holder.connection = connection
+        let proxy = try await startProxy()
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
-            scratch: scratch, check: JobCheck(verifier: configuration.jobVerifier), logger: logger)
+            scratch: scratch, check: JobCheck(verifier: configuration.jobVerifier), proxy: proxy, logger: logger)
         let files = FileRequestService(
             handler: FileRequestHandler(workspaces: workspaces, claudeHome: configuration.claude.home),
             connection: connection, logger: logger)
@@ -66,6 +68,11 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await connection.run() }
+            if let proxy {
+                group.addTask {
+                    do { try await proxy.run() } catch { logger.error("outbound proxy failed", metadata: ["error": "\(error)"]) }
+                }
+            }
             group.addTask { await resendResults(connection: connection, state: state) }
             group.addTask {
                 await withGracefulShutdownHandler {
@@ -80,6 +87,17 @@ public struct ExecutorService: Service, CustomStringConvertible {
             group.cancelAll()
         }
         scratch.remove()
+    }
+
+    /// Binds the outbound proxy (its port is known before any job starts), allowing the Anthropic endpoint.
+    private func startProxy() async throws -> OutboundProxy? {
+        guard var settings = configuration.outboundProxy else {
+            logger.warning("no outbound proxy (OUTBOUND_PROXY=off): Claude's tools reach the network unscreened")
+            return nil
+        }
+        let baseURL = configuration.claude.passthrough["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com"
+        if let anthropic = ProxyEndpoint(url: baseURL) { settings.allowlist.insert(anthropic) }
+        return try await OutboundProxy.bind(configuration: settings, logger: logger)
     }
 
     private func receive(connection: GuardConnection, state: ExecutorState, jobs: JobLauncher, files: FileRequestService) async {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messages
+import OutboundProxy
 import PeerLink
 import Synchronization
 
@@ -14,10 +15,17 @@ struct JobLauncher: Sendable {
     let workspaces: WorkspaceGuard
     let scratch: ScratchDirectory
     let check: JobCheck
+    /// Every CLI's HTTP(S) traffic goes through it; nil when the operator turned it off.
+    let proxy: OutboundProxy?
     let logger: Logger
+
+    /// The one TCP port a job's process tree needs to reach for the network (the proxy's), for the kernel's
+    /// connect rule; nil when there is no proxy.
+    var outboundProxyPort: Int? { proxy?.port }
 
     /// Tool input fields naming a file or directory the executor checks on disk before allowing.
     static let pathFields = ["file_path", "notebook_path", "path"]
+    static let proxyVariables = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"]
 
     func launch(_ job: JobAssignment) async {
         let isActive = await state.activeJobIds.contains(job.jobId)
@@ -76,10 +84,12 @@ struct JobLauncher: Sendable {
             logger.error("workspace refused", metadata: ["reason": "\(error)"])
             return await failedAfterGo(job, detail: "workspace: \(error)")
         }
+        let proxyCredential = proxy?.credentials.issue(jobId: job.jobId)
+        defer { if let proxyCredential { proxy?.credentials.revoke(proxyCredential) } }
         var invocation = ClaudeInvocation(
             executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
-            environment: environment(), timeout: .seconds(job.timeoutSeconds),
+            environment: environment(proxyURL: proxyCredential.flatMap { proxy?.url(for: $0) }), timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
         let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in
@@ -156,8 +166,9 @@ struct JobLauncher: Sendable {
         return .allow
     }
 
-    /// Exactly the environment the CLI gets: nothing of the executor's own is inherited by accident.
-    private func environment() -> [String: String] {
+    /// Exactly the environment the CLI gets: nothing of the executor's own is inherited by accident. With a proxy,
+    /// every proxy variable names it (curl reads only the lowercase `http_proxy`) and nothing bypasses it.
+    private func environment(proxyURL: String?) -> [String: String] {
         var env: [String: String] = [
             "HOME": configuration.claude.home,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
@@ -171,6 +182,11 @@ struct JobLauncher: Sendable {
         ]
         env.merge(configuration.claude.passthrough) { _, passed in passed }
         if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }
+        if let proxyURL {
+            for name in Self.proxyVariables { env[name] = proxyURL }
+            env["NO_PROXY"] = nil
+            env["no_proxy"] = nil
+        }
         return env
     }
 

@@ -178,7 +178,7 @@ struct ExecutorHarness: Sendable {
 
 /// Runs `body` with an executor service on a fake guard's link; the runner tests' fixture gives the fake API, the
 /// HOME and the approved directory (its workspace).
-func withExecutor(_ body: (ExecutorHarness) async throws -> Void) async throws {
+func withExecutor(logger given: Logger? = nil, _ body: (ExecutorHarness) async throws -> Void) async throws {
     try await withFixture { fixture in
         let fakeGuard = try FakeGuard()
         var claude = ExecutorConfiguration.Claude(home: fixture.home.path)
@@ -192,6 +192,7 @@ func withExecutor(_ body: (ExecutorHarness) async throws -> Void) async throws {
         configuration.capacity = 2
         var logger = Logger(label: "executor-files-test")
         logger.logLevel = .warning
+        if let given { logger = given }
         let context = try ZMQContext()
         let running = Task { try await ExecutorService(configuration: configuration, context: context, logger: logger).run() }
         var failure: (any Error)?

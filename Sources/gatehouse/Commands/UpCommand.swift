@@ -117,7 +117,7 @@ enum RoleEnvironment {
             ["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE", "TELEGRAM_API_BASE_URL", "EGRESS_ID", "DOCUMENT_THRESHOLD"]
         case .executor:
             ["APPROVED_DIRECTORY", "CLAUDE_CLI_PATH", "CLAUDE_HOME", "ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_FILE",
-             "EXECUTOR_ID", "EXECUTOR_CAPACITY"] + ProgramEnvironment.claudePassthrough
+             "EXECUTOR_ID", "EXECUTOR_CAPACITY", "OUTBOUND_PROXY", "OUTBOUND_PROXY_ALLOW"] + ProgramEnvironment.claudePassthrough
         }
     }
 
