@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, thin shims only.
@@ -39,6 +40,11 @@ let package = Package(
         .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", logging]),
         // Tool screening: the shell grammar, Bash rules, file and network rules, the operator's policy file.
         .target(name: "ToolPolicy", dependencies: ["Messages"]),
+        // The executor's outbound proxy: every connection a CLI (or a tool it runs) makes is screened at connect time.
+        .target(name: "OutboundProxy", dependencies: [
+            "ToolPolicy", logging, lifecycle,
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
 
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
@@ -47,14 +53,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
-            "Messages", "Transport", "PeerLink", "Settings", logging, lifecycle, crypto,
+            "Messages", "Transport", "PeerLink", "Settings", "OutboundProxy", logging, lifecycle, crypto,
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "Egress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Rendering", "Settings", logging, lifecycle]),
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", logging, lifecycle,
+            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", "OutboundProxy", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -95,6 +101,10 @@ let package = Package(
             "Guard", "Messages", "Settings", "TestSupport", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Corpus"]),
         .testTarget(name: "ToolPolicyTests", dependencies: ["ToolPolicy", "Messages", "TestSupport"]),
+        .testTarget(name: "OutboundProxyTests", dependencies: [
+            "OutboundProxy", "ToolPolicy", "TestSupport", logging,
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "EgressTests", dependencies: ["Egress", "TestSupport"]),
         .testTarget(name: "IngressTests", dependencies: [
             "Ingress", "Telegram", "Messages", "HTTP", "Settings", "TestSupport", logging,
@@ -106,7 +116,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: [
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "TestSupport", "Messages", "Transport", logging]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "OutboundProxy", "TestSupport", "Messages", "Transport", logging]),
         .testTarget(name: "SandboxTests", dependencies: ["Executor"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),

@@ -1,4 +1,5 @@
 import Messages
+import OutboundProxy
 import Settings
 import Transport
 
@@ -41,6 +42,9 @@ public struct ExecutorConfiguration: Sendable {
     public var drainGrace: Duration = .seconds(20)
     /// Kernel confinement of every CLI process tree (Landlock by default; see `Sandbox/`).
     public var sandbox = Sandbox()
+    /// The proxy every CLI is pointed at (`OUTBOUND_PROXY`); nil runs CLIs without it. The Anthropic endpoint of
+    /// `ANTHROPIC_BASE_URL` (or api.anthropic.com) joins its allowlist when the executor starts.
+    public var outboundProxy: OutboundProxyConfiguration? = OutboundProxyConfiguration()
 
     public init(guardEndpoint: String, executorId: String, host: String, approvedDirectory: String, claude: Claude) {
         self.guardEndpoint = guardEndpoint

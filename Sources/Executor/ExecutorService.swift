@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messages
+import OutboundProxy
 import PeerLink
 import ServiceLifecycle
 import Synchronization
@@ -33,7 +34,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
         do {
             try JobSandbox.checkAtStart(
                 JobLauncher.sandboxContext(configuration, status: sandbox), scratch: scratch,
-                environment: JobLauncher.environment(configuration, temporaryDirectory: scratch.path))
+                environment: JobLauncher.environment(configuration, temporaryDirectory: scratch.path, proxyURL: nil))
         } catch {
             scratch.remove()
             throw error
@@ -63,9 +64,11 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 for result in await state.pendingResults { try? await connection.send(result) }
             })
         holder.connection = connection
+        let proxy = try await startProxy()
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
-            scratch: scratch, sandbox: sandbox, check: JobCheck(verifier: configuration.jobVerifier), logger: logger)
+            scratch: scratch, sandbox: sandbox, check: JobCheck(verifier: configuration.jobVerifier), proxy: proxy,
+            logger: logger)
         switch sandbox {
         case .landlock(let abi, let helper):
             logger.info("executor starting: every Claude Code CLI confined by Landlock", metadata: [
@@ -88,6 +91,11 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await connection.run() }
+            if let proxy {
+                group.addTask {
+                    do { try await proxy.run() } catch { logger.error("outbound proxy failed", metadata: ["error": "\(error)"]) }
+                }
+            }
             group.addTask { await resendResults(connection: connection, state: state) }
             group.addTask {
                 await withGracefulShutdownHandler {
@@ -102,6 +110,17 @@ public struct ExecutorService: Service, CustomStringConvertible {
             group.cancelAll()
         }
         scratch.remove()
+    }
+
+    /// Binds the outbound proxy (its port is known before any job starts), allowing the Anthropic endpoint.
+    private func startProxy() async throws -> OutboundProxy? {
+        guard var settings = configuration.outboundProxy else {
+            logger.warning("no outbound proxy (OUTBOUND_PROXY=off): Claude's tools reach the network unscreened")
+            return nil
+        }
+        let baseURL = configuration.claude.passthrough["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com"
+        if let anthropic = ProxyEndpoint(url: baseURL) { settings.allowlist.insert(anthropic) }
+        return try await OutboundProxy.bind(configuration: settings, logger: logger)
     }
 
     private func receive(connection: GuardConnection, state: ExecutorState, jobs: JobLauncher, files: FileRequestService) async {

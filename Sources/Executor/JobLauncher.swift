@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messages
+import OutboundProxy
 import PeerLink
 import Synchronization
 
@@ -15,10 +16,17 @@ struct JobLauncher: Sendable {
     let scratch: ScratchDirectory
     let sandbox: SandboxStatus
     let check: JobCheck
+    /// Every CLI's HTTP(S) traffic goes through it; nil when the operator turned it off.
+    let proxy: OutboundProxy?
     let logger: Logger
+
+    /// The one TCP port a job's process tree needs to reach for the network (the proxy's), for the kernel's
+    /// connect rule; nil when there is no proxy.
+    var outboundProxyPort: Int? { proxy?.port }
 
     /// Tool input fields naming a file or directory the executor checks on disk before allowing.
     static let pathFields = ["file_path", "notebook_path", "path"]
+    static let proxyVariables = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"]
 
     func launch(_ job: JobAssignment) async {
         let isActive = await state.activeJobIds.contains(job.jobId)
@@ -77,11 +85,14 @@ struct JobLauncher: Sendable {
             logger.error("workspace refused", metadata: ["reason": "\(error)"])
             return await failedAfterGo(job, detail: "workspace: \(error)")
         }
+        let proxyCredential = proxy?.credentials.issue(jobId: job.jobId)
+        defer { if let proxyCredential { proxy?.credentials.revoke(proxyCredential) } }
+        let proxyURL = proxyCredential.flatMap { proxy?.url(for: $0) }
         let confinement: JobSandbox
         do {
             confinement = try JobSandbox.prepare(
                 Self.sandboxContext(configuration, status: sandbox), workspace: workspace, scratch: scratch,
-                environment: Self.environment(configuration, temporaryDirectory: scratch.path))
+                environment: Self.environment(configuration, temporaryDirectory: scratch.path, proxyURL: proxyURL))
         } catch {
             logger.error("no sandbox for the job", metadata: ["reason": "\(error)"])
             return await failedAfterGo(job, detail: "sandbox: \(error)")
@@ -90,7 +101,8 @@ struct JobLauncher: Sendable {
         var invocation = ClaudeInvocation(
             executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
             resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
-            environment: Self.environment(configuration, temporaryDirectory: confinement.temporaryDirectory), timeout: .seconds(job.timeoutSeconds),
+            environment: Self.environment(configuration, temporaryDirectory: confinement.temporaryDirectory, proxyURL: proxyURL),
+            timeout: .seconds(job.timeoutSeconds),
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
         invocation.launcher = confinement.launcher
@@ -178,8 +190,11 @@ struct JobLauncher: Sendable {
     }
 
     /// Exactly the environment the CLI gets: nothing of the executor's own is inherited by accident. Its temporary
-    /// directory is the job's own, even over a passed-through one: the sandbox grants no other.
-    static func environment(_ configuration: ExecutorConfiguration, temporaryDirectory: String) -> [String: String] {
+    /// directory is the job's own, even over a passed-through one: the sandbox grants no other. With a proxy, every
+    /// proxy variable names it (curl reads only the lowercase `http_proxy`) and nothing bypasses it.
+    static func environment(
+        _ configuration: ExecutorConfiguration, temporaryDirectory: String, proxyURL: String?
+    ) -> [String: String] {
         var env: [String: String] = [
             "HOME": configuration.claude.home,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
@@ -194,6 +209,11 @@ struct JobLauncher: Sendable {
         env.merge(InertGit.environment) { _, inert in inert }
         if let key = configuration.claude.apiKey { env["ANTHROPIC_API_KEY"] = key.reveal() }
         for name in ["TMPDIR", "CLAUDE_CODE_TMPDIR", "XDG_RUNTIME_DIR"] { env[name] = temporaryDirectory }
+        if let proxyURL {
+            for name in Self.proxyVariables { env[name] = proxyURL }
+            env["NO_PROXY"] = nil
+            env["no_proxy"] = nil
+        }
         return env
     }
 

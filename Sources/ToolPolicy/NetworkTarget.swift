@@ -1,77 +1,71 @@
 import Foundation
 
-/// Lexical SSRF screening of a URL Claude wants to fetch: refuses non-web schemes and hosts that name this machine
-/// or a private network (loopback, RFC 1918, CGNAT, link-local incl. cloud metadata, unique-local IPv6, the
-/// unspecified address, `localhost` and internal-looking names). Numeric tricks (decimal, octal, hex, IPv4-mapped
-/// IPv6) are normalised first. Names are not resolved here, so a public name that resolves to a private address is
-/// not caught by this check.
+/// SSRF screening of a URL Claude wants to fetch. `problem(withURL:)` is lexical: it refuses non-web schemes and
+/// hosts that name this machine or a private network (loopback, RFC 1918, CGNAT, link-local incl. cloud metadata,
+/// unique-local IPv6, the unspecified address, `localhost` and internal-looking names), after normalising numeric
+/// tricks (decimal, octal, hex, IPv4-mapped IPv6). `problem(withURL:resolver:)` also resolves the name and refuses
+/// it when any of its addresses is out of bounds (see `NetworkAddress`).
+///
+/// This is the guard's early, explainable answer. It cannot see what a name resolves to when the fetch happens
+/// (DNS rebinding) nor where a redirect leads: the executor's outbound proxy screens every connection at connect
+/// time, and connects to the address it checked.
 public enum NetworkTarget {
     public static func problem(withURL text: String) -> String? {
-        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)),
-            let scheme = components.scheme?.lowercased()
-        else { return "the URL cannot be read" }
-        guard scheme == "http" || scheme == "https" else { return "only http and https URLs may be fetched" }
-        guard var host = components.host?.lowercased(), !host.isEmpty else { return "the URL has no host" }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host.hasSuffix(".") { host.removeLast() }
-        if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal")
-            || host == "metadata" || host.hasPrefix("metadata.")
-        {
-            return "the URL points at this machine or an internal network"
+        switch lexicalScreen(text) {
+        case .refuse(let problem): problem
+        case .address, .name: nil
         }
-        if let ipv4 = parseIPv4(host) {
-            return isPrivate(ipv4) ? "the URL points at a private, loopback or link-local address" : nil
+    }
+
+    /// The lexical check, then every address the host resolves to. A name that does not resolve is refused: the
+    /// proxy could not connect to it either, and a name only this side cannot resolve (split DNS) is an internal one.
+    public static func problem(withURL text: String, resolver: any HostResolver) async -> String? {
+        switch lexicalScreen(text) {
+        case .refuse(let problem):
+            return problem
+        case .address:
+            return nil
+        case .name(let host):
+            do {
+                return problem(withAddresses: try await resolver.addresses(of: host), host: host)
+            } catch {
+                return "the host name could not be resolved: \(error)"
+            }
         }
-        if host.contains(":") {
-            return isPrivateIPv6(host) ? "the URL points at a private, loopback or link-local address" : nil
+    }
+
+    /// Why a host with these addresses may not be reached, or nil when every one is on the public internet.
+    public static func problem(withAddresses addresses: [NetworkAddress], host: String) -> String? {
+        guard !addresses.isEmpty else { return "\(host) has no address" }
+        for address in addresses {
+            if let refusal = address.scope.refusal { return "\(host) resolves to \(address), \(refusal)" }
         }
         return nil
     }
 
-    /// Dotted quads and the shorter forms browsers accept (`127.1`, `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`).
-    static func parseIPv4(_ host: String) -> UInt32? {
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...4).contains(parts.count) else { return nil }
-        var values: [UInt64] = []
-        for part in parts {
-            let text = part.lowercased()
-            let value: UInt64?
-            if text.hasPrefix("0x") { value = UInt64(text.dropFirst(2), radix: 16) }
-            else if text.count > 1 && text.hasPrefix("0") { value = UInt64(text.dropFirst(), radix: 8) }
-            else { value = UInt64(text, radix: 10) }
-            guard let value else { return nil }
-            values.append(value)
-        }
-        let last = values.removeLast()
-        guard values.allSatisfy({ $0 <= 255 }) else { return nil }
-        let remaining = 4 - values.count
-        guard last < (UInt64(1) << (8 * remaining)) else { return nil }
-        var address: UInt64 = 0
-        for value in values { address = address << 8 | value }
-        address = address << (8 * UInt64(remaining)) | last
-        return UInt32(truncatingIfNeeded: address)
+    enum LexicalScreen: Equatable {
+        case refuse(String)
+        /// The host is an address, already checked.
+        case address(NetworkAddress)
+        /// The host is a name that passed the lexical checks; its addresses are still to be checked.
+        case name(String)
     }
 
-    static func isPrivate(_ address: UInt32) -> Bool {
-        let ranges: [(UInt32, Int)] = [
-            (0x0000_0000, 8), (0x0A00_0000, 8), (0x6440_0000, 10), (0x7F00_0000, 8), (0xA9FE_0000, 16),
-            (0xAC10_0000, 12), (0xC000_0000, 24), (0xC0A8_0000, 16), (0xC612_0000, 15), (0xE000_0000, 3),
-        ]
-        return ranges.contains { base, prefix in address >> (32 - UInt32(prefix)) == base >> (32 - UInt32(prefix)) }
-    }
-
-    static func isPrivateIPv6(_ host: String) -> Bool {
-        var address = in6_addr()
-        guard inet_pton(AF_INET6, host, &address) == 1 else { return true }  // unreadable: refuse
-        let bytes = withUnsafeBytes(of: address) { Array($0) }
-        if bytes.allSatisfy({ $0 == 0 }) { return true }                               // ::
-        if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }    // ::1
-        if bytes[0] & 0xFE == 0xFC { return true }                                     // fc00::/7
-        if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return true }                 // fe80::/10
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {  // ::ffff:a.b.c.d
-            let v4 = UInt32(bytes[12]) << 24 | UInt32(bytes[13]) << 16 | UInt32(bytes[14]) << 8 | UInt32(bytes[15])
-            return isPrivate(v4)
+    static func lexicalScreen(_ text: String) -> LexicalScreen {
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)),
+            let scheme = components.scheme?.lowercased()
+        else { return .refuse("the URL cannot be read") }
+        guard scheme == "http" || scheme == "https" else { return .refuse("only http and https URLs may be fetched") }
+        guard var host = components.host?.lowercased(), !host.isEmpty else { return .refuse("the URL has no host") }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.hasSuffix(".") { host.removeLast() }
+        if let address = NetworkAddress.literal(host) {
+            return address.isPublic ? .address(address) : .refuse("the URL points at a private, loopback or link-local address")
         }
-        return false
+        if NetworkAddress.isUnreadableIPv6(host) { return .refuse("the URL points at a private, loopback or link-local address") }
+        if NetworkAddress.internalNameProblem(host) != nil {
+            return .refuse("the URL points at this machine or an internal network")
+        }
+        return .name(host)
     }
 }

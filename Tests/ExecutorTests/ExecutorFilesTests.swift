@@ -179,7 +179,8 @@ struct ExecutorHarness: Sendable {
 /// Runs `body` with an executor service on a fake guard's link; the runner tests' fixture gives the fake API, the
 /// HOME and the approved directory (its workspace).
 func withExecutor(
-    sandbox: (inout ExecutorConfiguration.Sandbox) -> Void = { _ in }, _ body: (ExecutorHarness) async throws -> Void
+    logger given: Logger? = nil, sandbox: (inout ExecutorConfiguration.Sandbox) -> Void = { _ in },
+    _ body: (ExecutorHarness) async throws -> Void
 ) async throws {
     try await withFixture { fixture in
         let fakeGuard = try FakeGuard()
@@ -195,6 +196,7 @@ func withExecutor(
         sandbox(&configuration.sandbox)
         var logger = Logger(label: "executor-files-test")
         logger.logLevel = .warning
+        if let given { logger = given }
         let context = try ZMQContext()
         let running = Task { try await ExecutorService(configuration: configuration, context: context, logger: logger).run() }
         var failure: (any Error)?

@@ -102,13 +102,16 @@ import Testing
         #expect(SandboxPlan.contains("/", "/anything"))
     }
 
-    @Test func connectPortsComeFromTheEndpointTheProxiesAndTheCaller() {
+    @Test func connectPortsAreTheProxiesOrElseTheEndpointPlusTheCallers() {
         #expect(SandboxConnectPorts.ports(environment: [:], allowed: []) == [443])
         #expect(SandboxConnectPorts.ports(environment: ["ANTHROPIC_BASE_URL": "http://127.0.0.1:41234"], allowed: [3128])
             == [3128, 41234])
         #expect(SandboxConnectPorts.ports(
             environment: ["ANTHROPIC_BASE_URL": "https://gateway.example", "HTTPS_PROXY": "http://proxy:8888", "http_proxy": "http://p"],
-            allowed: []) == [80, 443, 8888])
+            allowed: []) == [80, 8888], "with a proxy, the API is reached through it: its own port stays closed")
+        #expect(SandboxConnectPorts.ports(
+            environment: ["ANTHROPIC_BASE_URL": "http://127.0.0.1:41234", "HTTPS_PROXY": "http://job:n@127.0.0.1:39001"],
+            allowed: []) == [39001])
         #expect(SandboxConnectPorts.port(of: "not a url") == nil)
     }
 

@@ -1,16 +1,19 @@
 import Foundation
 
-/// The TCP ports a CLI tree may connect to: the Anthropic endpoint's (ANTHROPIC_BASE_URL, default
-/// https://api.anthropic.com, so 443), those of the proxies the CLI is given (HTTPS_PROXY, HTTP_PROXY, either
-/// case), and the operator's or caller's own list (an egress proxy). Pure.
+/// The TCP ports a CLI tree may connect to: those of the proxies the CLI is given (HTTPS_PROXY, HTTP_PROXY, either
+/// case: the executor's outbound proxy, through which the CLI also reaches the Anthropic API), or without a proxy
+/// the Anthropic endpoint's (ANTHROPIC_BASE_URL, default https://api.anthropic.com, so 443); plus the operator's own
+/// list. With a proxy the API's port is not opened: every :443 in the world, private ones included, would be. Pure.
 enum SandboxConnectPorts {
     static let proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
 
     static func ports(environment: [String: String], allowed: [Int]) -> [Int] {
         var ports = Set(allowed)
-        ports.insert(port(of: environment["ANTHROPIC_BASE_URL"]) ?? 443)
-        for name in proxyVariables {
-            if let port = port(of: environment[name]) { ports.insert(port) }
+        let proxies = proxyVariables.compactMap { port(of: environment[$0]) }
+        if proxies.isEmpty {
+            ports.insert(port(of: environment["ANTHROPIC_BASE_URL"]) ?? 443)
+        } else {
+            ports.formUnion(proxies)
         }
         return ports.sorted()
     }

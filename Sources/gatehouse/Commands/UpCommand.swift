@@ -118,7 +118,7 @@ enum RoleEnvironment {
         case .executor:
             ["APPROVED_DIRECTORY", "CLAUDE_CLI_PATH", "CLAUDE_HOME", "ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_FILE",
              "EXECUTOR_ID", "EXECUTOR_CAPACITY", "EXECUTOR_SANDBOX", "SANDBOX_HELPER_PATH", "SANDBOX_CONNECT_PORTS",
-             "DATABASE_PATH"] + ProgramEnvironment.claudePassthrough
+             "OUTBOUND_PROXY", "OUTBOUND_PROXY_ALLOW", "DATABASE_PATH"] + ProgramEnvironment.claudePassthrough
         }
     }
 

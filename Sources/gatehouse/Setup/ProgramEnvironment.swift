@@ -1,6 +1,7 @@
 import Foundation
 import Egress
 import Executor
+import OutboundProxy
 import Guard
 import Ingress
 import Settings
@@ -132,7 +133,26 @@ struct ProgramEnvironment {
         configuration.jobVerifier = jobVerifier()
         configuration.capacity = reader.int("EXECUTOR_CAPACITY", default: 4, in: 1...64)
         configuration.sandbox = sandboxConfiguration()
+        configuration.outboundProxy = outboundProxy()
         return configuration
+    }
+
+    /// `OUTBOUND_PROXY` (on unless `off`) and `OUTBOUND_PROXY_ALLOW` (host:port pairs reached without the address
+    /// check). The proxy does not chain to another proxy: with it on, the operator's own proxy variables are refused.
+    private func outboundProxy() -> OutboundProxyConfiguration? {
+        guard reader.bool("OUTBOUND_PROXY", default: true) else { return nil }
+        var proxy = OutboundProxyConfiguration()
+        for item in reader.list("OUTBOUND_PROXY_ALLOW") {
+            guard let endpoint = ProxyEndpoint(authority: item) else {
+                reader.report("OUTBOUND_PROXY_ALLOW", "\(item.debugDescription) is not host:port (IPv6 as [addr]:port)")
+                continue
+            }
+            proxy.allowlist.insert(endpoint)
+        }
+        for name in ["HTTPS_PROXY", "HTTP_PROXY"] where reader.raw(name) != nil {
+            reader.report(name, "the executor's outbound proxy does not chain to another proxy; unset \(name), or set OUTBOUND_PROXY=off to pass it to the CLI unchanged (and lose the proxy's screening)")
+        }
+        return proxy
     }
 
     /// Variables the executor hands to the CLI as they are (endpoint, credentials, proxies, CLI tuning).
