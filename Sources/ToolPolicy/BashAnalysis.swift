@@ -12,6 +12,9 @@ struct BashAnalysis {
     let workspaceHoldsSecrets: Bool
     /// Every path the command names that could be resolved statically, for the executor's check on disk.
     var targets = BashTargets()
+    /// Directories other than the workspace that `cd` entered anywhere in the script: a path through one (relative
+    /// to it, or `$PWD/x`) goes wherever the directory really is, which a link could make elsewhere.
+    var enteredDirectories: Set<String> = []
     var state: BashShellState
     var collector = BashVerdictCollector()
     var depth = 0

@@ -17,10 +17,13 @@ extension BashAnalysis {
 
     /// Where a target named by `value` from `directory` is really decided, when that is only at run time, said
     /// so that the person asked is not told "in the workspace" about a place the shell picks later.
-    func runTimeNote(_ value: String, from directory: String?) -> String? {
+    func runTimeNote(_ value: String, path: String, from directory: String?) -> String? {
         if BashPaths.isGlob(value) { return "it is a pattern the shell expands then" }
         if !value.hasPrefix("/") && !value.hasPrefix("~"), let directory, directory != workspace {
             return "it is relative to a directory `cd` entered, which could be a link leading elsewhere"
+        }
+        if enteredDirectories.contains(where: { BashPaths.isInside(path, root: $0) }) {
+            return "it is inside a directory `cd` entered, which could be a link leading elsewhere"
         }
         return nil
     }
@@ -85,7 +88,7 @@ extension BashAnalysis {
                     let inside = BashPaths.isInside(path, root: workspace)
                     if let concern = ProgramFiles.concern(inside ? String(path.dropFirst(workspace.count)) : path) {
                         ask("\(actor) changes `\(shown)`: \(concern)")
-                    } else if let note = runTimeNote(value, from: target.directory) {
+                    } else if let note = runTimeNote(value, path: path, from: target.directory) {
                         if !(relaxed && inside) { ask("\(actor) changes `\(shown)`, a target only decided when the command runs: \(note)") }
                     } else if !(relaxed && inside) {
                         ask("\(actor) changes `\(shown)` in the workspace")

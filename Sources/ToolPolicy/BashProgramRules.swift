@@ -489,6 +489,7 @@ extension BashAnalysis {
         // The shell enters the directory by its logical path; a link on the way is for the check on disk to see.
         for directory in state.directories {
             if let directory, !directory.hasPrefix("/~") { targets.note(directory) } else { targets.noteUnknown() }
+            if let directory, directory != workspace, BashPaths.isInside(directory, root: workspace) { enteredDirectories.insert(directory) }
         }
     }
 }

@@ -372,7 +372,8 @@ enum ConfinedTable {
     @Test func approvalTextsSayWhenTheTargetIsDecidedAtRunTime() {
         let runTime = [
             "cd esc && touch x", "touch ${X:-src}/x", "rm src/*.o", "cd src && cp a ../b", "cat ${X:-README.md}", "cd esc && echo x > y",
-            "echo hi > esc/*/x", "cp a \"${DEST:-out}\"", "sed -i s/a/b/ ${F:=x.txt}", "mv a ${X-b}", "touch \"$(cat name)\"",
+            "echo hi > esc/*/x", "cp a \"${DEST:-out}\"", "cd esc && touch $PWD/x", "cd esc && touch \"$(pwd)/x\"",
+            "cd esc && cd .. && touch esc/x", "sed -i s/a/b/ ${F:=x.txt}", "mv a ${X-b}", "touch \"$(cat name)\"",
         ]
         for command in runTime {
             let verdict = bashCall(command, confined: false)
