@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses and runs them, one after the other, printing the executions of each.
-# Usage: Fuzz/run.sh [path|update|wire|all] [seconds=60]   (seconds per target)
+# Usage: Fuzz/run.sh [path|update|wire|shell|all] [seconds=60]   (seconds per target)
 #        Fuzz/run.sh [seconds]                               (as before: the path target only)
 # FUZZ_BUILD_DIR overrides where binaries, working corpora, logs and crash files go (default .build/fuzz).
 set -euo pipefail
@@ -12,8 +12,8 @@ if [[ $# -gt 0 && ! "$1" =~ ^[0-9]+$ ]]; then
 fi
 seconds="${1:-60}"
 case "$target" in
-    path|update|wire|all) ;;
-    *) echo "usage: Fuzz/run.sh [path|update|wire|all] [seconds]" >&2; exit 2 ;;
+    path|update|wire|shell|all) ;;
+    *) echo "usage: Fuzz/run.sh [path|update|wire|shell|all] [seconds]" >&2; exit 2 ;;
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -106,16 +106,28 @@ wire_target() {
     run WireCodecFuzz 16384 "$here/WireCodecFuzz/corpus"
 }
 
+shell_target() {
+    messages_module || return
+    module ToolPolicy "$repo"/Sources/ToolPolicy/*.swift "$repo"/Sources/ToolPolicy/Shell/*.swift || return
+    echo "building $build/ShellParserFuzz"
+    "$swiftc" "${flags[@]}" -swift-version 6 -use-ld=lld -module-name ShellParserFuzz -I "$build/modules" \
+        "$here/ShellParserFuzz/main.swift" "$build/modules/Messages.o" "$build/modules/ToolPolicy.o" \
+        -o "$build/ShellParserFuzz" || return
+    run ShellParserFuzz 4096 "$here/ShellParserFuzz/corpus"
+}
+
 status=0
 case "$target" in
     path) path_target || status=$? ;;
     update) update_target || status=$? ;;
     wire) wire_target || status=$? ;;
+    shell) shell_target || status=$? ;;
     all)
         # Every target runs even if an earlier one found a crash; the exit status reports the last failure.
         path_target || status=$?
         update_target || status=$?
         wire_target || status=$?
+        shell_target || status=$?
         printf '%s\n' "${summary[@]}"
         ;;
 esac

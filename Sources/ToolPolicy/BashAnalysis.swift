@@ -5,6 +5,16 @@ struct BashAnalysis {
     let workspace: String
     /// HOME when known; otherwise a placeholder that is outside every workspace and still shows `.ssh` & co.
     let homeDirectory: String
+    let homeIsKnown: Bool
+    /// The kernel confines what runs and the operator lets ordinary work inside the workspace go without asking.
+    let relaxed: Bool
+    /// The workspace holds secret files: code of its own, or a search over directories, could read them.
+    let workspaceHoldsSecrets: Bool
+    /// Every path the command names that could be resolved statically, for the executor's check on disk.
+    var targets = BashTargets()
+    /// Directories other than the workspace that `cd` entered anywhere in the script: a path through one (relative
+    /// to it, or `$PWD/x`) goes wherever the directory really is, which a link could make elsewhere.
+    var enteredDirectories: Set<String> = []
     var state: BashShellState
     var collector = BashVerdictCollector()
     var depth = 0
@@ -16,10 +26,14 @@ struct BashAnalysis {
 
     static let maximumDepth = 24
 
-    init(configuration: BashPolicy.Configuration, workspace: String, home: String?) {
+    init(configuration: BashPolicy.Configuration, context: ToolCallContext) {
         self.configuration = configuration
-        self.workspace = BashPaths.normalize(workspace)
-        self.homeDirectory = home.map(BashPaths.normalize) ?? "/~"
+        self.workspace = BashPaths.normalize(context.workspace)
+        let home = context.home.flatMap { $0.hasPrefix("/") ? BashPaths.normalize($0) : nil }
+        self.homeDirectory = home ?? "/~"
+        self.homeIsKnown = home != nil
+        self.relaxed = context.confined && configuration.workspaceWork == .allowWhenConfined
+        self.workspaceHoldsSecrets = context.workspaceHoldsSecrets
         self.state = BashShellState(directory: self.workspace)
     }
 

@@ -15,8 +15,43 @@ extension BashAnalysis {
         return text.count > 60 ? String(text.prefix(57)) + "…" : text
     }
 
-    /// A write by `actor` to `word`: asked about inside the workspace, denied anywhere else or when unknown.
-    /// Returns the absolute paths written, when all are known.
+    /// Where a target named by `value` from `directory` is really decided, when that is only at run time, said
+    /// so that the person asked is not told "in the workspace" about a place the shell picks later.
+    func runTimeNote(_ value: String, path: String, from directory: String?) -> String? {
+        if BashPaths.isGlob(value) { return "it is a pattern the shell expands then" }
+        if !value.hasPrefix("/") && !value.hasPrefix("~"), let directory, directory != workspace {
+            return "it is relative to a directory `cd` entered, which could be a link leading elsewhere"
+        }
+        if enteredDirectories.contains(where: { BashPaths.isInside(path, root: $0) }) {
+            return "it is inside a directory `cd` entered, which could be a link leading elsewhere"
+        }
+        return nil
+    }
+
+    /// The absolute paths `value` may name, normalized (for the rules) and as the shell hands them to the kernel
+    /// (for the check on disk); nil where the working directory is unknown.
+    func targetsOf(_ value: String) -> [(path: String, raw: String?, directory: String?)?] {
+        if value.hasPrefix("/") { return [(BashPaths.normalize(value), value, nil)] }
+        if value == "~" || value.hasPrefix("~/") {
+            let raw = homeDirectory + "/" + value.dropFirst()
+            return [(BashPaths.normalize(raw), homeIsKnown ? raw : nil, nil)]
+        }
+        if value.hasPrefix("~") {
+            // Another user's home: outside, and shown as such.
+            return [(BashPaths.normalize("/~" + value.dropFirst()), nil, nil)]
+        }
+        return state.directories.map { directory in
+            directory.map { (BashPaths.normalize($0 + "/" + value), $0 + "/" + value, $0) }
+        }
+    }
+
+    mutating func noteTarget(_ raw: String?) {
+        if let raw { targets.note(raw) } else { targets.noteUnknown() }
+    }
+
+    /// A write by `actor` to `word`: inside the workspace asked about (or, when the kernel confines what runs,
+    /// allowed), denied anywhere else or when unknown; files git or Claude Code run programs from are always asked
+    /// about. Returns the absolute paths written, when all are known.
     @discardableResult
     mutating func checkWrite(_ word: ShellWord, by actor: String) -> [String] {
         let shown = Self.shown(word)
@@ -25,7 +60,8 @@ extension BashAnalysis {
             return []
         }
         guard let values = values(of: word) else {
-            deny("\(actor) writes to `\(shown)`, which is only known at run time")
+            targets.noteUnknown()
+            deny("\(actor) writes to `\(shown)`, a target only decided when the command runs")
             return []
         }
         var written: [String] = []
@@ -34,19 +70,29 @@ extension BashAnalysis {
                 deny("\(actor) would change `\(shown)`, which holds secrets")
                 continue
             }
-            for path in resolve(value) {
-                guard let path else {
-                    deny("\(actor) writes to `\(shown)` from a working directory that cannot be determined")
+            for target in targetsOf(value) {
+                guard let target else {
+                    targets.noteUnknown()
+                    deny("\(actor) writes to `\(shown)` from a working directory only decided when the command runs")
                     continue
                 }
+                let path = target.path
                 if BashPaths.isHarmlessDevice(path) { continue }
+                noteTarget(target.raw)
                 if BashPaths.isSecret(path) {
                     deny("\(actor) would change `\(shown)`, which holds secrets")
                 } else if path.hasPrefix("/dev/") {
                     deny("\(actor) writes directly to the device `\(shown)`, a dangerous system operation")
                 } else if isWritable(path) {
                     written.append(path)
-                    ask("\(actor) changes `\(shown)` in the workspace")
+                    let inside = BashPaths.isInside(path, root: workspace)
+                    if let concern = ProgramFiles.concern(inside ? String(path.dropFirst(workspace.count)) : path) {
+                        ask("\(actor) changes `\(shown)`: \(concern)")
+                    } else if let note = runTimeNote(value, path: path, from: target.directory) {
+                        if !(relaxed && inside) { ask("\(actor) changes `\(shown)`, a target only decided when the command runs: \(note)") }
+                    } else if !(relaxed && inside) {
+                        ask("\(actor) changes `\(shown)` in the workspace")
+                    }
                 } else {
                     deny("\(actor) would write to `\(shown)`, outside the workspace")
                 }
@@ -55,15 +101,18 @@ extension BashAnalysis {
         return written
     }
 
-    /// A read by `actor` of `word`: fine inside the workspace, asked about outside it, denied for secrets.
-    mutating func checkRead(_ word: ShellWord, by actor: String) {
+    /// A read by `actor` of `word`: fine inside the workspace, asked about outside it, denied for secrets. A
+    /// pattern that could match one of the workspace's secret files is asked about unless `contents` is false
+    /// (the program reads names, not what the files hold).
+    mutating func checkRead(_ word: ShellWord, by actor: String, contents: Bool = true) {
         let shown = Self.shown(word)
         if BashPaths.isSecret(word.displayText) {
             deny("\(actor) reads `\(shown)`, which holds secrets")
             return
         }
         guard let values = values(of: word) else {
-            ask("\(actor) reads `\(shown)`, which is only known at run time")
+            targets.noteUnknown()
+            ask("\(actor) reads `\(shown)`, a target only decided when the command runs")
             return
         }
         for value in values where value != "-" && !value.isEmpty && !BashPaths.isNetworkDevice(value) {
@@ -71,16 +120,21 @@ extension BashAnalysis {
                 deny("\(actor) reads `\(shown)`, which holds secrets")
                 continue
             }
-            for path in resolve(value) {
-                guard let path else {
-                    ask("\(actor) reads `\(shown)` from a working directory that cannot be determined")
+            for target in targetsOf(value) {
+                guard let target else {
+                    targets.noteUnknown()
+                    ask("\(actor) reads `\(shown)` from a working directory only decided when the command runs")
                     continue
                 }
+                let path = target.path
+                noteTarget(target.raw)
                 if BashPaths.isSecret(path) {
                     deny("\(actor) reads `\(shown)`, which holds secrets")
                 } else if !isReadable(path) && !BashPaths.isHarmlessDevice(path) {
                     let reason = "\(actor) reads `\(shown)`, outside the workspace"
                     if configuration.readsOutsideWorkspace == .ask { ask(reason) } else { deny(reason) }
+                } else if contents && workspaceHoldsSecrets && BashPaths.couldMatchSecret(value, hiddenNeedDot: true) {
+                    ask("\(actor) reads `\(shown)`, a pattern expanded when the command runs that could match the secret files the workspace holds")
                 }
             }
         }

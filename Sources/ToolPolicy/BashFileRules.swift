@@ -16,11 +16,24 @@ extension BashAnalysis {
             checkWrite(operands[1], by: actor)
             operands = [operands[0]]
         }
-        if operands.isEmpty, ["ls", "tree", "du", "rg", "ag"].contains(name) || (name.hasSuffix("grep") && arguments.has("-r", "-R", "--recursive")) {
+        let recursive = ["rg", "ag"].contains(name) || (name.hasSuffix("grep") && arguments.has("-r", "-R", "--recursive"))
+            || (name == "diff" && arguments.has("-r", "--recursive"))
+        if operands.isEmpty, ["ls", "tree", "du", "rg", "ag"].contains(name) || (name.hasSuffix("grep") && recursive) {
             // These read the working directory when given nothing.
-            checkRead(.literal("."), by: actor)
+            checkRead(.literal("."), by: actor, contents: false)
         }
-        for operand in operands { checkRead(operand, by: actor) }
+        for operand in operands { checkRead(operand, by: actor, contents: program.readsContents) }
+        if recursive && workspaceHoldsSecrets {
+            // Only a filter on names that cannot match a secret keeps the search away from the secret files.
+            let filters = arguments.values(of: ["--include", "-g", "--glob", "--iglob", "-G", "--file-search-regex"])
+            let avoidsSecrets = !filters.isEmpty && filters.allSatisfy { filter in
+                guard let text = filter.staticText, !text.hasPrefix("!") else { return false }
+                return !BashPaths.expandBraces(text).contains { BashPaths.couldMatchSecret($0) }
+            }
+            if !avoidsSecrets {
+                ask("\(actor) searches whole directories, which would cover the secret files the workspace holds")
+            }
+        }
     }
 
     mutating func runWriter(_ name: String, _ args: [ShellWord]) {
@@ -128,7 +141,13 @@ extension BashAnalysis {
             index += 1
         }
         if roots.isEmpty { roots = [.literal(".")] }
-        for root in roots { checkRead(root, by: "`find`") }
+        for root in roots { checkRead(root, by: "`find`", contents: false) }
+        var namePattern: String?
+        for (position, word) in args.enumerated().dropFirst(index) where ["-name", "-iname"].contains(word.staticText ?? "") {
+            if position + 1 < args.count, let pattern = args[position + 1].staticText, !pattern.contains("/") {
+                namePattern = namePattern ?? pattern
+            }
+        }
         while index < args.count {
             let option = args[index].staticText ?? ""
             index += 1
@@ -141,8 +160,15 @@ extension BashAnalysis {
                     if text == ";" || (text == "+" && command.last?.staticText == "{}") { break }
                     command.append(args[index - 1])
                 }
+                // The files found stand in as the `-name` pattern when there is one, so `-name '*.pem' -exec cat`
+                // reads secrets; without one, as files only known when the command runs.
+                targets.noteUnknown()
+                let name = namePattern ?? "(found files)"
+                if workspaceHoldsSecrets && (namePattern.map { BashPaths.couldMatchSecret($0) } ?? true) {
+                    ask("`find \(option)` runs a command on files found when the command runs, which could be the secret files the workspace holds")
+                }
                 for root in roots.prefix(4) {
-                    let found: ShellWord = root.staticText.map { .literal($0 + "/(found files)") } ?? ShellWord([.parameter(.init(name: "(files found)"))])
+                    let found: ShellWord = root.staticText.map { .literal($0 + "/" + name) } ?? ShellWord([.parameter(.init(name: "(files found)"))])
                     let argv = command.map { word -> ShellWord in
                         guard let text = word.staticText, text.contains("{}") else { return word }
                         guard let base = found.staticText else { return found }
@@ -151,7 +177,11 @@ extension BashAnalysis {
                     run(argv, context: BashCommandContext())
                 }
             case "-delete":
-                for root in roots { checkWrite(root, by: "`find -delete`") }
+                for root in roots where checkWrite(root, by: "`find -delete`").contains(workspace) {
+                    if namePattern.map({ BashPaths.globMatches(pattern: Substring($0), name: "anything") }) ?? true {
+                        deny("`find -delete` could delete everything in the workspace")
+                    }
+                }
             case "-fprint", "-fprint0", "-fls", "-fprintf":
                 if index < args.count { checkWrite(args[index], by: "`find \(option)`") }
                 index += option == "-fprintf" ? 2 : 1
@@ -189,6 +219,9 @@ extension BashAnalysis {
         var fromWorkspace = false
         if inputFile == nil, case .pipe(let source) = context.input { fromWorkspace = source.producesWorkspacePaths }
         let input: ShellWord = fromWorkspace ? .literal("(listed files)") : ShellWord([.parameter(.init(name: "(files named on standard input)"))])
+        if fromWorkspace && workspaceHoldsSecrets {
+            ask("`xargs` hands the command files listed when it runs, which could be the secret files the workspace holds")
+        }
         var command = index < args.count ? Array(args[index...]) : [.literal("echo")]
         if let replace, !replace.isEmpty {
             command = command.map { word in

@@ -57,6 +57,19 @@ enum BashPaths {
         return false
     }
 
+    /// Whether the last component of a pattern could match a secret file's name, however unlikely: `*` can match
+    /// `server.pem`. With `hiddenNeedDot` (the shell's rule) a pattern matches a name starting with a dot only when
+    /// it starts with one itself; ripgrep's globs (Grep's `glob`) have no such rule.
+    static func couldMatchSecret(_ pattern: String, hiddenNeedDot: Bool = false) -> Bool {
+        if isSecret(pattern) { return true }
+        let name = baseName(pattern)
+        guard isGlob(name) else { return false }
+        let samples = secretSamples + Array(secretNames) + Array(secretDirectories)
+        return samples.contains { sample in
+            (!hiddenNeedDot || !sample.hasPrefix(".") || name.hasPrefix(".")) && globMatches(pattern: Substring(name), name: sample)
+        }
+    }
+
     /// One name a glob matches: `*` as nothing, `?` as `x`, a bracket class as its first member.
     static func instance<S: StringProtocol>(of pattern: S) -> String {
         var result = ""

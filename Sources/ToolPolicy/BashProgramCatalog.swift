@@ -10,6 +10,9 @@ struct BashReadOnlyProgram {
     var writeOptions: Set<String> = []
     /// Options that make the program do more than read (run another program, …).
     var askOptions: Set<String> = []
+    /// False for programs that read names and metadata only (`ls`, `stat`): a pattern that could match a secret
+    /// file reveals nothing of what it holds.
+    var readsContents = true
 }
 
 /// The programs the policy knows by name.
@@ -68,9 +71,10 @@ enum BashProgramCatalog {
         }
         table["file"] = BashReadOnlyProgram(valued: ["-m", "-f", "-F", "-e", "-P", "--magic-file", "--files-from", "--separator"],
                                             readOptions: ["-m", "-f", "--magic-file", "--files-from"])
-        table["stat"] = BashReadOnlyProgram(valued: ["-c", "--format", "--printf"])
+        table["stat"] = BashReadOnlyProgram(valued: ["-c", "--format", "--printf"], readsContents: false)
         table["ls"] = BashReadOnlyProgram(valued: ["-I", "--ignore", "-w", "--width", "-T", "--tabsize", "--hide", "--format", "--sort",
-                                                   "--time", "--time-style", "--block-size", "--quoting-style", "--indicator-style"])
+                                                   "--time", "--time-style", "--block-size", "--quoting-style", "--indicator-style"],
+                                          readsContents: false)
         let grep = BashReadOnlyProgram(
             valued: ["-e", "-f", "-m", "-A", "-B", "-C", "-d", "-D", "--regexp", "--file", "--max-count", "--after-context",
                      "--before-context", "--context", "--include", "--exclude", "--exclude-dir", "--exclude-from", "--label",
@@ -94,9 +98,10 @@ enum BashProgramCatalog {
         table["uniq"] = BashReadOnlyProgram(valued: ["-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"])
         table["cut"] = BashReadOnlyProgram(valued: ["-d", "-f", "-b", "-c", "--delimiter", "--fields", "--bytes", "--characters", "--output-delimiter"])
         table["tree"] = BashReadOnlyProgram(valued: ["-L", "-I", "-P", "-o", "-H", "-T", "--filelimit", "--charset", "--sort", "--timefmt", "--fromfile"],
-                                            writeOptions: ["-o"])
+                                            writeOptions: ["-o"], readsContents: false)
         table["du"] = BashReadOnlyProgram(valued: ["-d", "-B", "-t", "-X", "--max-depth", "--block-size", "--threshold", "--exclude",
-                                                   "--exclude-from", "--time-style"], readOptions: ["-X", "--exclude-from"])
+                                                   "--exclude-from", "--time-style"], readOptions: ["-X", "--exclude-from"],
+                                          readsContents: false)
         table["df"] = BashReadOnlyProgram(valued: ["-B", "-t", "-x", "--output", "--block-size", "--type", "--exclude-type"])
         table["diff"] = BashReadOnlyProgram(
             valued: ["-U", "-C", "-x", "-X", "-I", "-F", "-L", "-W", "--label", "--exclude", "--exclude-from", "--ignore-matching-lines",
@@ -105,10 +110,40 @@ enum BashProgramCatalog {
         table["cmp"] = BashReadOnlyProgram(valued: ["-i", "-n", "--ignore-initial", "--bytes"])
         table["join"] = BashReadOnlyProgram(valued: ["-1", "-2", "-t", "-o", "-j", "-e", "-a", "-v"])
         table["xxd"] = BashReadOnlyProgram(valued: ["-l", "-s", "-c", "-g", "-o", "-n"], askOptions: ["-r", "-revert"])
-        table["realpath"] = BashReadOnlyProgram(valued: ["--relative-to", "--relative-base"])
+        table["realpath"] = BashReadOnlyProgram(valued: ["--relative-to", "--relative-base"], readsContents: false)
+        table["readlink"] = BashReadOnlyProgram(readsContents: false)
         table["zcat"] = BashReadOnlyProgram()
         return table
     }()
+
+    /// Build tools and test runners that run the project's own code, with the subcommands that do only that (nil:
+    /// any). Others (`npm install`, `cargo publish`, …) are asked about like any unknown command.
+    static let projectTools: [String: Set<String>?] = [
+        "make": nil, "gmake": nil, "cmake": nil, "ctest": nil, "ninja": nil, "meson": ["compile", "test", "setup"],
+        "pytest": nil, "py.test": nil, "jest": nil, "vitest": nil, "mocha": nil, "tsc": nil, "eslint": nil, "prettier": nil,
+        "ruff": nil, "mypy": nil, "black": nil, "flake8": nil, "pylint": nil, "isort": nil, "rspec": nil, "rake": nil,
+        "phpunit": nil, "gofmt": nil, "rustfmt": nil, "clang-format": nil, "shellcheck": nil,
+        "npm": ["test", "t", "run", "run-script", "start", "stop", "restart"], "pnpm": ["test", "t", "run", "start", "build", "lint"],
+        "yarn": ["test", "run", "start", "build", "lint"], "swift": ["build", "test", "run"],
+        "cargo": ["build", "b", "test", "t", "run", "r", "check", "c", "clippy", "fmt", "bench", "doc"],
+        "go": ["build", "test", "run", "vet", "fmt", "generate"], "dotnet": ["build", "test", "run"], "mix": ["test", "compile"],
+        "gradle": ["build", "test", "check"], "mvn": ["test", "compile", "verify", "package"],
+    ]
+
+    /// Python modules run with `-m` that are the project's tests and tools.
+    static let projectModules: Set<String> = [
+        "pytest", "unittest", "doctest", "mypy", "black", "ruff", "flake8", "pylint", "isort", "coverage", "compileall",
+        "py_compile", "json.tool", "venv", "timeit", "cProfile", "pdb",
+    ]
+
+    /// Text in inline code that names the network: such code is asked about as a network tool.
+    static let networkCodeMarkers = [
+        "urllib", "urlopen", "requests", "http.client", "httpx", "aiohttp", "socket", "ftplib", "smtplib", "telnetlib",
+        "fetch(", "http.get", "https.get", "http.request", "https.request", "require('http", "require(\"http", "from 'http",
+        "from \"http", "require('net", "require(\"net", "net.connect", "createConnection", "dgram", "axios", "WebSocket",
+        "Net::HTTP", "open-uri", "URI.open", "TCPSocket", "LWP", "IO::Socket", "HTTP::Tiny", "fsockopen", "curl_",
+        "stream_socket_client", "http://", "https://", "/dev/tcp", "curl", "wget",
+    ]
 
     static let writers: Set<String> = [
         "rm", "rmdir", "unlink", "shred", "mv", "cp", "ln", "install", "mkdir", "touch", "truncate", "chmod", "chown",

@@ -56,7 +56,8 @@ extension BashAnalysis {
         if path.contains("/"), !Self.systemDirectories.contains(where: path.hasPrefix) {
             checkRead(.literal(path), by: "running `\(path)`")
             checkMentions(args, by: "`\(path)`", pathShaped: true)
-            ask("runs the program `\(path)`")
+            checkPathsLeaving(args, by: "`\(path)`")
+            runWorkspaceCode("`\(path)`", question: "runs the program `\(path)`", inside: isInsideWorkspace(.literal(path)))
             return
         }
         if let wrapped = BashWrappers.unwrap(name, args) {
@@ -85,6 +86,10 @@ extension BashAnalysis {
         }
         if BashScriptFacts.downloaders.contains(name) {
             runDownloader(name, args)
+            return
+        }
+        if let subcommands = BashProgramCatalog.projectTools[name] {
+            runProjectTool(name, args, subcommands: subcommands)
             return
         }
         switch name {
@@ -271,7 +276,7 @@ extension BashAnalysis {
             deny("\(actor) runs a script named only at run time (`\(Self.shown(script))`)")
         } else {
             checkRead(script, by: actor)
-            ask("\(actor) runs the script `\(Self.shown(script))`")
+            runWorkspaceCode(actor, question: "\(actor) runs the script `\(Self.shown(script))`", inside: isInsideWorkspace(script))
         }
     }
 
@@ -290,8 +295,7 @@ extension BashAnalysis {
             if isShell {
                 runShellText(body, by: actor)
             } else {
-                checkMentions([body], by: actor, pathShaped: false)
-                ask("\(actor) runs inline code")
+                runInlineCode(actor, body)
             }
         case .file(let word):
             runScriptFile(word, by: actor)
@@ -313,18 +317,24 @@ extension BashAnalysis {
         var index = 0
         while index < args.count, let option = args[index].staticText, option.hasPrefix("-"), option != "-" {
             index += 1
-            if inlineOptions.contains(option) || (option.count > 2 && inlineOptions.contains(String(option.prefix(2)))) {
-                ask("\(actor) runs inline code")
+            if inlineOptions.contains(option) {
+                runInlineCode(actor, index < args.count ? args[index] : nil)
+                return
+            }
+            if option.count > 2 && inlineOptions.contains(String(option.prefix(2))) {
+                runInlineCode(actor, .literal(String(option.dropFirst(2))))
                 return
             }
             if option == "-m" {
-                ask("\(actor) runs the module `\(index < args.count ? Self.shown(args[index]) : "")`")
+                let module = index < args.count ? args[index].staticText ?? Self.shown(args[index]) : ""
+                let question = "\(actor) runs the module `\(module)`"
+                if BashProgramCatalog.projectModules.contains(module) { runWorkspaceCode(actor, question: question) } else { ask(question) }
                 return
             }
             if option == "--" { break }
         }
         if index < args.count, inlineOptions.contains(args[index].staticText ?? "") {
-            ask("\(actor) runs inline code")
+            runInlineCode(actor, index + 1 < args.count ? args[index + 1] : nil)
             return
         }
         if index < args.count, args[index].staticText != "-" {
@@ -336,6 +346,71 @@ extension BashAnalysis {
             return
         }
         runStandardInput(by: actor, isShell: false, context: context)
+    }
+
+    /// Code given to an interpreter inline (`python3 -c …`, a heredoc): code that names the network is asked
+    /// about as a network tool; any other runs like the project's own code.
+    mutating func runInlineCode(_ actor: String, _ code: ShellWord?) {
+        if let code {
+            checkMentions([code], by: actor, pathShaped: false)
+            let text = code.staticText ?? code.displayText
+            // A file named in the code (`open('.env')`) is one the program reads.
+            let names = text.split { !($0.isLetter || $0.isNumber || "._-/~*?".contains($0)) }
+            if let secret = names.first(where: { BashPaths.isSecret(String($0)) }) {
+                deny("\(actor) is given code that reads `\(secret)`, which holds secrets")
+            }
+            if BashProgramCatalog.networkCodeMarkers.contains(where: text.contains) { reachNetwork(actor) }
+        }
+        runWorkspaceCode(actor, question: "\(actor) runs inline code")
+    }
+
+    /// The project's own code (a script, a test runner, an interpreter) run from inside the workspace: asked
+    /// about unless the kernel confines what runs; even then asked when the workspace holds secrets it could read.
+    mutating func runWorkspaceCode(_ actor: String, question: String, inside: Bool = true) {
+        guard let directories = knownDirectories() else {
+            ask("\(question), from a working directory only decided when the command runs")
+            return
+        }
+        guard directories.allSatisfy({ BashPaths.isInside($0, root: workspace) }) else {
+            ask("\(question), from a directory outside the workspace")
+            return
+        }
+        guard relaxed, inside else {
+            ask(question)
+            return
+        }
+        if workspaceHoldsSecrets {
+            ask("\(actor) runs code of its own, and the workspace holds secret files such a program could read")
+        }
+    }
+
+    /// Whether every path `word` may name is inside the workspace.
+    func isInsideWorkspace(_ word: ShellWord) -> Bool {
+        guard let values = values(of: word) else { return false }
+        return values.allSatisfy { value in resolve(value).allSatisfy { $0.map { BashPaths.isInside($0, root: workspace) } ?? false } }
+    }
+
+    /// Build tools and test runners (`make`, `npm test`, `cargo test`, …): the project's own code.
+    mutating func runProjectTool(_ name: String, _ args: [ShellWord], subcommands: Set<String>?) {
+        let sub = args.first { !($0.staticText ?? "-").hasPrefix("-") }?.staticText
+        if let subcommands, !subcommands.contains(sub ?? "") {
+            runUnknown(name, args)
+            return
+        }
+        checkMentions(args, by: "`\(name)`", pathShaped: true)
+        checkPathsLeaving(args, by: "`\(name)`")
+        let shown = subcommands == nil ? name : "\(name) \(sub ?? "")"
+        runWorkspaceCode("`\(shown)`", question: "runs `\(shown)`")
+    }
+
+    /// Arguments that name a path outside the workspace (`/x`, `~/x`, `../x`, `--opt=/x`) are reads like any other.
+    mutating func checkPathsLeaving(_ args: [ShellWord], by actor: String) {
+        for word in args {
+            guard var text = word.staticText else { continue }
+            if text.hasPrefix("-"), let equals = text.firstIndex(of: "=") { text = String(text[text.index(after: equals)...]) }
+            guard text.hasPrefix("/") || text.hasPrefix("~") || text == ".." || text.hasPrefix("../") || text.contains("/../") else { continue }
+            checkRead(.literal(text), by: actor)
+        }
     }
 
     mutating func runEval(_ args: [ShellWord]) {
@@ -358,7 +433,7 @@ extension BashAnalysis {
             deny("\(actor) runs a script that is only known at run time, which cannot be checked")
         } else {
             checkRead(file, by: actor)
-            ask("\(actor) runs `\(Self.shown(file))` in the current shell")
+            runWorkspaceCode(actor, question: "\(actor) runs `\(Self.shown(file))` in the current shell", inside: isInsideWorkspace(file))
         }
         // The sourced script may set anything.
         state.variables.removeAll()
@@ -411,5 +486,10 @@ extension BashAnalysis {
         var unique: [String?] = []
         for directory in next where !unique.contains(directory) { unique.append(directory) }
         state.directories = unique.count <= BashShellState.maximumPossibilities ? unique : [nil]
+        // The shell enters the directory by its logical path; a link on the way is for the check on disk to see.
+        for directory in state.directories {
+            if let directory, !directory.hasPrefix("/~") { targets.note(directory) } else { targets.noteUnknown() }
+            if let directory, directory != workspace, BashPaths.isInside(directory, root: workspace) { enteredDirectories.insert(directory) }
+        }
     }
 }

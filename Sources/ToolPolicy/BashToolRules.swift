@@ -6,16 +6,30 @@ extension BashAnalysis {
         "whatchanged", "diff-tree", "diff-files", "diff-index", "for-each-ref", "check-ignore", "check-attr",
     ]
 
+    /// Local git work that changes only the repository in the workspace: allowed without asking when the kernel
+    /// confines what runs (the executor also forces git's program-running settings off).
+    static let localGitCommands: Set<String> = [
+        "add", "commit", "checkout", "switch", "restore", "reset", "stash", "branch", "tag", "merge", "rebase", "cherry-pick",
+        "revert", "mv", "rm", "init", "apply", "notes", "reflog",
+    ]
+    /// Git commands that contact another machine.
+    static let remoteGitCommands: Set<String> = [
+        "push", "pull", "fetch", "clone", "ls-remote", "send-email", "request-pull", "archive", "remote", "submodule",
+    ]
+
     mutating func runGit(_ args: [ShellWord]) {
         var index = 0
         while index < args.count, let option = args[index].staticText, option.hasPrefix("-") {
             index += 1
             switch option {
             case "-C":
-                if index < args.count { checkRead(args[index], by: "`git -C`") }
+                if index < args.count { checkRead(args[index], by: "`git -C`", contents: false) }
                 index += 1
             case "-c":
-                ask("`git -c` changes git settings for the command")
+                checkGitSetting(index < args.count ? args[index] : .literal(""), by: "`git -c`")
+                index += 1
+            case "--config-env":
+                checkGitSetting(index < args.count ? args[index] : .literal(""), by: "`git --config-env`")
                 index += 1
             case "--git-dir", "--work-tree", "--namespace", "--exec-path":
                 ask("`git \(option)` points git somewhere else")
@@ -23,6 +37,8 @@ extension BashAnalysis {
             default:
                 if option.hasPrefix("--git-dir=") || option.hasPrefix("--work-tree=") || option.hasPrefix("--exec-path=") {
                     ask("`git \(option.prefix { $0 != "=" })` points git somewhere else")
+                } else if option.hasPrefix("--config-env=") {
+                    checkGitSetting(.literal(String(option.dropFirst(13))), by: "`git --config-env`")
                 }
             }
         }
@@ -36,6 +52,10 @@ extension BashAnalysis {
         checkMentions(rest, by: actor, pathShaped: true)
         let options = rest.compactMap(\.staticText).filter { $0.hasPrefix("-") }
         let operands = rest.filter { !($0.staticText ?? "x").hasPrefix("-") }
+        // Local changes to the repository: asked about unless the kernel confines what runs.
+        let local = { (analysis: inout BashAnalysis, reason: String) in
+            if !analysis.relaxed || !Self.localGitCommands.contains(sub) { analysis.ask(reason) }
+        }
         func onlyOptions(_ allowed: Set<String>, prefixes: [String] = []) -> Bool {
             rest.allSatisfy { word in
                 guard let text = word.staticText else { return false }
@@ -47,24 +67,25 @@ extension BashAnalysis {
             let arguments = BashArguments(rest, valued: ["--output"])
             for file in arguments.values(of: ["--output"]) { checkWrite(file, by: actor) }
             // Paths that leave the repository (`git diff --no-index /etc/x y`) are reads like any other.
-            for operand in operands {
-                guard let text = operand.staticText, text.hasPrefix("/") || text.hasPrefix("~") || text == ".." || text.hasPrefix("../")
-                        || text.contains("/../") else { continue }
-                checkRead(operand, by: actor)
-            }
+            checkPathsLeaving(operands, by: actor)
             if options.contains(where: { $0 == "--ext-diff" || $0 == "-O" || $0.hasPrefix("--open-files-in-pager") || $0.hasPrefix("--textconv") }) {
                 ask("\(actor) runs an external program")
             }
+        case "config":
+            runGitConfig(rest)
+        case "add" where workspaceHoldsSecrets && (operands.isEmpty || options.contains { ["-A", "--all", "-u", "--update"].contains($0) }
+                                                   || operands.contains { ($0.staticText ?? "*").hasSuffix(".") || BashPaths.couldMatchSecret($0.staticText ?? "*") }):
+            ask("`git add` could stage the secret files the workspace holds, and git would then show what they hold")
         case "branch":
             let listing: Set<String> = ["-a", "-r", "-v", "-vv", "-l", "--list", "--all", "--remotes", "--show-current", "--verbose",
                                         "--merged", "--no-merged", "--contains", "--no-color", "--color"]
             if !(onlyOptions(listing, prefixes: ["--sort=", "--format=", "--color=", "--contains=", "--merged=", "--points-at="])
                  || (options.contains(where: { ["-l", "--list", "--contains", "--merged", "--no-merged"].contains($0) }) && !options.contains(where: { ["-d", "-D", "-m", "-M", "-c", "-C", "-f", "--delete", "--move", "--copy", "--force", "-u", "--set-upstream-to", "--unset-upstream", "--edit-description"].contains($0) }))) {
-                ask("`git branch` changes branches")
+                local(&self, "`git branch` changes branches")
             }
         case "tag":
             if !(rest.isEmpty || options.contains("-l") || options.contains("--list")) || options.contains(where: { ["-d", "-a", "-s", "-f", "-m", "--delete"].contains($0) }) {
-                ask("`git tag` changes tags")
+                local(&self, "`git tag` changes tags")
             }
         case "remote":
             if !(rest.isEmpty || onlyOptions(["-v", "--verbose"]) || rest.first?.staticText == "get-url") {
@@ -74,10 +95,64 @@ extension BashAnalysis {
             let first = operands.first?.staticText
             if !((sub == "stash" && (first == "list" || first == "show")) || (sub == "worktree" && first == "list")
                  || (sub == "reflog" && (rest.isEmpty || first == "show")) || (sub == "submodule" && (rest.isEmpty || first == "status"))) {
-                ask("runs `git \(sub)\(first.map { " " + $0 } ?? "")`")
+                let reason = "runs `git \(sub)\(first.map { " " + $0 } ?? "")`"
+                // Worktrees are made outside the workspace; submodules are fetched from remotes.
+                if sub == "worktree" || sub == "submodule" { ask(reason) } else { local(&self, reason) }
             }
+        case "rebase" where options.contains(where: { $0 == "-x" || $0.hasPrefix("--exec") || $0 == "-i" || $0 == "--interactive" }):
+            ask("`git rebase` runs commands or an editor")
+        case _ where Self.remoteGitCommands.contains(sub):
+            ask("\(actor) contacts another machine")
         default:
-            ask("runs `git \(sub)`")
+            checkPathsLeaving(operands, by: actor)
+            local(&self, "runs `git \(sub)`")
+        }
+    }
+
+    /// `git -c key=value`: settings that make git run a program are asked about with why; others are local work.
+    mutating func checkGitSetting(_ word: ShellWord, by actor: String) {
+        guard let text = word.staticText else {
+            ask("\(actor) changes a git setting only known at run time")
+            return
+        }
+        let key = String(text.prefix { $0 != "=" })
+        if ProgramFiles.gitKeyRunsPrograms(key) {
+            ask("\(actor) sets `\(key)`, with which git runs a program")
+        } else if !relaxed {
+            ask("\(actor) changes git settings for the command")
+        }
+    }
+
+    /// `git config`: reading is fine; setting a key that makes git run a program is asked about with why; other
+    /// settings of the repository are local work; settings outside it (`--global`, `--system`, `--file`) are
+    /// writes there.
+    mutating func runGitConfig(_ args: [ShellWord]) {
+        let actor = "`git config`"
+        let arguments = BashArguments(args, valued: ["-f", "--file", "--blob", "--type", "--default", "--comment"])
+        let reading: Set<String> = ["--get", "--get-all", "--get-regexp", "--get-urlmatch", "-l", "--list", "--show-origin",
+                                    "--show-scope", "--name-only", "get", "list"]
+        var operands = arguments.operands.compactMap(\.staticText)
+        if operands.count < arguments.operands.count {
+            ask("\(actor) changes a git setting only known at run time")
+            return
+        }
+        let readsOnly = arguments.options.contains { reading.contains($0.name) } || ["get", "list"].contains(operands.first ?? "")
+            || (operands.count == 1 && !arguments.has("--unset", "--unset-all", "--remove-section", "--rename-section", "-e", "--edit"))
+        if readsOnly { return }
+        let renames = arguments.has("--rename-section") || operands.first == "rename-section"
+        if ["set", "unset", "rename-section", "remove-section", "edit"].contains(operands.first ?? "") { operands.removeFirst() }
+        for file in arguments.values(of: ["-f", "--file"]) { checkWrite(file, by: actor) }
+        if arguments.has("--global", "--system") {
+            ask("\(actor) changes git settings outside the workspace")
+        }
+        if arguments.has("-e", "--edit") {
+            ask("\(actor) opens an editor on git's settings")
+        } else if renames {
+            ask("\(actor) renames a section of git's settings, which could make git run a program")
+        } else if let key = operands.first, ProgramFiles.gitKeyRunsPrograms(key) {
+            ask("\(actor) sets `\(key)`, with which git runs a program")
+        } else if !relaxed {
+            ask("\(actor) changes git settings")
         }
     }
 

@@ -65,25 +65,61 @@ extension BashAnalysis {
         let modifier = expansion.modifier
         if modifier.isEmpty { return known }
         if modifier.hasPrefix(":-") || modifier.hasPrefix("-") || modifier.hasPrefix(":=") || modifier.hasPrefix("=") {
-            if let known, !known.contains("") { return known }
+            // An unknown variable may be set (to anything) or not: only a known, non-empty value decides.
+            guard let known else { return nil }
+            if !known.contains("") { return known }
             guard let fallback = values(of: Self.dropOperator(expansion.modifierParts)) else { return nil }
-            return (known ?? []) + fallback
+            return (modifier.hasPrefix(":") ? known.filter { !$0.isEmpty } : known) + fallback
         }
         if modifier.hasPrefix(":+") || modifier.hasPrefix("+") {
             guard let alternative = values(of: Self.dropOperator(expansion.modifierParts)) else { return nil }
             return [""] + alternative
         }
         if modifier.hasPrefix(":?") || modifier.hasPrefix("?") { return known }
-        // Removing a suffix cannot leave the directory a relative path names, unless it holds `..`;
-        // removing a prefix could turn `a/etc` into `/etc`, so only single names keep their value.
-        guard let known else { return nil }
-        if modifier.hasPrefix("%") {
-            return known.allSatisfy({ !$0.contains("..") }) ? known : nil
-        }
-        if modifier.hasPrefix("#") {
-            return known.allSatisfy({ !$0.contains("..") && ($0.hasPrefix("/") || !$0.contains("/")) }) ? known : nil
+        if modifier.hasPrefix("%") || modifier.hasPrefix("#") {
+            guard let known, let pattern = Self.removalPattern(expansion.modifierParts) else { return nil }
+            var results: [String] = []
+            for value in known {
+                guard let trimmed = Self.remove(pattern, from: value, suffix: modifier.hasPrefix("%"),
+                                                longest: modifier.hasPrefix("%%") || modifier.hasPrefix("##")) else { return nil }
+                if !results.contains(trimmed) { results.append(trimmed) }
+            }
+            return results
         }
         return nil
+    }
+
+    /// The pattern of `${X%pattern}` (and `%%`, `#`, `##`) when it is written out; nil when it depends on run time
+    /// or quotes a pattern character (which would then match only itself).
+    static func removalPattern(_ parts: [ShellWordPart]) -> Substring? {
+        var text = ""
+        for part in parts {
+            switch part {
+            case .literal(let value): text += value
+            case .quoted(let value):
+                guard !BashPaths.isGlob(value) else { return nil }
+                text += value
+            default: return nil
+            }
+        }
+        let operatorLength = text.hasPrefix("%%") || text.hasPrefix("##") ? 2 : 1
+        guard text.count >= operatorLength else { return nil }
+        return Substring(text.dropFirst(operatorLength))
+    }
+
+    /// `value` with the shortest (or longest) suffix (or prefix) matching `pattern` removed, as the shell does.
+    static func remove(_ pattern: Substring, from value: String, suffix: Bool, longest: Bool) -> String? {
+        let characters = Array(value)
+        guard characters.count <= 256, pattern.count <= 256 else { return nil }
+        // Cut points in the order the shell tries them: the first that matches wins.
+        let cuts = suffix == longest ? Array(0...characters.count) : Array((0...characters.count).reversed())
+        for cut in cuts {
+            let piece = String(suffix ? characters[cut...] : characters[..<cut])
+            if BashPaths.globMatches(pattern: pattern, name: piece) {
+                return String(suffix ? characters[..<cut] : characters[cut...])
+            }
+        }
+        return value
     }
 
     /// The modifier's parts without its leading operator (`:-`, `+`, …).
@@ -95,14 +131,6 @@ extension BashAnalysis {
 
     /// The absolute paths `value` may name from each possible working directory; nil where that is unknown.
     func resolve(_ value: String) -> [String?] {
-        if value.hasPrefix("/") { return [BashPaths.normalize(value)] }
-        if value == "~" || value.hasPrefix("~/") {
-            return [BashPaths.normalize(homeDirectory + "/" + value.dropFirst())]
-        }
-        if value.hasPrefix("~") {
-            // Another user's home: outside, and shown as such.
-            return [BashPaths.normalize("/~" + value.dropFirst())]
-        }
-        return state.directories.map { directory in directory.map { BashPaths.normalize($0 + "/" + value) } }
+        targetsOf(value).map { $0?.path }
     }
 }

@@ -116,10 +116,10 @@ enum BashPolicyTable {
         BashCase("curl -o ~/bin/tool https://x", .deny("outside")), BashCase("find / -name '*.log' -delete", .deny("outside")),
         BashCase("find ~ -name '*.log' -exec rm {} +", .deny("outside")), BashCase("git diff > /tmp/patch", .deny("outside")),
         // Write targets only known at run time.
-        BashCase("rm -rf $DIR/build", .deny("run time")), BashCase("echo x > $OUT", .deny("run time")),
-        BashCase("cp a \"$DEST\"", .deny("run time")), BashCase("xargs rm < list", .deny("run time")),
-        BashCase("rm -rf \"$(cat dirs.txt)\"", .deny("run time")), BashCase("cat list | xargs rm -f", .deny("run time")),
-        BashCase("while read f; do rm \"$f\"; done < files.txt", .deny("run time")),
+        BashCase("rm -rf $DIR/build", .deny("decided when the command runs")), BashCase("echo x > $OUT", .deny("decided when the command runs")),
+        BashCase("cp a \"$DEST\"", .deny("decided when the command runs")), BashCase("xargs rm < list", .deny("decided when the command runs")),
+        BashCase("rm -rf \"$(cat dirs.txt)\"", .deny("decided when the command runs")), BashCase("cat list | xargs rm -f", .deny("decided when the command runs")),
+        BashCase("while read f; do rm \"$f\"; done < files.txt", .deny("decided when the command runs")),
         // The workspace itself.
         BashCase("rm -rf .", .deny("whole workspace")), BashCase("rm -rf ./", .deny("whole workspace")),
         BashCase("rm -rf *", .deny("everything in the workspace")), BashCase("rm -rf ./*", .deny("everything in the workspace")),
@@ -178,7 +178,7 @@ enum BashPolicyTable {
         BashCase("command rm -rf ~", .deny("outside")), BashCase("env rm -rf /", .deny("outside")),
         BashCase("nice rm -rf /", .deny("outside")), BashCase("timeout 5 rm -rf /", .deny("outside")),
         BashCase("nohup rm -rf / &", .deny("outside")), BashCase("exec rm -rf /", .deny("outside")),
-        BashCase("find . -exec rm -rf / \\;", .deny("outside")), BashCase("xargs -I{} rm -rf /{} < list", .deny("run time")),
+        BashCase("find . -exec rm -rf / \\;", .deny("outside")), BashCase("xargs -I{} rm -rf /{} < list", .deny("decided when the command runs")),
         BashCase("watch -n 5 'rm -rf /'", .deny("outside")), BashCase("env -S 'rm -rf /'", .deny("outside")),
         BashCase("ls | sudo xargs rm", .deny("privileges")), BashCase("find . -name x | xargs sudo rm", .deny("privileges")),
         // Dangerous system commands.

@@ -1,0 +1,1 @@
+1case $1 in a) touch a;; *) touch b;; esac

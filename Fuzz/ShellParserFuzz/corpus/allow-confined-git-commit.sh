@@ -1,0 +1,1 @@
+1git add -A && git commit -m 'fix: bug'

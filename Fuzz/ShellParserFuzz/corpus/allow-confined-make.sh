@@ -1,0 +1,1 @@
+5make -j4 && ./run.sh --fast

@@ -1,0 +1,1 @@
+1mkdir x && touch x/y

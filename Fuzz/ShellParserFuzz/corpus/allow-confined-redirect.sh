@@ -1,0 +1,1 @@
+1echo hi > inside.txt

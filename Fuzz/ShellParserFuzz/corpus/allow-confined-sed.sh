@@ -1,0 +1,1 @@
+1sed -i 's/a/b/g' src/*.txt

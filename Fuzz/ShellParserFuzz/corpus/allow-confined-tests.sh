@@ -1,0 +1,1 @@
+1cd src && npm test 2>&1 | tee ../test.log

@@ -1,0 +1,3 @@
+0cat <<'EOF'
+hello $USER
+EOF

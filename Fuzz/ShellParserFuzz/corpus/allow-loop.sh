@@ -1,0 +1,1 @@
+0for f in *.swift; do wc -l "$f"; done

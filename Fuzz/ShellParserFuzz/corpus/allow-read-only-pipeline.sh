@@ -1,0 +1,1 @@
+0grep -rn TODO Sources | sort | uniq -c | head

@@ -1,0 +1,1 @@
+0cd esc && touch x

@@ -1,0 +1,1 @@
+1git config core.fsmonitor 'touch /tmp/x'

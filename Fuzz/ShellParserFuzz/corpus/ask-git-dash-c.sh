@@ -1,0 +1,1 @@
+1git -c alias.x='!id' x

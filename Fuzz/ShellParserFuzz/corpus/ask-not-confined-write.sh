@@ -1,0 +1,1 @@
+0echo hi > inside.txt

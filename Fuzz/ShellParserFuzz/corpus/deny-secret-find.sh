@@ -1,0 +1,1 @@
+1find -L . -name '*.pem' -exec cat {} +

@@ -1,0 +1,1 @@
+1python3 -c "print(open('.env').read())"

@@ -1,0 +1,1 @@
+1sudo rm -rf /

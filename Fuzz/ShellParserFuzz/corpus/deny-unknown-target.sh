@@ -1,0 +1,1 @@
+1rm -rf ${X:-build}/

@@ -1,0 +1,1 @@
+1cd src && rm -rf ..
