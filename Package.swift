@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
-            "Messages", "Transport", "PeerLink", "Settings", "OutboundProxy", logging, lifecycle, crypto,
+            "Messages", "Transport", "PeerLink", "Settings", "ToolPolicy", "OutboundProxy", logging, lifecycle, crypto,
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "Egress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Rendering", "Settings", logging, lifecycle]),

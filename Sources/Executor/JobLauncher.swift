@@ -3,6 +3,7 @@ import Logging
 import Messages
 import OutboundProxy
 import PeerLink
+import ToolPolicy
 import Synchronization
 
 /// Runs the jobs the guard assigns: takes each into a free slot, runs Claude Code in its workspace, streams
@@ -169,8 +170,7 @@ struct JobLauncher: Sendable {
             }
         }
         guard decision.allow else { return .deny(message: decision.message ?? "denied by policy") }
-        for field in Self.pathFields {
-            guard let path = question.input[field]?.stringValue else { continue }
+        for path in Self.pathsToCheck(question, workspace: workspace, home: configuration.claude.home) {
             if let problem = workspaces.check(path: path, workspace: workspace) {
                 logger.warning("executor path check denied a tool call the guard allowed", metadata: [
                     "job.id": "\(job.jobId)", "tool": "\(question.toolName)", "reason": "\(problem)",
@@ -180,6 +180,18 @@ struct JobLauncher: Sendable {
         }
         if let updatedInput = decision.updatedInput { return .allowWithInput(updatedInput) }
         return .allow
+    }
+
+    /// The paths of a call to check on disk before allowing it: a file tool's path fields; for Bash, every path
+    /// the command names that looks inside the workspace (`BashPolicy.staticPaths`, after following `cd`), so a
+    /// symlink inside that leads out is caught. Paths outside were judged by the guard as what they are.
+    static func pathsToCheck(_ question: ClaudePermissionQuestion, workspace: String, home: String) -> [String] {
+        if question.toolName == "Bash", let command = question.input["command"]?.stringValue {
+            return BashPolicy.staticPaths(command: command, workspace: workspace, home: home).paths.filter {
+                $0 == workspace || $0.hasPrefix(workspace + "/")
+            }
+        }
+        return pathFields.compactMap { question.input[$0]?.stringValue }
     }
 
     /// What the job's sandbox plan is made from (`JobSandbox`).

@@ -1,11 +1,16 @@
 import Foundation
 import Messages
+import ToolPolicy
 
 /// Tool permissions: every tool call Claude asks about gets the policy's verdict. "Ask" becomes a message to the
 /// person whose job it is, with Allow once / Allow for this session / Deny; AskUserQuestion becomes its options as
 /// buttons. Unanswered questions are denied after `approvalTimeoutSeconds`. Every decision is audited.
 extension GuardCore {
-    func decidePermission(_ request: PermissionRequest, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+    /// - Parameter looked: the policy's verdict when it needed a lookup outside the core (WebFetch resolves its
+    ///   host first: see `lookUpThenDecide`); nil decides here and now.
+    func decidePermission(
+        _ request: PermissionRequest, executorId: String, peer: Data, now: Int64, looked: PolicyVerdict? = nil
+    ) throws -> [Outbound] {
         guard let job = try ledger.job(id: request.jobId), job.executorId == executorId, job.status == .running else {
             return [try decision(request, allow: false, reason: "the job is not running on this executor", peer: peer)]
         }
@@ -20,7 +25,12 @@ extension GuardCore {
         if request.toolName == "AskUserQuestion" {
             return try askQuestion(request, job: job, executorId: executorId, now: now)
         }
-        var verdict = tools.decide(toolName: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
+        let context = toolContext(request, job: job, executorId: executorId)
+        if looked == nil, tools.needsLookup(toolName: request.toolName) {
+            lookUpThenDecide(request, context: context, executorId: executorId, peer: peer)
+            return []
+        }
+        var verdict = looked ?? tools.decide(toolName: request.toolName, input: request.input, context: context)
         if case .ask = verdict, try hasSessionRule(for: request, job: job) { verdict = .allow }
         switch verdict {
         case .allow:
@@ -31,6 +41,37 @@ extension GuardCore {
             return [try decision(request, allow: false, reason: reason, peer: peer)]
         case .ask(let reason):
             return try ask(request, reason: reason, job: job, executorId: executorId, now: now)
+        }
+    }
+
+    /// What the policy knows about the call besides its input: where it runs, and what the executor said of that
+    /// place (confined by the kernel, secrets on disk).
+    private func toolContext(_ request: PermissionRequest, job: JobRecord, executorId: String) -> ToolCallContext {
+        ToolCallContext(
+            workspace: workspacePath(job.workspace),
+            confined: executorConfinement[executorId]?.hasPrefix("landlock") == true,
+            workspaceHoldsSecrets: request.workspaceHoldsSecrets ?? false)
+    }
+
+    /// Resolves off the core (a slow name server must not hold up every other decision), then decides with the
+    /// verdict and sends the answer through `lateDecisions`.
+    private func lookUpThenDecide(_ request: PermissionRequest, context: ToolCallContext, executorId: String, peer: Data) {
+        let tools = tools, resolver = resolver
+        Task {
+            let verdict = await tools.decide(toolName: request.toolName, input: request.input, context: context, resolver: resolver)
+            let out = self.decideLooked(request, executorId: executorId, peer: peer, verdict: verdict)
+            lateDecisionSink.yield(out)
+        }
+    }
+
+    private func decideLooked(_ request: PermissionRequest, executorId: String, peer: Data, verdict: PolicyVerdict) -> [Outbound] {
+        do {
+            return try decidePermission(request, executorId: executorId, peer: peer, now: clock.now(), looked: verdict)
+        } catch {
+            logger.error("failed to decide a tool call after its lookup", metadata: [
+                "job.id": "\(request.jobId)", "tool": "\(request.toolName)", "error": "\(error)",
+            ])
+            return []
         }
     }
 

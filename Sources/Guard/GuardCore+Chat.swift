@@ -213,7 +213,7 @@ extension GuardCore {
         if let limit = configuration.access.costLimits.perUserDailyUsd { usage += " of \(ReplyTexts.dollars(limit))" }
         lines.append(usage)
         lines.append("Model: \(prefs.model ?? configuration.claude.model ?? "the CLI's default")")
-        if unconfinedExecutors.contains(where: { executors.members[$0] != nil }) {
+        if executorConfinement.contains(where: { $0.value == "off" && executors.members[$0.key] != nil }) {
             lines.append("Warning: Claude Code runs without kernel confinement on a machine here (EXECUTOR_SANDBOX=off)")
         }
         answer(lines.joined(separator: "\n"))

@@ -49,11 +49,7 @@ extension GuardCore {
             executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
             runningJobIds: ready.runningJobIds, processId: ready.processId, now: now)
         acceptedJobs.formUnion(ready.runningJobIds)
-        if ready.confinement == "off" {
-            unconfinedExecutors.insert(ready.executorId)
-        } else {
-            unconfinedExecutors.remove(ready.executorId)
-        }
+        executorConfinement[ready.executorId] = ready.confinement ?? "unknown"
         logger.info("executor registered", metadata: [
             "executor.id": "\(ready.executorId)", "executor.host": "\(ready.host)", "capacity": "\(ready.capacity)",
             "running": "\(ready.runningJobIds.count)", "confinement": "\(ready.confinement ?? "unknown")",

@@ -32,8 +32,10 @@ public actor GuardCore {
     let startedAt: Int64
 
     var executors = ExecutorPool()
-    /// Executors whose operator turned confinement off (`ExecutorReady.confinement == "off"`); `/status` says so.
-    var unconfinedExecutors: Set<String> = []
+    /// How each executor confines its CLIs, as it said on registering (`ExecutorReady.confinement`: "landlock 7",
+    /// or "off" when its operator opted out, which `/status` says). Only a confined executor's jobs get the
+    /// policy's allowances for ordinary work inside the workspace.
+    var executorConfinement: [String: String] = [:]
     var egress = EgressRoster()
     /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
     var acceptedJobs: Set<String> = []
@@ -55,6 +57,12 @@ public actor GuardCore {
     var fileRequests: [String: PendingFileRequest] = [:]
     /// How many strangers get an answer (all are audited).
     var refusalReplies = RefusalReplyBudget()
+    /// Looks up the names WebFetch is asked to fetch.
+    let resolver: any HostResolver
+    /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), to be sent as they
+    /// come; the service drains it.
+    public nonisolated let lateDecisions: AsyncStream<[Outbound]>
+    let lateDecisionSink: AsyncStream<[Outbound]>.Continuation
 
     struct InFlightDelivery: PeerCarrying {
         var peer: Data
@@ -62,8 +70,13 @@ public actor GuardCore {
         var sentAt: Int64
     }
 
-    public init(configuration: GuardConfiguration, ledger: any Ledger, clock: any WallClock, logger: Logger) {
+    public init(
+        configuration: GuardConfiguration, ledger: any Ledger, clock: any WallClock, logger: Logger,
+        resolver: any HostResolver = SystemHostResolver()
+    ) {
         self.configuration = configuration
+        self.resolver = resolver
+        (lateDecisions, lateDecisionSink) = AsyncStream.makeStream(of: [Outbound].self)
         self.ledger = ledger
         self.clock = clock
         self.logger = logger

@@ -79,6 +79,9 @@ public struct GuardService: Service, CustomStringConvertible {
                     }
                 }
                 group.addTask {
+                    for await out in core.lateDecisions { outlet.send(out) }
+                }
+                group.addTask {
                     await checkpointer.run(every: .seconds(1)) { error in
                         logger.warning("ledger checkpoint failed; the next one tries again", metadata: ["error": "\(error)"])
                     }
