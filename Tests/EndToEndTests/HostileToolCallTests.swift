@@ -57,7 +57,7 @@ import Testing
         var options = GatehouseCluster.Options()
         options.allowedUsers = people.map(\.id)
         // A question nobody answers is denied quickly: these tests look at what was asked, not at the answer.
-        options.environment = ["APPROVAL_TIMEOUT_SECONDS": "3"]
+        options.environment = ["APPROVAL_TIMEOUT_SECONDS": "5"]
         return options
     }
 
@@ -95,7 +95,9 @@ import Testing
             }
             let outcomes = try await run(absolute, in: cluster, people: people)
             for (outcome, (_, name)) in zip(outcomes, calls) {
-                #expect(outcome.isError, "\(name) was not refused: \(outcome.text)")
+                // Refused by the screening (an error result), or stopped by the kernel (find reports the link it
+                // could not enter and carries on).
+                #expect(outcome.isError || outcome.text.contains("Permission denied"), "\(name) was not refused: \(outcome.text)")
             }
             #expect(!reachedTheModel(secret, cluster), "the workspace's .env reached the model")
             #expect(!reachedTheModel(outsideText, cluster), "a file outside the workspace reached the model")
@@ -107,7 +109,8 @@ import Testing
         let calls: [Call] = [
             .bash("echo hi > inside.txt"),
             .bash("mkdir -p made && touch made/y"),
-            .bash("python3 -c 'print(40 + 2)'"),
+            // The system's python3: toolchains outside /usr and /opt need SANDBOX_READ_PATHS.
+            .bash("/usr/bin/python3 -c 'print(40 + 2)'"),
             Call(tool: "Write", input: .object(["file_path": .string("notes.md"), "content": .string("# notes\n")])),
         ]
         let people = people(calls.count, from: 5201)
@@ -133,11 +136,15 @@ import Testing
             let outside = cluster.root.appendingPathComponent("outside-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
             let escaped = outside.appendingPathComponent("escaped.txt")
+            let telegramPort = URLComponents(string: cluster.telegram.baseURL)?.port ?? 0
+            try Data("import socket\nsocket.create_connection(('127.0.0.1', \(telegramPort)), timeout=3)\nprint('connected')\n".utf8)
+                .write(to: cluster.approved.appendingPathComponent("probe.py"))
             let calls: [Call] = [
                 // A program that writes outside, which no lexical check can see.
-                .bash("python3 -c \"open('\(escaped.path)', 'w').write('x')\""),
-                // A raw connection to a loopback service, ignoring the proxy: the fake Telegram's own port.
-                .bash("python3 -c \"import socket; socket.create_connection(('127.0.0.1', \(cluster.telegram.port)), timeout=3)\""),
+                .bash("/usr/bin/python3 -c \"open('\(escaped.path)', 'w').write('x')\""),
+                // A script in the workspace (no lexical check can read it) opening a raw connection to a loopback
+                // service, ignoring the proxy: the fake Telegram's own port.
+                .bash("/usr/bin/python3 probe.py"),
                 // The target is decided when the command runs: the question says so, and the kernel holds anyway.
                 .bash("touch ${PWD%/*}/\(outside.lastPathComponent)/expanded.txt"),
             ]

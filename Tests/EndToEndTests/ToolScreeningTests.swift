@@ -68,7 +68,8 @@ import Testing
         options.allowedUsers = [ann.id, bob.id]
         try await GatehouseCluster.with(options) { cluster in
             let marker = cluster.approved.appendingPathComponent("built.txt")
-            cluster.anthropic.setHandler(bashScript(["touch built.txt && echo built"]))
+            // A network tool is still asked about when the CLI is confined (touching a file inside is not).
+            cluster.anthropic.setHandler(bashScript(["curl -s -m 2 -o /dev/null https://example.invalid/; touch built.txt && echo built"]))
             cluster.telegram.enqueueMessage(from: ann, text: "RUN 0")
             let question = try #require(await cluster.reply(in: ann.id, containing: "Claude wants to use Bash"))
             let buttons = question.replyMarkup?["inline_keyboard"]?.arrayValue?.first?.arrayValue ?? []
@@ -98,7 +99,7 @@ import Testing
         var options = GatehouseCluster.Options()
         options.environment = ["APPROVAL_TIMEOUT_SECONDS": "5"]
         try await GatehouseCluster.with(options) { cluster in
-            cluster.anthropic.setHandler(bashScript(["touch never.txt"]))
+            cluster.anthropic.setHandler(bashScript(["curl -s -m 2 -o /dev/null https://example.invalid/; touch never.txt"]))
             cluster.telegram.enqueueMessage(from: ann, text: "RUN 0")
             let question = try #require(await cluster.reply(in: ann.id, containing: "Claude wants to use Bash"))
             let reply = try #require(await cluster.reply(in: ann.id, containing: "RESULT 0 ", timeout: .seconds(40)))

@@ -61,6 +61,7 @@ struct JobSandbox: Sendable {
             connectPorts: SandboxConnectPorts.ports(environment: environment, allowed: context.settings.allowedConnectPorts),
             limits: context.settings.limits)
         inputs.protectedPaths = context.settings.protectedPaths.map(realPath)
+        inputs.systemReadOnly += context.settings.extraReadOnly.map(realPath)
         return try SandboxPlan.make(inputs)
     }
 

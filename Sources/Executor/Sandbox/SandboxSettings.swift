@@ -17,6 +17,9 @@ extension ExecutorConfiguration {
         /// TCP ports the CLI tree may connect to besides those of the Anthropic endpoint and the proxies in its
         /// environment (`SANDBOX_CONNECT_PORTS`; an egress proxy's port goes here).
         public var allowedConnectPorts: [Int] = []
+        /// More directories the CLI tree may read and execute from, besides the system's (`SANDBOX_READ_PATHS`):
+        /// toolchains installed outside /usr and /opt (pyenv, nvm, rustup under a home directory).
+        public var extraReadOnly: [String] = []
         /// Paths no confined process may reach, besides the approved directory outside the job's workspace:
         /// the executor's keys, its sockets, the database. Starting refuses a plan whose grants cover one.
         public var protectedPaths: [String] = []

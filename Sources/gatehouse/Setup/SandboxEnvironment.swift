@@ -4,6 +4,7 @@ import Foundation
 /// How the executor confines Claude Code (see `ExecutorConfiguration.Sandbox`):
 /// - `EXECUTOR_SANDBOX`: `landlock` (default) or `off`, the operator's explicit opt-out;
 /// - `SANDBOX_HELPER_PATH`: `gatehouse-confine` (default: next to the running `gatehouse`);
+/// - `SANDBOX_READ_PATHS`: more directories tools may read and run programs from (toolchains outside /usr, /opt);
 /// - `SANDBOX_CONNECT_PORTS`: TCP ports Claude's tools may connect to besides the Anthropic endpoint's and the
 ///   proxies' (comma-separated).
 /// The executor's own files (key files, the ipc socket directory, the database's directory, `.env`) become
@@ -36,6 +37,13 @@ extension ProgramEnvironment {
                 sandbox.allowedConnectPorts.append(port)
             } else {
                 reader.report("SANDBOX_CONNECT_PORTS", "must be TCP ports (1-65535), comma-separated; got \(text.debugDescription)")
+            }
+        }
+        for path in reader.list("SANDBOX_READ_PATHS") {
+            if path.hasPrefix("/") {
+                sandbox.extraReadOnly.append(path)
+            } else {
+                reader.report("SANDBOX_READ_PATHS", "must be absolute directory paths, comma-separated; got \(path.debugDescription)")
             }
         }
         var protected = Self.secretFileVariables.compactMap { reader.raw($0) }
