@@ -45,6 +45,8 @@ import Testing
             let text = reply.plainText ?? ""
             let asked = cluster.telegram.messages(inChat: person.id).contains { ($0.plainText ?? "").contains("Claude wants to use") }
             outcomes.append(Outcome(isError: text.contains("error=true"), text: text, asked: asked))
+            // Which layer stopped what, for the record (printed, not asserted).
+            print("hostile call \(index) [\(calls[index].tool)]\(asked ? " asked," : "") \(text.prefix(160).replacingOccurrences(of: "\n", with: " "))")
         }
         return outcomes
     }
