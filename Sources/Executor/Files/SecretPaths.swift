@@ -1,6 +1,8 @@
-/// Files the executor never sends out (`/get`), whatever the guard decided: names that usually hold credentials,
-/// and anything inside a directory of credentials. The executor cannot use the guard's rules (another program),
-/// so it keeps its own, checked on the path as asked and again on the real path after symlinks.
+import ToolPolicy
+
+/// Files the executor never sends out (`/get`) and looks for in workspaces, whatever the guard decided: the tool
+/// policy's secret files (`SecretFiles`), and more names and directories an agent's own state lives in. Checked on
+/// the path as asked and again on the real path after symlinks.
 enum SecretPaths {
     private static let exactNames: Set<String> = [
         ".netrc", "_netrc", ".pgpass", ".npmrc", ".pypirc", ".git-credentials", ".htpasswd", ".dockercfg",
@@ -15,6 +17,7 @@ enum SecretPaths {
     ///   case-insensitively.
     static func isSecret(components: [Substring]) -> Bool {
         guard let last = components.last?.lowercased() else { return false }
+        if SecretFiles.isSecret(components.joined(separator: "/")) { return true }
         if components.dropLast().contains(where: { directories.contains($0.lowercased()) }) { return true }
         return directories.contains(last) || exactNames.contains(last)
             || prefixes.contains(where: last.hasPrefix) || suffixes.contains(where: last.hasSuffix)
