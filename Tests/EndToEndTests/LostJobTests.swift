@@ -11,40 +11,6 @@ import Testing
     /// The guard's line before an answer from a fresh session (`ReplyTexts.freshSession`).
     static let freshSession = "Your previous session could not be continued; this answer starts a new one."
 
-    func registered(_ cluster: GatehouseCluster, executors: Int) async throws -> [String] {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let names = cluster.programs().map(\.name).filter { $0.hasPrefix("executor") }
-            let log = cluster.logs()
-            if names.count == executors, names.allSatisfy({ log.contains("executor registered") && log.contains("executor.id=\($0)") }) {
-                return names
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("executors did not start and register")
-    }
-
-    func waitForLog<T>(_ cluster: GatehouseCluster, timeout: Duration, _ probe: (String) -> T?) async -> T? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = probe(cluster.logs()) { return value }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return probe(cluster.logs())
-    }
-
-    /// The epoch-millisecond time of the last log line with `message` and `containing`.
-    static func lastTime(of message: String, in log: String, containing: String) -> Int64? {
-        let line = log.split(separator: "\n").last { $0.contains(": \(message)") && $0.contains(containing) }
-        guard let stamp = line?.split(separator: " ").first else { return nil }
-        let numbers = stamp.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int($0) }
-        guard numbers.count == 7 else { return nil }
-        var parts = tm()
-        (parts.tm_year, parts.tm_mon, parts.tm_mday) = (Int32(numbers[0] - 1900), Int32(numbers[1] - 1), Int32(numbers[2]))
-        (parts.tm_hour, parts.tm_min, parts.tm_sec) = (Int32(numbers[3]), Int32(numbers[4]), Int32(numbers[5]))
-        return Int64(timegm(&parts)) * 1000 + Int64(numbers[6])
-    }
-
     /// Final replies (those answering a message) in Ann's chat.
     func finalReplies(_ cluster: GatehouseCluster) -> [String] {
         cluster.telegram.calls(to: "sendMessage").compactMap { call in
@@ -69,7 +35,7 @@ import Testing
         while !anthropic.requests.contains(where: { $0.lastUserText == prompt }), ContinuousClock.now < asked {
             try await Task.sleep(for: .milliseconds(50))
         }
-        let target = await waitForLog(cluster, timeout: .seconds(5)) { log in
+        let target = await cluster.waitForLog(timeout: .seconds(5)) { log in
             executors.first { log.contains("attempt=1 executor.id=\($0) ") }
         }
         return try #require(target, "the job was not dispatched")
@@ -82,15 +48,15 @@ import Testing
         options.environment = ["EXECUTOR_CAPACITY": "1"]
         try await GatehouseCluster.with(options) { cluster in
             cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
-            let executors = try await registered(cluster, executors: executorCount)
+            let executors = try await cluster.registeredExecutors(count: executorCount, timeout: .seconds(30))
             cluster.telegram.enqueueMessage(from: ann, text: "think it over")
             _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
             let victim = try await runningOn(cluster, prompt: "think it over", executors: executors)
             let killed = Int64(Date().timeIntervalSince1970 * 1000)
             #expect(cluster.crash(victim))
 
-            let redispatched = await waitForLog(cluster, timeout: .seconds(15)) { log in
-                Self.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
+            let redispatched = await cluster.waitForLog(timeout: .seconds(15)) { log in
+                GatehouseCluster.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
             }
             let again = try #require(redispatched, "the job was not dispatched again")
             let setting = executorCount > 1 ? "live second executor" : "the same executor restarted"
@@ -108,7 +74,7 @@ import Testing
     @Test func aCLIKilledBeforeAnyToolIsRunAgainOnTheSameExecutor() async throws {
         try await GatehouseCluster.with { cluster in
             cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
-            _ = try await registered(cluster, executors: 1)
+            _ = try await cluster.registeredExecutors(count: 1, timeout: .seconds(30))
             cluster.telegram.enqueueMessage(from: ann, text: "ponder this")
             _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
             let anthropic = cluster.anthropic
@@ -119,8 +85,8 @@ import Testing
             let cli = try #require(claudeProcesses(in: cluster.approved).first, "no CLI running")
             let killed = Int64(Date().timeIntervalSince1970 * 1000)
             kill(cli, SIGKILL)
-            let redispatched = await waitForLog(cluster, timeout: .seconds(15)) { log in
-                Self.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
+            let redispatched = await cluster.waitForLog(timeout: .seconds(15)) { log in
+                GatehouseCluster.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
             }
             let again = try #require(redispatched, "the job was not dispatched again")
             print("lost job: CLI SIGKILL → re-dispatch in \(again - killed) ms (same executor)")
@@ -143,7 +109,7 @@ import Testing
                 if !request.toolResults.isEmpty { return .delayed(.seconds(60), .text("Wrote it.")) }
                 return .toolUse(name: "Write", input: .object(["file_path": .string(target.path), "content": .string("x\n")]))
             }
-            let executors = try await registered(cluster, executors: 2)
+            let executors = try await cluster.registeredExecutors(count: 2, timeout: .seconds(30))
             cluster.telegram.enqueueMessage(from: ann, text: "write the notes")
             let victim = try await runningOn(cluster, prompt: "write the notes", executors: executors)
             let wrote = ContinuousClock.now + .seconds(20)
@@ -168,7 +134,7 @@ import Testing
 
     @Test func aSessionWhoseTranscriptIsGoneStartsANewOneWithoutBreakingTheChat() async throws {
         try await GatehouseCluster.with { cluster in
-            _ = try await registered(cluster, executors: 1)
+            _ = try await cluster.registeredExecutors(count: 1, timeout: .seconds(30))
             cluster.telegram.enqueueMessage(from: ann, text: "first question")
             _ = try #require(await cluster.reply(in: ann.id, containing: "Echo: first question", timeout: .seconds(30)))
             // The transcript disappears (the CLI was killed before it saved it, the disk was wiped …).

@@ -20,7 +20,8 @@ import Testing
         var options = GatehouseCluster.Options()
         options.allowedUsers = (1...Self.users).map { 5_000 + Int64($0) }
         options.executors = 2
-        options.environment = ["EXECUTOR_CAPACITY": "3", "LOG_LEVEL": "info"]
+        // A budget the growing sessions of 20 prompts each (some with a write) cannot reach.
+        options.environment = ["EXECUTOR_CAPACITY": "3", "LOG_LEVEL": "info", "CLAUDE_MAX_COST_PER_USER": "1000"]
         try await GatehouseCluster.with(options) { cluster in
             // Every fourth prompt ("…-w") writes a file first: after that, its job may never run again by itself.
             let approved = cluster.approved
@@ -33,7 +34,7 @@ import Testing
                 }
                 return .delayed(.milliseconds(Int.random(in: 100...1_200)), .text("Answer to \(prompt)"))
             }
-            let executors = try await startedExecutors(cluster, count: 2)
+            let executors = try await cluster.registeredExecutors(count: 2)
             let victims = ["guard", executors[0], "ingress", "egress", executors[1]]
 
             // Inject the messages over time while killing programs.
@@ -111,6 +112,8 @@ import Testing
                   answered: \(replies.filter { $0.text.hasPrefix("Answer to") }.count); interrupted (one notice each): \(interrupted.count); failed: \(failed.count)
                   jobs restarted by the guard: \(restarts); prompts that reached the model again: \(sentAgain.count) (most often: \(firstTurns.values.max() ?? 0)); after a write: \(sentAgainAfterWrite.count)
                   writes: \(sent.filter { $0.prompt.hasSuffix("-w") }.count) prompts, \(afterWrite.count) ran, ran twice: \(writtenTwice.count)
+                  other final replies: \(Dictionary(grouping: replies.filter { !$0.text.hasPrefix("Answer to") && !$0.text.contains("interrupted") },
+                                                    by: { String($0.text.prefix(60)) }).mapValues(\.count))
                 """)
             #expect(kills.count >= 5, "too few kills to mean anything")
             #expect(lost.isEmpty, "no final reply for \(lost.prefix(5).map(\.prompt))")
@@ -140,17 +143,17 @@ import Testing
         options.environment = ["EXECUTOR_CAPACITY": "1", "LOG_LEVEL": "info"]
         try await GatehouseCluster.with(options) { cluster in
             cluster.anthropic.setHandler { request in .text("Answer to \(request.lastUserText ?? "?")") }
-            let executors = try await startedExecutors(cluster, count: 2)
+            let executors = try await cluster.registeredExecutors(count: 2)
 
             // Guard restart → every executor registered again with the new instance.
             let oldGuard = try #require(cluster.program(named: "guard")?.pid)
             let readyLines = cluster.logs().components(separatedBy: ": guard ready").count
             kill(oldGuard, SIGKILL)
-            let registeredAgain = await waitForLog(cluster, timeout: .seconds(15)) { log -> Int64? in
+            let registeredAgain = await cluster.waitForLog(timeout: .seconds(15)) { log -> Int64? in
                 guard log.components(separatedBy: ": guard ready").count > readyLines,
-                    let ready = Self.lastTime(of: "guard ready", in: log)
+                    let ready = GatehouseCluster.lastTime(of: "guard ready", in: log)
                 else { return nil }
-                let times = executors.compactMap { Self.lastTime(of: "executor registered", in: log, containing: "executor.id=\($0) ") }
+                let times = executors.compactMap { GatehouseCluster.lastTime(of: "executor registered", in: log, containing: "executor.id=\($0) ") }
                 guard times.count == executors.count, times.allSatisfy({ $0 >= ready }) else { return nil }
                 return times.max()! - ready
             }
@@ -163,7 +166,7 @@ import Testing
             let user = FakeTelegramUser(id: 1001, firstName: "Ann")
             for name in executors { if let pid = cluster.program(named: name)?.pid { kill(pid, SIGSTOP) } }
             cluster.telegram.enqueueMessage(from: user, text: "to the frozen executor")
-            let target = await waitForLog(cluster, timeout: .seconds(10)) { log -> String? in
+            let target = await cluster.waitForLog(timeout: .seconds(10)) { log -> String? in
                 executors.first { log.contains("attempt=1 executor.id=\($0) ") }
             }
             let victim = try #require(target, "the job was not dispatched")
@@ -173,8 +176,8 @@ import Testing
                 if name == victim { kill(pid, SIGKILL) }
                 kill(pid, SIGCONT)
             }
-            let redispatched = await waitForLog(cluster, timeout: .seconds(15)) { log -> Int64? in
-                Self.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
+            let redispatched = await cluster.waitForLog(timeout: .seconds(15)) { log -> Int64? in
+                GatehouseCluster.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
             }
             let dispatched = try #require(redispatched, "the job was not dispatched again")
             let elapsed = dispatched - Int64(died.timeIntervalSince1970 * 1000)
@@ -190,7 +193,7 @@ import Testing
     @Test func sigtermLetsTheRunningJobFinish() async throws {
         try await GatehouseCluster.with { cluster in
             cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
-            let executor = try await startedExecutors(cluster, count: 1)[0]
+            let executor = try await cluster.registeredExecutors(count: 1)[0]
             let pid = try #require(cluster.program(named: executor)?.pid)
             let user = FakeTelegramUser(id: 1001, firstName: "Ann")
             cluster.telegram.enqueueMessage(from: user, text: "finish me")
@@ -198,7 +201,7 @@ import Testing
             kill(pid, SIGTERM)
             _ = try #require(await cluster.reply(in: user.id, containing: "Echo: finish me", timeout: .seconds(30)))
             #expect(cluster.telegram.messages(inChat: user.id).allSatisfy { !($0.plainText ?? "").contains("interrupted") })
-            #expect(await waitForLog(cluster, timeout: .seconds(10)) { $0.contains("executor drained") ? true : nil } == true)
+            #expect(await cluster.waitForLog(timeout: .seconds(10)) { $0.contains("executor drained") ? true : nil } == true)
             // After draining it still flushes its sockets (linger) and is reaped by `gatehouse up`: wait for that.
             let exited = ContinuousClock.now + .seconds(10)
             while Self.isAlive(pid), ContinuousClock.now < exited { try await Task.sleep(for: .milliseconds(100)) }
@@ -229,49 +232,5 @@ import Testing
             else { return nil }
             return FinalReply(messageId: replyTo, text: text)
         }
-    }
-
-    func startedExecutors(_ cluster: GatehouseCluster, count: Int) async throws -> [String] {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let names = cluster.programs().map(\.name).filter { $0.hasPrefix("executor") }
-            let log = cluster.logs()
-            if names.count == count, names.allSatisfy({ log.contains("executor registered") && log.contains("executor.id=\($0)") }) {
-                return names
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("executors did not start and register")
-    }
-
-    func waitForLog<T>(_ cluster: GatehouseCluster, timeout: Duration, _ probe: (String) -> T?) async -> T? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = probe(cluster.logs()) { return value }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return probe(cluster.logs())
-    }
-
-    /// The epoch-millisecond time of the last log line with `message` (and `containing`), from its timestamp.
-    static func lastTime(of message: String, in log: String, containing: String = "") -> Int64? {
-        // ("x".contains("") is false, so an empty filter must be skipped, not applied.)
-        let line = log.split(separator: "\n").last { $0.contains(": \(message)") && (containing.isEmpty || $0.contains(containing)) }
-        guard let line, let stamp = line.split(separator: " ").first else { return nil }
-        return epochMillis(fromLogTimestamp: String(stamp))
-    }
-
-    /// "2026-11-22T00:40:09.758Z" → epoch milliseconds.
-    static func epochMillis(fromLogTimestamp stamp: String) -> Int64? {
-        let numbers = stamp.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int($0) }
-        guard numbers.count == 7 else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(numbers[0] - 1900)
-        parts.tm_mon = Int32(numbers[1] - 1)
-        parts.tm_mday = Int32(numbers[2])
-        parts.tm_hour = Int32(numbers[3])
-        parts.tm_min = Int32(numbers[4])
-        parts.tm_sec = Int32(numbers[5])
-        return Int64(timegm(&parts)) * 1000 + Int64(numbers[6])
     }
 }
