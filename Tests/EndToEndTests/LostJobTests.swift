@@ -71,10 +71,13 @@ import Testing
         }
     }
 
+    /// The restart continues the session the lost attempt was continuing (its executor is alive).
     @Test func aCLIKilledBeforeAnyToolIsRunAgainOnTheSameExecutor() async throws {
         try await GatehouseCluster.with { cluster in
-            cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
             _ = try await cluster.registeredExecutors(count: 1, timeout: .seconds(30))
+            cluster.telegram.enqueueMessage(from: ann, text: "remember the word zebra")
+            _ = try #require(await cluster.reply(in: ann.id, containing: "Echo: remember the word zebra", timeout: .seconds(30)))
+            cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
             cluster.telegram.enqueueMessage(from: ann, text: "ponder this")
             _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
             let anthropic = cluster.anthropic
@@ -95,7 +98,11 @@ import Testing
             let finals = finalReplies(cluster)
             #expect(finals.filter { $0.contains("Echo: ponder this") }.count == 1, "\(finals)")
             #expect(!finals.contains { $0.contains("interrupted") || $0.contains("Incident id") })
-            #expect(cluster.anthropic.requests.filter { $0.lastUserText == "ponder this" }.count <= 2)
+            let runs = cluster.anthropic.requests.filter { $0.userTexts.last?.hasSuffix("ponder this") == true }
+            #expect(runs.count <= 2)
+            let restarted = try #require(runs.last)
+            #expect(restarted.userTexts.contains("remember the word zebra"), "the restart did not continue the session")
+            print("lost job: the restarted request's user texts: \(restarted.userTexts)")
         }
     }
 

@@ -26,7 +26,7 @@ import Testing
             // Every fourth prompt ("…-w") writes a file first: after that, its job may never run again by itself.
             let approved = cluster.approved
             cluster.anthropic.setHandler { request in
-                let prompt = request.lastUserText ?? "?"
+                let prompt = Self.newestPrompt(request.lastUserText)
                 if prompt.hasSuffix("-w"), request.toolResults.isEmpty {
                     let file = approved.appendingPathComponent(prompt + ".txt").path
                     return .delayed(.milliseconds(Int.random(in: 100...600)),
@@ -85,7 +85,7 @@ import Testing
             var afterWrite: [String: Int] = [:]
             var sentAgainAfterWrite: Set<String> = []
             for request in requests {
-                let prompt = request.lastUserText ?? ""
+                let prompt = Self.newestPrompt(request.lastUserText)
                 if request.toolResults.isEmpty {
                     firstTurns[prompt, default: 0] += 1
                     if afterWrite[prompt] != nil { sentAgainAfterWrite.insert(prompt) }
@@ -101,7 +101,10 @@ import Testing
             let unexplainedNotices = interrupted.filter { !$0.text.contains("• Write:") && !$0.text.contains("after 2 restarts") }
             let restarts = cluster.logs().components(separatedBy: "dispatching the job again").count - 1
             let crossTalk = sent.filter { message in
-                byMessage[message.messageId]?.contains { $0.text.hasPrefix("Answer to") && $0.text != "Answer to \(message.prompt)" } == true
+                byMessage[message.messageId]?.contains { reply in
+                    reply.text.hasPrefix("Answer to ")
+                        && !reply.text.dropFirst("Answer to ".count).split(separator: "\n").allSatisfy { $0 == message.prompt }
+                } == true
             }
             let egressKills = kills.filter { $0.name == "egress" }.count
 
@@ -111,6 +114,7 @@ import Testing
                   final replies: \(replies.count); lost: \(lost.count); messages with duplicates: \(duplicated.count) (egress kills: \(egressKills))
                   answered: \(replies.filter { $0.text.hasPrefix("Answer to") }.count); interrupted (one notice each): \(interrupted.count); failed: \(failed.count)
                   jobs restarted by the guard: \(restarts); prompts that reached the model again: \(sentAgain.count) (most often: \(firstTurns.values.max() ?? 0)); after a write: \(sentAgainAfterWrite.count)
+                  requests carrying a lost attempt's prompt again in their session: \(requests.filter { ($0.lastUserText ?? "").contains("\n") }.count)
                   writes: \(sent.filter { $0.prompt.hasSuffix("-w") }.count) prompts, \(afterWrite.count) ran, ran twice: \(writtenTwice.count)
                   other final replies: \(Dictionary(grouping: replies.filter { !$0.text.hasPrefix("Answer to") && !$0.text.contains("interrupted") },
                                                     by: { String($0.text.prefix(60)) }).mapValues(\.count))
@@ -217,6 +221,12 @@ import Testing
             return false
         }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+
+    /// The prompt a request is about. A job restarted in the session its lost attempt was continuing may find that
+    /// attempt's prompt already in the transcript: the CLI then sends both in one user message ("p\np").
+    static func newestPrompt(_ text: String?) -> String {
+        text?.split(separator: "\n").last.map(String.init) ?? ""
     }
 
     struct FinalReply {
