@@ -274,3 +274,34 @@ extension GuardHarness {
         #expect(out.messages(PermissionDecision.self).first?.message.allow == true)
     }
 }
+
+/// What each attempt was allowed survives a guard restart (SQLite), sealed like other content, and goes with its job.
+@Suite struct JobToolLedgerTests {
+    @Test func allowedCallsAreKeptPerAttemptSealedAndDroppedWhenTheJobEnds() throws {
+        let path = LedgerTests.temporaryPath()
+        let cipher = try ContentCipher(keyMaterial: [UInt8](repeating: 7, count: 32))
+        var job = JobRecord(id: "j", updateId: 1, userId: 3, chatId: 3, workspace: "", prompt: "p", status: .running, attempt: 2, createdAt: 1)
+        job.restarts = 1
+        let call = { (attempt: Int, id: String, changes: Bool) in
+            JobToolRecord(jobId: "j", attempt: attempt, requestId: id, toolName: changes ? "Write" : "Read",
+                          summary: "secret-ish/path.txt", changes: changes, allowedAt: Int64(attempt))
+        }
+        do {
+            let ledger = try SQLiteLedger(path: path, cipher: cipher)
+            var changes = LedgerChanges(jobs: [job])
+            changes.jobTools = [call(1, "r1", true), call(2, "r1", false), call(2, "r2", false)]
+            try ledger.apply(changes)
+        }
+        let reopened = try SQLiteLedger(path: path, cipher: cipher)
+        #expect(try reopened.job(id: "j")?.restarts == 1)
+        #expect(try reopened.jobTools(jobId: "j", attempt: 2).map(\.requestId) == ["r1", "r2"])
+        #expect(try reopened.jobTools(jobId: "j", attempt: 1).map(\.changes) == [true])
+        #expect(try reopened.jobTools(jobId: "j", attempt: 1).first?.summary == "secret-ish/path.txt")
+        let raw = try String(contentsOfFile: path, encoding: .isoLatin1)
+            + ((try? String(contentsOfFile: path + "-wal", encoding: .isoLatin1)) ?? "")
+        #expect(!raw.contains("secret-ish/path.txt"), "a summary was stored in the clear")
+        job.status = .done
+        try reopened.apply(LedgerChanges(jobs: [job]))
+        #expect(try reopened.jobTools(jobId: "j", attempt: 2).isEmpty)
+    }
+}
