@@ -107,25 +107,48 @@ struct JobLauncher: Sendable {
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
         invocation.launcher = confinement.launcher
+        // The prompt is made once (uploads saved once), even when the run has to start over in a fresh session.
+        let released = Mutex<ClaudePromptRelease?>(nil)
         let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in
+            if let made = released.withLock({ $0 }) { return made }
             guard await state.waitForGo(jobId: job.jobId) else {
                 logger.info("job cancelled before it started")
                 return .withheld(reason: nil)
             }
-            return Self.prompt(for: job, workspace: workspace, logger: logger)
+            let made = Self.prompt(for: job, workspace: workspace, logger: logger)
+            released.withLock { $0 = made }
+            return made
         }
         let facts = WorkspaceFacts(workspace: workspace)
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
+        let transcripts = TranscriptLocator(home: configuration.claude.home)
         do {
-            let outcome = try await ClaudeRunner(logger: logger).run(
-                invocation, cancellation: cancellation, release: release,
-                onCompleted: { outcome in await report(Self.result(of: outcome, job: job)) },
-                onEvent: { event in await progress.report(event) },
-                decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
+            var fresh = false
+            var outcome: ClaudeOutcome
+            repeat {
+                let startedFresh = fresh
+                outcome = try await ClaudeRunner(logger: logger).run(
+                    invocation, cancellation: cancellation, release: release,
+                    onCompleted: { outcome in
+                        await report(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh))
+                    },
+                    onEvent: { event in await progress.report(event) },
+                    decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
+                // A session that never reached the disk (its first run was killed early): the model saw nothing,
+                // so the same prompt runs at once in a new session, and the person is told.
+                if !fresh, invocation.resumeSessionId != nil, outcome.sessionNotFound, !cancellation.isCancelled {
+                    logger.warning("the session to continue has no transcript here; running the prompt in a new session")
+                    invocation.resumeSessionId = nil
+                    fresh = true
+                    continue
+                }
+                break
+            } while true
             logger.info("claude finished", metadata: [
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
+                "fresh_session": "\(fresh)",
             ])
-            return Self.result(of: outcome, job: job)
+            return Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)
         } catch {
             // The runner throws only before the CLI exists, so the release was never asked for.
             logger.error("claude could not be run", metadata: ["error": "\(error)"])
@@ -160,9 +183,13 @@ struct JobLauncher: Sendable {
     private func decide(_ question: ClaudePermissionQuestion, job: JobAssignment, workspace: String, facts: WorkspaceFacts) async
         -> ClaudePermissionAnswer
     {
-        let request = PermissionRequest(
-            jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input,
-            toolUseId: question.toolUseId, workspaceHoldsSecrets: facts.holdsSecrets)
+        let request = {
+            var request = PermissionRequest(
+                jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input,
+                toolUseId: question.toolUseId, workspaceHoldsSecrets: facts.holdsSecrets)
+            request.attempt = job.attempt
+            return request
+        }()
         let decision = await withCheckedContinuation { (continuation: CheckedContinuation<PermissionDecision, Never>) in
             Task {
                 await state.await(request, continuation: continuation)
@@ -237,6 +264,25 @@ struct JobLauncher: Sendable {
             costUSD: outcome.totalCostUSD, sessionId: outcome.sessionId, numTurns: outcome.numTurns,
             durationMs: outcome.durationMs,
             errorDetail: outcome.ending == .completed ? nil : Self.detail(outcome), finishedAt: Date().epochMillis)
+    }
+
+    /// The result, with what the guard needs to keep a person's chat whole: whether the session can be continued
+    /// (the run finished, or its transcript is on this disk), whether it is a fresh one standing in for a session
+    /// that could not be continued, and whether the CLI died on its own.
+    static func result(
+        of outcome: ClaudeOutcome, job: JobAssignment, workspace: String, transcripts: TranscriptLocator, fresh: Bool
+    ) -> JobResult {
+        var result = result(of: outcome, job: job)
+        if let sessionId = outcome.sessionId, !outcome.sessionNotFound {
+            let real = URL(fileURLWithPath: workspace).resolvingSymlinksInPath().path
+            result.sessionSaved = outcome.ending == .completed
+                || transcripts.transcript(sessionId: sessionId, workingDirectory: real) != nil
+        } else {
+            result.sessionSaved = false
+        }
+        if fresh { result.freshSession = true }
+        if outcome.diedWithoutResult { result.cliDied = true }
+        return result
     }
 
     static func outcome(_ ending: ClaudeOutcome.Ending) -> JobResult.Outcome {

@@ -11,7 +11,9 @@ extension GuardCore {
     func decidePermission(
         _ request: PermissionRequest, executorId: String, peer: Data, now: Int64, looked: PolicyVerdict? = nil
     ) throws -> [Outbound] {
-        guard let job = try ledger.job(id: request.jobId), job.executorId == executorId, job.status == .running else {
+        guard let job = try ledger.job(id: request.jobId), job.executorId == executorId, job.status == .running,
+            request.attempt.map({ $0 == job.attempt }) ?? true
+        else {
             return [try decision(request, allow: false, reason: "the job is not running on this executor", peer: peer)]
         }
         // Asked before (the executor re-sends questions after a guard restart): answer as decided, or keep waiting.
@@ -34,7 +36,8 @@ extension GuardCore {
         if case .ask = verdict, try hasSessionRule(for: request, job: job) { verdict = .allow }
         switch verdict {
         case .allow:
-            try audit(job, "tool.allowed", request, nil, now: now)
+            let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
+            try audit(job, "tool.allowed", request, nil, now: now, allowed: call)
             return [try decision(request, allow: true, reason: nil, peer: peer)]
         case .deny(let reason):
             try audit(job, "tool.denied", request, reason, now: now)
@@ -209,6 +212,12 @@ extension GuardCore {
         changes: inout LedgerChanges, status: ApprovalRecord.Status? = nil, tellExecutor: Bool = true
     ) throws -> [Outbound] {
         approval.status = status ?? (allow ? .allowed : .denied)
+        if allow, let job = try ledger.job(id: approval.jobId), job.executorId == approval.executorId, job.status == .running {
+            let input = (try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8))) ?? .object([:])
+            let context = ToolCallContext(workspace: workspacePath(job.workspace))
+            changes.jobTools.append(allowedCall(
+                toolName: approval.toolName, input: input, requestId: approval.requestId, job: job, context: context, now: now))
+        }
         approval.decidedAt = now
         approval.decidedBy = decidedBy
         approval.message = reason
@@ -279,10 +288,14 @@ extension GuardCore {
                                        updatedInput: updatedInput), on: .work, to: peer)
     }
 
-    private func audit(_ job: JobRecord, _ event: String, _ request: PermissionRequest, _ reason: String?, now: Int64) throws {
-        try ledger.apply(LedgerChanges(audit: [AuditEvent(
+    private func audit(
+        _ job: JobRecord, _ event: String, _ request: PermissionRequest, _ reason: String?, now: Int64, allowed: JobToolRecord? = nil
+    ) throws {
+        var changes = LedgerChanges(audit: [AuditEvent(
             at: now, userId: job.userId, event: event,
-            detail: "\(request.toolName) job \(job.id)" + (reason.map { ": \($0)" } ?? ""))]))
+            detail: "\(request.toolName) job \(job.id)" + (reason.map { ": \($0)" } ?? ""))])
+        if let allowed { changes.jobTools.append(allowed) }
+        try ledger.apply(changes)
         logger.info("tool decision", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)", "event": "\(event)"])
     }
 }

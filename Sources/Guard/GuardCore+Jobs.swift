@@ -63,6 +63,15 @@ extension GuardCore {
         }
         var out = [try heartbeat(on: .work, to: peer, registered: true)]
         out += try handleLostJobs(lost, now: now)
+        // Jobs it still runs that are no longer its own (presumed dead meanwhile, and dispatched again): stopped.
+        for jobId in ready.runningJobIds {
+            let job = try ledger.job(id: jobId)
+            guard job?.executorId != ready.executorId || job.map({ $0.status != .dispatched && $0.status != .running }) ?? true else { continue }
+            logger.warning("an executor still runs a job that is no longer its own; cancelling it there", metadata: [
+                "job.id": "\(jobId)", "executor.id": "\(ready.executorId)",
+            ])
+            out.append(try message(CancelJob(jobId: jobId, reason: "no longer assigned to this executor"), on: .work, to: peer))
+        }
         out += try sendParkedFileRequests(to: ready.executorId, peer: peer, now: now)
         out += try dispatchQueuedJobs()
         out += try pumpOutbox()
@@ -116,8 +125,9 @@ extension GuardCore {
             ])
             return [try message(CancelJob(jobId: started.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
         }
-        guard job.startedAt == nil else { return [] }
-        job.startedAt = started.startedAt
+        // A restarted job keeps the status message of its first start.
+        guard job.startedAt == nil || statuses[job.id] == nil else { return [] }
+        job.startedAt = job.startedAt ?? started.startedAt
         acceptedJobs.insert(job.id)
         let stop = ButtonRecord(
             nonce: Self.shortId(), action: .stop, jobId: job.id, userId: job.userId, chatId: job.chatId, createdAt: now,
@@ -146,6 +156,13 @@ extension GuardCore {
         executors.release(jobId: job.id)
         acceptedJobs.remove(job.id)
         lastTyping[job.id] = nil
+        if let cause = try loss(of: result, job: job) {
+            var changes = LedgerChanges()
+            let out = try loseAttempt(&job, cause: cause, now: now, changes: &changes)
+            changes.jobs.append(job)
+            try ledger.apply(changes)
+            return [ack] + out + (try dispatchQueuedJobs()) + (try pumpOutbox())
+        }
         statuses[job.id] = nil
 
         let text: String
@@ -153,7 +170,8 @@ extension GuardCore {
         switch result.outcome {
         case .completed:
             let answer = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            text = answer.isEmpty ? ReplyTexts.emptyAnswer : answer
+            text = (result.freshSession == true ? ReplyTexts.freshSession + "\n\n" : "")
+                + (answer.isEmpty ? ReplyTexts.emptyAnswer : answer)
             if !answer.isEmpty { format = .markdown }
             job.status = .done
         case .failed:
@@ -198,7 +216,13 @@ extension GuardCore {
             }
         }
         let closing = try closeApprovals(ofJob: job.id, because: "the job ended", now: now, changes: &changes)
-        if let sessionId = result.sessionId {
+        // Only a session whose transcript exists is continued later: a CLI killed before it saved its first turn
+        // leaves an id that no `--resume` can open.
+        let saved = result.sessionSaved ?? (result.outcome == .completed)
+        if result.freshSession == true && !(saved && result.sessionId != nil) {
+            changes.endedSessions.append(SessionKey(userId: job.userId, workspace: job.workspace))
+        }
+        if let sessionId = result.sessionId, saved {
             changes.sessions.append(SessionRecord(
                 userId: job.userId, workspace: job.workspace, sessionId: sessionId, executorId: executorId, updatedAt: now))
             var history = try ledger.sessionHistory(sessionId: sessionId) ?? SessionHistoryRecord(
@@ -221,8 +245,9 @@ extension GuardCore {
         return [ack] + closing + removeStatusMessage(of: job) + (try dispatchQueuedJobs()) + (try pumpOutbox())
     }
 
-    /// Jobs whose executor is gone: those not started go back to the queue; started ones are interrupted, and the
-    /// user is told once, with a Retry button. Nothing re-runs silently.
+    /// Jobs whose executor is gone: those not started go back to the queue; started ones lost their attempt, and
+    /// are run again by themselves only when nothing that attempt was allowed could change anything (see
+    /// `loseAttempt`); otherwise they are interrupted, and the person is told once, with a Retry button.
     func handleLostJobs(_ jobs: [JobRecord], now: Int64) throws -> [Outbound] {
         guard !jobs.isEmpty else { return [] }
         var changes = LedgerChanges()
@@ -231,32 +256,15 @@ extension GuardCore {
             executors.release(jobId: job.id)
             acceptedJobs.remove(job.id)
             lastTyping[job.id] = nil
-            statuses[job.id] = nil
             if job.status == .dispatched {
+                // Never started (a restarted job keeps the status message of its first start).
                 logger.info("re-queueing a job its executor never started", metadata: [
                     "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")",
                 ])
                 job.status = .queued
                 job.executorId = nil
             } else {
-                logger.warning("job interrupted: its executor is gone", metadata: [
-                    "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")",
-                ])
-                job.status = .interrupted
-                job.finishedAt = now
-                job.outcome = "interrupted"
-                // The prompt is kept so that Retry can run it again.
-                let retry = ButtonRecord(
-                    nonce: Self.shortId(), action: .retry, jobId: job.id, userId: job.userId, chatId: job.chatId,
-                    createdAt: now, expiresAt: now + 24 * 3_600_000)
-                changes.buttons.append(retry)
-                changes.outbox.append(reply(
-                    ReplyTexts.interrupted, chatId: job.chatId, threadId: job.threadId, replyTo: job.replyToMessageId,
-                    jobId: job.id, buttons: [[Delivery.Button(text: "Retry", callbackData: ButtonData.encode(retry.nonce))]],
-                    now: now))
-                changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "job.interrupted", detail: "job \(job.id)"))
-                out += removeStatusMessage(of: job)
-                out += try closeApprovals(ofJob: job.id, because: "the job was interrupted", now: now, changes: &changes)
+                out += try loseAttempt(&job, cause: .executorGone, now: now, changes: &changes)
             }
             changes.jobs.append(job)
         }

@@ -54,7 +54,7 @@ extension GuardCore {
         let now = clock.now()
         for jobId in statuses.keys.sorted() where statuses[jobId]?.sent == false {
             guard let peer = egress.pick(inFlight: inFlight), var status = statuses[jobId] else { break }
-            guard let job = try ledger.job(id: jobId), job.status == .running else {
+            guard let job = try ledger.job(id: jobId), job.status == .running || (job.restarts > 0 && !job.status.isFinal) else {
                 statuses[jobId] = nil
                 continue
             }

@@ -165,6 +165,9 @@ public struct PermissionRequest: WireMessage, Equatable {
     public var toolUseId: String?
     /// What the executor found on its disk: the job's workspace holds files that usually carry credentials.
     public var workspaceHoldsSecrets: Bool?
+    /// The attempt of the job this call belongs to: a call of an attempt that is no longer current is denied.
+    /// Absent from older executors.
+    public var attempt: Int?
 
     public init(
         jobId: String, requestId: String, toolName: String, input: JSONValue, toolUseId: String? = nil,
@@ -227,6 +230,16 @@ public struct JobResult: WireMessage, Equatable {
     public var durationMs: Int64?
     public var errorDetail: String?
     public var finishedAt: EpochMillis
+    /// `sessionId` can be continued: the run finished, or its transcript is on the executor's disk. Only then does
+    /// the guard resume it later (a CLI killed before it saved its first turn leaves an id nothing can resume).
+    /// Absent from older executors (then: only a completed run counts).
+    public var sessionSaved: Bool?
+    /// The session the job was to continue could not be (the CLI answered "No conversation found"), so the
+    /// executor ran the prompt at once in a fresh session: the answer starts a new one.
+    public var freshSession: Bool?
+    /// The CLI ended without a result line and without being stopped (crashed, killed from outside, OOM): the
+    /// attempt was lost like one whose executor died.
+    public var cliDied: Bool?
 
     public init(
         jobId: String, attempt: Int, outcome: Outcome, text: String? = nil, costUSD: Double? = nil,

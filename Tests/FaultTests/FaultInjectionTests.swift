@@ -27,12 +27,21 @@ import Testing
         var options = GatehouseCluster.Options()
         options.allowedUsers = (1...Self.users).map { 5_000 + Int64($0) }
         options.executors = 2
-        options.environment = ["EXECUTOR_CAPACITY": "3", "LOG_LEVEL": "info"]
+        // A budget the growing sessions of 20 prompts each (some with a write) cannot reach.
+        options.environment = ["EXECUTOR_CAPACITY": "3", "LOG_LEVEL": "info", "CLAUDE_MAX_COST_PER_USER": "1000"]
         try await GatehouseCluster.with(options) { cluster in
+            // Every fourth prompt ("…-w") writes a file first: after that, its job may never run again by itself.
+            let approved = cluster.approved
             cluster.anthropic.setHandler { request in
-                .delayed(.milliseconds(Int.random(in: 100...1_200)), .text("Answer to \(request.lastUserText ?? "?")"))
+                let prompt = Self.newestPrompt(request.lastUserText)
+                if prompt.hasSuffix("-w"), request.toolResults.isEmpty {
+                    let file = approved.appendingPathComponent(prompt + ".txt").path
+                    return .delayed(.milliseconds(Int.random(in: 100...600)),
+                                    .toolUse(name: "Write", input: .object(["file_path": .string(file), "content": .string(prompt)])))
+                }
+                return .delayed(.milliseconds(Int.random(in: 100...1_200)), .text("Answer to \(prompt)"))
             }
-            let executors = try await startedExecutors(cluster, count: 2)
+            let executors = try await cluster.registeredExecutors(count: 2)
             let victims = ["guard", executors[0], "ingress", "egress", executors[1]]
 
             // Inject the messages over time while killing programs.
@@ -44,7 +53,7 @@ import Testing
             for index in 0..<Self.messages {
                 let userId = options.allowedUsers[index % options.allowedUsers.count]
                 let messageId = Int64(10_000 + index)
-                let prompt = "msg-\(userId)-\(index)"
+                let prompt = "msg-\(userId)-\(index)" + (index % 4 == 0 ? "-w" : "")
                 cluster.telegram.enqueueRawUpdate(foundation: [
                     "message": [
                         "message_id": messageId, "date": Int(Date().timeIntervalSince1970), "text": prompt,
@@ -76,11 +85,31 @@ import Testing
             let duplicated = byMessage.filter { $0.value.count > 1 }
             let interrupted = replies.filter { $0.text.contains("interrupted") }
             let failed = replies.filter { $0.text.contains("Incident id") }
-            var runsPerPrompt: [String: Int] = [:]
-            for request in cluster.anthropic.requests { runsPerPrompt[request.lastUserText ?? "", default: 0] += 1 }
-            let ranTwice = sent.filter { (runsPerPrompt[$0.prompt] ?? 0) > 1 }
-            // An answer must answer its own message and name no one else's. It may also name an earlier message of
-            // the same person whose run was interrupted after the CLI saved it: that prompt is in the session.
+            // What reached the model, per prompt, in order: its first turn (no tool result yet), and the turn after
+            // its Write ran (the write's result).
+            let requests = cluster.anthropic.requests
+            var firstTurns: [String: Int] = [:]
+            var afterWrite: [String: Int] = [:]
+            var sentAgainAfterWrite: Set<String> = []
+            for request in requests {
+                let prompt = Self.newestPrompt(request.lastUserText)
+                if request.toolResults.isEmpty {
+                    firstTurns[prompt, default: 0] += 1
+                    if afterWrite[prompt] != nil { sentAgainAfterWrite.insert(prompt) }
+                } else {
+                    afterWrite[prompt, default: 0] += 1
+                }
+            }
+            let sentAgain = sent.filter { (firstTurns[$0.prompt] ?? 0) > 1 }
+            let restartLimit = 1 + 2  // the first attempt and at most two restarts
+            let sentTooOften = sent.filter { (firstTurns[$0.prompt] ?? 0) > restartLimit }
+            let writtenTwice = sent.filter { (afterWrite[$0.prompt] ?? 0) > 1 }
+            // A notice only after a changing action (it names the Write), or after two restarts.
+            let unexplainedNotices = interrupted.filter { !$0.text.contains("• Write:") && !$0.text.contains("after 2 restarts") }
+            let restarts = cluster.logs().components(separatedBy: "dispatching the job again").count - 1
+            // An answer must answer its own message and name no one else's. It may also repeat its prompt (a restart
+            // that continued the session), or name an earlier message of the same person whose run was interrupted
+            // after the CLI saved it: that prompt is in the session.
             let crossTalk = sent.filter { message in
                 byMessage[message.messageId]?.contains { reply in
                     reply.text.hasPrefix("Answer to")
@@ -94,11 +123,19 @@ import Testing
                   kills: \(kills.map(\.name).joined(separator: ", "))
                   final replies: \(replies.count); lost: \(lost.count); messages with duplicates: \(duplicated.count) (egress kills: \(egressKills))
                   answered: \(replies.filter { $0.text.hasPrefix("Answer to") }.count); interrupted (one notice each): \(interrupted.count); failed: \(failed.count)
-                  prompts that reached the model twice: \(ranTwice.count)
+                  jobs restarted by the guard: \(restarts); prompts that reached the model again: \(sentAgain.count) (most often: \(firstTurns.values.max() ?? 0)); after a write: \(sentAgainAfterWrite.count)
+                  requests carrying a lost attempt's prompt again in their session: \(requests.filter { ($0.lastUserText ?? "").contains("\n") }.count)
+                  writes: \(sent.filter { $0.prompt.hasSuffix("-w") }.count) prompts, \(afterWrite.count) ran, ran twice: \(writtenTwice.count)
+                  other final replies: \(Dictionary(grouping: replies.filter { !$0.text.hasPrefix("Answer to") && !$0.text.contains("interrupted") },
+                                                    by: { String($0.text.prefix(60)) }).mapValues(\.count))
                 """)
             #expect(kills.count >= 5, "too few kills to mean anything")
             #expect(lost.isEmpty, "no final reply for \(lost.prefix(5).map(\.prompt))")
-            #expect(ranTwice.isEmpty, "ran twice: \(ranTwice.prefix(5).map(\.prompt))")
+            // No changing call ever ran twice; a prompt went to the model again only while nothing changing had run.
+            #expect(writtenTwice.isEmpty, "a write ran twice: \(writtenTwice.prefix(5).map(\.prompt))")
+            #expect(sentAgainAfterWrite.isEmpty, "sent again after its write: \(sentAgainAfterWrite.prefix(5))")
+            #expect(sentTooOften.isEmpty, "sent more often than two restarts allow: \(sentTooOften.prefix(5).map(\.prompt))")
+            #expect(unexplainedNotices.isEmpty, "a notice though nothing had changed: \(unexplainedNotices.prefix(3).map(\.text))")
             #expect(crossTalk.isEmpty, "\(crossTalk.prefix(3).map { ($0.prompt, byMessage[$0.messageId]?.map(\.text) ?? []) })")
             #expect(failed.isEmpty, "\(failed.prefix(3).map(\.text))")
             // Duplicates only from the documented window: the same reply sent again after egress died mid-delivery.
@@ -120,17 +157,17 @@ import Testing
         options.environment = ["EXECUTOR_CAPACITY": "1", "LOG_LEVEL": "info"]
         try await GatehouseCluster.with(options) { cluster in
             cluster.anthropic.setHandler { request in .text("Answer to \(request.lastUserText ?? "?")") }
-            let executors = try await startedExecutors(cluster, count: 2)
+            let executors = try await cluster.registeredExecutors(count: 2)
 
             // Guard restart → every executor registered again with the new instance.
             let oldGuard = try #require(cluster.program(named: "guard")?.pid)
             let readyLines = cluster.logs().components(separatedBy: ": guard ready").count
             kill(oldGuard, SIGKILL)
-            let registeredAgain = await waitForLog(cluster, timeout: .seconds(15)) { log -> Int64? in
+            let registeredAgain = await cluster.waitForLog(timeout: .seconds(15)) { log -> Int64? in
                 guard log.components(separatedBy: ": guard ready").count > readyLines,
-                    let ready = Self.lastTime(of: "guard ready", in: log)
+                    let ready = GatehouseCluster.lastTime(of: "guard ready", in: log)
                 else { return nil }
-                let times = executors.compactMap { Self.lastTime(of: "executor registered", in: log, containing: "executor.id=\($0) ") }
+                let times = executors.compactMap { GatehouseCluster.lastTime(of: "executor registered", in: log, containing: "executor.id=\($0) ") }
                 guard times.count == executors.count, times.allSatisfy({ $0 >= ready }) else { return nil }
                 return times.max()! - ready
             }
@@ -143,7 +180,7 @@ import Testing
             let user = FakeTelegramUser(id: 1001, firstName: "Ann")
             for name in executors { if let pid = cluster.program(named: name)?.pid { kill(pid, SIGSTOP) } }
             cluster.telegram.enqueueMessage(from: user, text: "to the frozen executor")
-            let target = await waitForLog(cluster, timeout: .seconds(10)) { log -> String? in
+            let target = await cluster.waitForLog(timeout: .seconds(10)) { log -> String? in
                 executors.first { log.contains("attempt=1 executor.id=\($0) ") }
             }
             let victim = try #require(target, "the job was not dispatched")
@@ -153,8 +190,8 @@ import Testing
                 if name == victim { kill(pid, SIGKILL) }
                 kill(pid, SIGCONT)
             }
-            let redispatched = await waitForLog(cluster, timeout: .seconds(15)) { log -> Int64? in
-                Self.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
+            let redispatched = await cluster.waitForLog(timeout: .seconds(15)) { log -> Int64? in
+                GatehouseCluster.lastTime(of: "job dispatched", in: log, containing: "attempt=2 ")
             }
             let dispatched = try #require(redispatched, "the job was not dispatched again")
             let elapsed = dispatched - Int64(died.timeIntervalSince1970 * 1000)
@@ -170,7 +207,7 @@ import Testing
     @Test func sigtermLetsTheRunningJobFinish() async throws {
         try await GatehouseCluster.with { cluster in
             cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3)))
-            let executor = try await startedExecutors(cluster, count: 1)[0]
+            let executor = try await cluster.registeredExecutors(count: 1)[0]
             let pid = try #require(cluster.program(named: executor)?.pid)
             let user = FakeTelegramUser(id: 1001, firstName: "Ann")
             cluster.telegram.enqueueMessage(from: user, text: "finish me")
@@ -178,7 +215,7 @@ import Testing
             kill(pid, SIGTERM)
             _ = try #require(await cluster.reply(in: user.id, containing: "Echo: finish me", timeout: .seconds(30)))
             #expect(cluster.telegram.messages(inChat: user.id).allSatisfy { !($0.plainText ?? "").contains("interrupted") })
-            #expect(await waitForLog(cluster, timeout: .seconds(10)) { $0.contains("executor drained") ? true : nil } == true)
+            #expect(await cluster.waitForLog(timeout: .seconds(10)) { $0.contains("executor drained") ? true : nil } == true)
             // After draining it still flushes its sockets (linger) and is reaped by `gatehouse up`: wait for that.
             let exited = ContinuousClock.now + .seconds(10)
             while Self.isAlive(pid), ContinuousClock.now < exited { try await Task.sleep(for: .milliseconds(100)) }
@@ -196,6 +233,12 @@ import Testing
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
+    /// The prompt a request is about. A job restarted in the session its lost attempt was continuing may find that
+    /// attempt's prompt already in the transcript: the CLI then sends both in one user message ("p\np").
+    static func newestPrompt(_ text: String?) -> String {
+        text?.split(separator: "\n").last.map(String.init) ?? ""
+    }
+
     struct FinalReply {
         var messageId: Int64
         var text: String
@@ -209,49 +252,5 @@ import Testing
             else { return nil }
             return FinalReply(messageId: replyTo, text: text)
         }
-    }
-
-    func startedExecutors(_ cluster: GatehouseCluster, count: Int) async throws -> [String] {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let names = cluster.programs().map(\.name).filter { $0.hasPrefix("executor") }
-            let log = cluster.logs()
-            if names.count == count, names.allSatisfy({ log.contains("executor registered") && log.contains("executor.id=\($0)") }) {
-                return names
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("executors did not start and register")
-    }
-
-    func waitForLog<T>(_ cluster: GatehouseCluster, timeout: Duration, _ probe: (String) -> T?) async -> T? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = probe(cluster.logs()) { return value }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return probe(cluster.logs())
-    }
-
-    /// The epoch-millisecond time of the last log line with `message` (and `containing`), from its timestamp.
-    static func lastTime(of message: String, in log: String, containing: String = "") -> Int64? {
-        // ("x".contains("") is false, so an empty filter must be skipped, not applied.)
-        let line = log.split(separator: "\n").last { $0.contains(": \(message)") && (containing.isEmpty || $0.contains(containing)) }
-        guard let line, let stamp = line.split(separator: " ").first else { return nil }
-        return epochMillis(fromLogTimestamp: String(stamp))
-    }
-
-    /// "2026-11-22T00:40:09.758Z" → epoch milliseconds.
-    static func epochMillis(fromLogTimestamp stamp: String) -> Int64? {
-        let numbers = stamp.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int($0) }
-        guard numbers.count == 7 else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(numbers[0] - 1900)
-        parts.tm_mon = Int32(numbers[1] - 1)
-        parts.tm_mday = Int32(numbers[2])
-        parts.tm_hour = Int32(numbers[3])
-        parts.tm_min = Int32(numbers[4])
-        parts.tm_sec = Int32(numbers[5])
-        return Int64(timegm(&parts)) * 1000 + Int64(numbers[6])
     }
 }

@@ -28,6 +28,7 @@ import Testing
         let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: 100, text: "x"), on: .intake, from: guardian.ingress)
             .messages(JobAssignment.self).first?.message)
         _ = try await guardian.send(JobAccepted(jobId: job.jobId, attempt: 1, accepted: true), on: .work, from: Data("a".utf8))
+        try await guardian.allowWrite(job.jobId, on: "a")
         _ = try await guardian.registerExecutor("b")
         guardian.clock.advance(ms: 4_000)
         _ = try await guardian.send(Heartbeat(senderId: "b", sentAt: 0), on: .work, from: Data("b".utf8))
@@ -66,10 +67,12 @@ import Testing
         #expect(try guardian.ledger.job(id: job.jobId)?.status == .dispatched)
         #expect(try await guardian.send(JobAccepted(jobId: job.jobId, attempt: 1, accepted: true), on: .work, from: Data("a".utf8))
             .messages(JobGo.self).count == 1)
+        try await guardian.allowWrite(job.jobId, on: "a")
 
         let second = try #require(try await guardian.send(guardian.message(updateId: 2, from: 200, text: "y"), on: .intake, from: guardian.ingress)
             .messages(JobAssignment.self).first?.message)
-        // A new process without the job: it is gone, dispatched again at once; the running one is interrupted.
+        // A new process without the job: it is gone, dispatched again at once; the running one, which had written
+        // a file, is interrupted.
         let restarted = try await guardian.send(ready("p2"), on: .work, from: Data("a".utf8))
         #expect(restarted.messages(JobAssignment.self).map(\.message.jobId) == [second.jobId])
         #expect(restarted.messages(JobAssignment.self).first?.message.attempt == 2)

@@ -98,6 +98,7 @@ import Testing
         let j2 = try #require(try await guardian.send(guardian.message(updateId: 2, from: 2, text: "y"), on: .intake, from: guardian.ingress)
             .messages(JobAssignment.self).first?.message)
         _ = try await guardian.start(j1.jobId, on: "a")
+        try await guardian.allowWrite(j1.jobId, on: "a")
 
         // b registers, a falls silent past the timeout while b keeps beating.
         _ = try await guardian.registerExecutor("b", capacity: 2)

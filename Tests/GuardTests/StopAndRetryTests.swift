@@ -78,7 +78,8 @@ import Testing
     @Test func anInterruptedJobCanBeRetriedOnceByItsOwner() async throws {
         let guardian = GuardHarness()
         let (job, _) = try await runningJob(guardian)
-        // Executor "a" dies; "b" arrives.
+        try await guardian.allowWrite(job.jobId, on: "a")
+        // Executor "a" dies (after a write: not run again by itself); "b" arrives.
         guardian.clock.advance(ms: 4_000)
         _ = try await guardian.send(Heartbeat(senderId: "eg", sentAt: 0), on: .delivery, from: guardian.egress)
         _ = await guardian.core.tick()

@@ -117,20 +117,25 @@ final class RemoteRun {
         let stoppedHealth = try cli(["health", "--role", "executor", "--file", healthFile("stranger")])
         #expect(stoppedHealth.status == 1, "a stopped program was reported healthy")
 
-        // Killing the executor running a job: the job is interrupted, the user told once, the next job runs on the other.
+        // Killing the executor running a job that has changed nothing: the job runs again on the other (its first
+        // request to the model hangs; the one after the restart is answered), the user gets the answer, no notice.
+        let anthropic = cluster.anthropic
         cluster.anthropic.setHandler { request in
-            request.lastUserText == "Slow job" ? .delayed(.seconds(20), .text("too late")) : .text("Echo: \(request.lastUserText ?? "")")
+            let slowRuns = anthropic.requests.filter { $0.lastUserText == "Slow job" }.count
+            return request.lastUserText == "Slow job" && slowRuns == 1
+                ? .delayed(.seconds(20), .text("too late")) : .text("Echo: \(request.lastUserText ?? "")")
         }
         cluster.telegram.enqueueMessage(from: ann, text: "Slow job")
         #expect(await eventually { self.cluster.anthropic.requests.contains { $0.lastUserText == "Slow job" } })
         let dispatch = try #require(lines(of: guardLog, containing: "job dispatched").last)
         let (victim, survivor) = dispatch.contains("executor-a") ? ("executor-a", "executor-b") : ("executor-b", "executor-a")
         await programs[victim]?.crash()
-        #expect(await cluster.reply(in: ann.id, containing: "interrupted", timeout: .seconds(20)) != nil, "the user was not told")
+        #expect(await cluster.reply(in: ann.id, containing: "Echo: Slow job", timeout: .seconds(20)) != nil, "the job was not run again")
+        #expect(lines(of: guardLog, containing: "job dispatched").last.map { $0.contains(survivor) && $0.contains("attempt=2") } == true)
         cluster.telegram.enqueueMessage(from: ann, text: "After the crash")
         #expect(await cluster.reply(in: ann.id, containing: "Echo: After the crash") != nil)
         #expect(lines(of: guardLog, containing: "job dispatched").last?.contains(survivor) == true)
-        #expect(cluster.telegram.messages(inChat: ann.id).filter { ($0.plainText ?? "").contains("interrupted") }.count == 1)
+        #expect(cluster.telegram.messages(inChat: ann.id).filter { ($0.plainText ?? "").contains("interrupted") }.isEmpty)
         #expect(cluster.leakedSecrets().isEmpty)
         let secretKeys = try ["guard", "exa", "exb", "stranger", "ingress", "egress"].map {
             try String(contentsOfFile: key("\($0).key"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

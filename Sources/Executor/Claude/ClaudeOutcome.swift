@@ -26,6 +26,16 @@ public struct ClaudeOutcome: Sendable, Equatable {
     public var exitStatus: Int32?
     /// The last few KB of the CLI's stderr, for diagnostics. May contain user data: never log it at info level.
     public var stderrTail: String
+    /// The CLI died on its own (a crash, a kill from outside, the OOM killer): no result line, and nothing here
+    /// stopped it.
+    public var diedWithoutResult = false
+
+    /// The CLI refused to continue the session it was given (`--resume` of a session it has no transcript of):
+    /// it ended with `error_during_execution` and "No conversation found", before the model saw anything.
+    public var sessionNotFound: Bool {
+        ending == .failed && subtype == "error_during_execution"
+            && errors.contains { $0.contains("No conversation found") }
+    }
 
     public init(
         ending: Ending, resultText: String? = nil, isError: Bool, subtype: String? = nil, totalCostUSD: Double? = nil,

@@ -100,6 +100,7 @@ final class ClaudeRunState: Sendable {
                 // any other exit without a result is a crash.
                 let interrupted = exitStatus == 0 || exitStatus == 128 + SIGINT || exitStatus == 128 + SIGTERM
                 outcome.ending = interrupted ? .cancelled : .failed
+                outcome.diedWithoutResult = !interrupted
                 outcome.isError = true
                 values.notes.append("the CLI ended without a result line")
             }

@@ -47,6 +47,31 @@ public enum ReplyTexts {
         "Your request was interrupted: the machine running it stopped before it finished. "
         + "It was not run again automatically, so nothing is done twice. Press Retry to run it again."
 
+    /// A lost attempt that had changed something, or lost once more after two restarts: not run again by itself.
+    /// `actions` are what had run ("Write: src/a.swift"), already redacted; at most five are listed.
+    public static func interrupted(byCLI: Bool, actions: [String], restarts: Int) -> String {
+        let cause = byCLI ? "Claude Code stopped unexpectedly before it finished" : "the machine running it stopped before it finished"
+        guard !actions.isEmpty else {
+            let again = restarts > 0 ? ", again after \(restarts == 1 ? "a restart" : "\(restarts) restarts")" : ""
+            return "Your request was interrupted: \(cause)\(again). It is not run again automatically. Press Retry to run it again."
+        }
+        var lines = ["Your request was interrupted: \(cause). These actions had already run:"]
+        lines += actions.prefix(5).map { "• " + $0 }
+        if actions.count > 5 { lines.append("…and \(actions.count - 5) more") }
+        lines.append("It was not run again automatically, so nothing is done twice. Press Retry to run it again.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The status message's line when a lost attempt, which had changed nothing, is run again by itself.
+    public static let restartMark = "↻"
+    public static func restarted(byCLI: Bool) -> String {
+        restartMark + (byCLI ? " Claude Code stopped; restarted (nothing had been changed)"
+            : " The machine running it stopped; restarted (nothing had been changed)")
+    }
+
+    /// Put before an answer when the session to continue could not be, and the prompt ran in a new one.
+    public static let freshSession = "Your previous session could not be continued; this answer starts a new one."
+
     public static let working = "Working on it…"
     public static let verboseUsage = "Use /verbose 0, /verbose 1 or /verbose 2 (0 shows nothing while Claude works, 1 its tools, 2 also its remarks)."
     public static func verbosity(_ level: Int) -> String {

@@ -62,6 +62,31 @@ public struct JobFileRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// A tool call the guard allowed in one attempt of a job, and whether it can change anything
+/// (`ToolPolicy.effect`). A lost attempt with only read-only calls is run again by itself; one with a changing call
+/// is interrupted, and the notice names what had run. Kept until the job ends.
+public struct JobToolRecord: Codable, Sendable, Equatable {
+    public var jobId: String
+    public var attempt: Int
+    /// Claude's control request id, unique within the attempt.
+    public var requestId: String
+    public var toolName: String
+    /// One line for people (`ToolSummary.describe`: redacted of secrets, shortened); sealed at rest.
+    public var summary: String
+    public var changes: Bool
+    public var allowedAt: Int64
+
+    public init(jobId: String, attempt: Int, requestId: String, toolName: String, summary: String, changes: Bool, allowedAt: Int64) {
+        self.jobId = jobId
+        self.attempt = attempt
+        self.requestId = requestId
+        self.toolName = toolName
+        self.summary = summary
+        self.changes = changes
+        self.allowedAt = allowedAt
+    }
+}
+
 public struct SessionKey: Sendable, Equatable, Hashable {
     public var userId: Int64
     public var workspace: String

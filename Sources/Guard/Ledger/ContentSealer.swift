@@ -13,6 +13,8 @@ struct ContentSealer: Sendable {
     func opened(_ file: JobFileRecord) throws -> JobFileRecord { try open(file, \.data) }
     func sealed(_ approval: ApprovalRecord) throws -> ApprovalRecord { try seal(approval, \.input) }
     func opened(_ approval: ApprovalRecord) throws -> ApprovalRecord { try open(approval, \.input) }
+    func sealed(_ tool: JobToolRecord) throws -> JobToolRecord { try seal(tool, \.summary) }
+    func opened(_ tool: JobToolRecord) throws -> JobToolRecord { try open(tool, \.summary) }
 
     /// Empty fields stay empty: "nothing stored" must read back as nothing, not as a sealed empty string.
     private func seal<Record>(_ record: Record, _ field: WritableKeyPath<Record, String>) throws -> Record {

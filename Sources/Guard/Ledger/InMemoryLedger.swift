@@ -24,6 +24,7 @@ public final class InMemoryLedger: Ledger {
         var sessionHistory: [String: SessionHistoryRecord] = [:]
         var topicBindings: [String: TopicBindingRecord] = [:]
         var jobFiles: [String: [JobFileRecord]] = [:]
+        var jobTools: [String: [JobToolRecord]] = [:]
 
         mutating func erase(_ userId: Int64) {
             for (id, job) in jobs where job.userId == userId {
@@ -41,6 +42,7 @@ public final class InMemoryLedger: Ledger {
             sessions = sessions.filter { $0.value.userId != userId }
             sessionHistory = sessionHistory.filter { $0.value.userId != userId }
             jobFiles = jobFiles.filter { jobs[$0.key] != nil }
+            jobTools = jobTools.filter { jobs[$0.key].map { $0.userId != userId } ?? false }
             preferences[userId] = nil
             buttons = buttons.filter { $0.value.userId != userId }
             approvals = approvals.filter { $0.value.userId != userId || $0.value.status == .pending }
@@ -72,7 +74,10 @@ public final class InMemoryLedger: Ledger {
         for job in changes.jobs {
             if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }
             state.jobs[job.id] = job
-            if job.status.isFinal { state.jobFiles[job.id] = nil }
+            if job.status.isFinal {
+                state.jobFiles[job.id] = nil
+                state.jobTools[job.id] = nil
+            }
         }
         for entry in changes.outbox {
             if state.outbox[entry.id] == nil { state.outboxOrder.append(entry.id) }
@@ -101,6 +106,10 @@ public final class InMemoryLedger: Ledger {
         for file in changes.jobFiles {
             state.jobFiles[file.jobId, default: []].removeAll { $0.seq == file.seq }
             state.jobFiles[file.jobId, default: []].append(file)
+        }
+        for tool in changes.jobTools {
+            state.jobTools[tool.jobId, default: []].removeAll { $0.attempt == tool.attempt && $0.requestId == tool.requestId }
+            state.jobTools[tool.jobId, default: []].append(tool)
         }
         for key in changes.endedSessions { state.sessions["\(key.userId)/\(key.workspace)"] = nil }
         for event in changes.audit {
@@ -201,6 +210,10 @@ public final class InMemoryLedger: Ledger {
 
     public func topicBinding(chatId: Int64, threadId: Int64) throws -> TopicBindingRecord? {
         state.withLock { $0.topicBindings["\(chatId)/\(threadId)"] }
+    }
+
+    public func jobTools(jobId: String, attempt: Int) throws -> [JobToolRecord] {
+        state.withLock { ($0.jobTools[jobId] ?? []).filter { $0.attempt == attempt } }
     }
 
     public func jobFiles(jobId: String) throws -> [JobFileRecord] {

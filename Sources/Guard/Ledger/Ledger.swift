@@ -58,4 +58,6 @@ public protocol Ledger: Sendable {
     func sessionHistory(sessionId: String) throws -> SessionHistoryRecord?
     func topicBinding(chatId: Int64, threadId: Int64) throws -> TopicBindingRecord?
     func jobFiles(jobId: String) throws -> [JobFileRecord]
+    /// The tool calls allowed in one attempt of a job, in the order they were allowed.
+    func jobTools(jobId: String, attempt: Int) throws -> [JobToolRecord]
 }

@@ -30,7 +30,8 @@ public enum JobStatus: String, Codable, Sendable, CaseIterable {
     case queued
     /// Handed to an executor that has not started Claude yet. Re-dispatched if that executor dies.
     case dispatched
-    /// Claude was started. Never re-run silently: if the executor dies, the job is interrupted.
+    /// Claude was started. If the executor or the CLI dies, the job is run again by itself only when nothing the
+    /// guard allowed in that attempt could change anything (see `JobToolRecord`); otherwise it is interrupted.
     case running
     case done
     case interrupted
@@ -67,6 +68,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var notBefore: Int64?
     /// The album this job gathers (Telegram's `media_group_id`).
     public var mediaGroupId: String?
+    /// How often the guard dispatched it again by itself after an attempt was lost with nothing changed.
+    public var restarts: Int = 0
 
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
@@ -296,6 +299,8 @@ public struct LedgerChanges: Sendable {
     public var sessionHistory: [SessionHistoryRecord] = []
     public var topicBindings: [TopicBindingRecord] = []
     public var jobFiles: [JobFileRecord] = []
+    /// Tool calls the guard allowed, by attempt (kept until their job ends).
+    public var jobTools: [JobToolRecord] = []
     /// `/new`: these (person, workspace) pairs start a fresh Claude session next time.
     public var endedSessions: [SessionKey] = []
     /// Erase everything stored about these people (`/forgetme`), before anything else in these changes is stored.
@@ -330,6 +335,6 @@ public struct LedgerChanges: Sendable {
             && approvals.isEmpty && rules.isEmpty && audit.isEmpty && members.isEmpty && tokens.isEmpty
             && authSessions.isEmpty && endedAuthSessions.isEmpty && lockouts.isEmpty && rateBuckets.isEmpty
             && usage.isEmpty && erasures.isEmpty && sessionHistory.isEmpty && topicBindings.isEmpty && jobFiles.isEmpty
-            && endedSessions.isEmpty
+            && endedSessions.isEmpty && jobTools.isEmpty
     }
 }

@@ -168,6 +168,16 @@ public final class SQLiteLedger: Ledger {
             // Every prompt checks its sender's own spending over the last day.
             try db.execute(sql: "CREATE INDEX usage_by_user ON usage(userId, at)")
         }
+        migrator.registerMigration("v8-job-tools") { db in
+            // What each attempt was allowed to do decides whether a lost attempt may run again by itself.
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE job_tools (
+                    jobId TEXT NOT NULL, attempt INTEGER NOT NULL, requestId TEXT NOT NULL, toolName TEXT NOT NULL,
+                    summary TEXT NOT NULL, changes INTEGER NOT NULL, allowedAt INTEGER NOT NULL,
+                    PRIMARY KEY (jobId, attempt, requestId));
+                """)
+        }
         return migrator
     }
 
@@ -208,7 +218,10 @@ public final class SQLiteLedger: Ledger {
         for job in changes.jobs {
             try sealer.sealed(job).save(db)
             // Uploads are kept only until their job ends.
-            if job.status.isFinal { try db.execute(sql: "DELETE FROM job_files WHERE jobId = ?", arguments: [job.id]) }
+            if job.status.isFinal {
+                try db.execute(sql: "DELETE FROM job_files WHERE jobId = ?", arguments: [job.id])
+                try db.execute(sql: "DELETE FROM job_tools WHERE jobId = ?", arguments: [job.id])
+            }
         }
         for entry in changes.outbox { try sealer.sealed(entry).save(db) }
         for session in changes.sessions { try session.save(db) }
@@ -226,6 +239,7 @@ public final class SQLiteLedger: Ledger {
         for entry in changes.sessionHistory { try sealer.sealed(entry).save(db) }
         for binding in changes.topicBindings { try binding.save(db) }
         for file in changes.jobFiles { try sealer.sealed(file).save(db) }
+        for tool in changes.jobTools { try sealer.sealed(tool).save(db) }
         for key in changes.endedSessions {
             _ = try SessionRecord.deleteOne(db, key: ["userId": key.userId, "workspace": key.workspace])
         }
@@ -447,6 +461,12 @@ public final class SQLiteLedger: Ledger {
             .map(sealer.opened)
     }
 
+    public func jobTools(jobId: String, attempt: Int) throws -> [JobToolRecord] {
+        try read { db in
+            try Self.all(JobToolRecord.self, db, where: "jobId = ? AND attempt = ? ORDER BY allowedAt, rowid", [jobId, attempt])
+        }.map(sealer.opened)
+    }
+
     // MARK: - Pseudonyms and erasure
 
     /// The audit pseudonym of a person, created on first use.
@@ -485,6 +505,7 @@ public final class SQLiteLedger: Ledger {
     private static func erase(userId: Int64, in db: Database) throws {
         let statements = [
             "DELETE FROM job_files WHERE jobId IN (SELECT id FROM jobs WHERE userId = :user)",
+            "DELETE FROM job_tools WHERE jobId IN (SELECT id FROM jobs WHERE userId = :user)",
             """
             DELETE FROM rules WHERE scope IN (SELECT 'job:' || id FROM jobs WHERE userId = :user)
                 OR scope IN (SELECT 'session:' || sessionId FROM sessions WHERE userId = :user)
@@ -588,4 +609,8 @@ extension TopicBindingRecord: FetchableRecord, PersistableRecord {
 
 extension JobFileRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "job_files"
+}
+
+extension JobToolRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "job_tools"
 }

@@ -34,6 +34,8 @@ public final class FakeTelegramServer: Sendable {
 
     /// "http://127.0.0.1:PORT": what TELEGRAM_API_BASE_URL should be set to.
     public var baseURL: String { "http://127.0.0.1:\(core.locked { $0.port })" }
+    /// The port it listens on (127.0.0.1).
+    public var port: Int { core.locked { $0.port } }
 
     /// Ends held long polls, hangs up every connection and waits (up to a second) for them to close.
     public func stop() async {
