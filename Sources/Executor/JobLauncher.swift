@@ -121,6 +121,8 @@ struct JobLauncher: Sendable {
         }
         let facts = WorkspaceFacts(workspace: workspace)
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
+        let relay = Task { await progress.relay() }
+        defer { relay.cancel() }
         let transcripts = TranscriptLocator(home: configuration.claude.home)
         do {
             var fresh = false
@@ -132,7 +134,7 @@ struct JobLauncher: Sendable {
                     onCompleted: { outcome in
                         await report(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh))
                     },
-                    onEvent: { event in await progress.report(event) },
+                    onEvent: { event in await progress.hear(event) },
                     decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
                 // A session that never reached the disk (its first run was killed early): the model saw nothing,
                 // so the same prompt runs at once in a new session, and the person is told.
@@ -183,17 +185,27 @@ struct JobLauncher: Sendable {
     private func decide(_ question: ClaudePermissionQuestion, job: JobAssignment, workspace: String, facts: WorkspaceFacts) async
         -> ClaudePermissionAnswer
     {
-        let request = {
-            var request = PermissionRequest(
-                jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input,
-                toolUseId: question.toolUseId, workspaceHoldsSecrets: facts.holdsSecrets)
-            request.attempt = job.attempt
-            return request
-        }()
+        var request = PermissionRequest(
+            jobId: job.jobId, requestId: question.requestId, toolName: question.toolName, input: question.input,
+            toolUseId: question.toolUseId, workspaceHoldsSecrets: facts.holdsSecrets)
+        request.attempt = job.attempt
+        if job.localReads == true, Self.isLocalRead(question, workspace: workspace, confined: sandbox.isConfined, facts: facts) {
+            // A plain read: answered here at once (after the check on disk), and reported for the guard's record.
+            if let problem = Self.pathsToCheck(question, workspace: workspace, home: configuration.claude.home)
+                .lazy.compactMap({ workspaces.check(path: $0, workspace: workspace) }).first
+            {
+                return .deny(message: "denied: \(problem.reason)")
+            }
+            request.decidedByExecutor = true
+            // The report does not hold up the answer: the guard's record of a read decides nothing later.
+            Task { [connection, request] in try? await connection.send(request) }
+            return .allow
+        }
+        let asked = request
         let decision = await withCheckedContinuation { (continuation: CheckedContinuation<PermissionDecision, Never>) in
             Task {
-                await state.await(request, continuation: continuation)
-                try? await connection.send(request)
+                await state.await(asked, continuation: continuation)
+                try? await connection.send(asked)
             }
         }
         guard decision.allow else { return .deny(message: decision.message ?? "denied by policy") }
@@ -207,6 +219,14 @@ struct JobLauncher: Sendable {
         }
         if let updatedInput = decision.updatedInput { return .allowWithInput(updatedInput) }
         return .allow
+    }
+
+    /// The default policy every executor carries: what it allows and classes read-only may be allowed here.
+    static let localPolicy = ToolPolicy()
+
+    static func isLocalRead(_ question: ClaudePermissionQuestion, workspace: String, confined: Bool, facts: WorkspaceFacts) -> Bool {
+        let context = ToolCallContext(workspace: workspace, confined: confined, workspaceHoldsSecrets: facts.holdsSecrets)
+        return localPolicy.allowsAsRead(toolName: question.toolName, input: question.input, context: context)
     }
 
     /// The paths of a call to check on disk before allowing it: a file tool's path fields; for Bash, every path
@@ -308,19 +328,40 @@ struct JobLauncher: Sendable {
     }
 }
 
-/// Turns the CLI's events into progress messages for the guard (and the one "started" notice).
+/// Turns the CLI's events into progress messages for the guard (and the one "started" notice). Progress is relayed
+/// in order by its own task, so reading the CLI's output (and answering its next tool question) never waits for a
+/// progress message to be sent; the "started" notice is sent at once, ahead of anything the job reports later.
 actor ProgressReporter {
     private let jobId: String
     private let attempt: Int
     private let workspace: String
     private let connection: GuardConnection
     private var sequence = 0
+    private nonisolated let pending: AsyncStream<ClaudeEvent>
+    private nonisolated let pendingSink: AsyncStream<ClaudeEvent>.Continuation
 
     init(jobId: String, attempt: Int, workspace: String, connection: GuardConnection) {
         self.jobId = jobId
         self.attempt = attempt
         self.workspace = workspace
         self.connection = connection
+        (pending, pendingSink) = AsyncStream.makeStream(of: ClaudeEvent.self)
+    }
+
+    /// Takes one event from the CLI: the start is reported now, the rest queued for `relay`.
+    func hear(_ event: ClaudeEvent) async {
+        if case .processStarted = event {
+            await report(event)
+        } else {
+            pendingSink.yield(event)
+        }
+    }
+
+    /// Sends the queued progress in order until cancelled.
+    func relay() async {
+        for await event in pending {
+            await report(event)
+        }
     }
 
     func report(_ event: ClaudeEvent) async {
@@ -348,7 +389,7 @@ actor ProgressReporter {
 }
 
 /// What the executor's disk says about a job's workspace, looked at once, at the job's first tool call.
-private final class WorkspaceFacts: Sendable {
+final class WorkspaceFacts: Sendable {
     private let workspace: String
     private let scanned = Mutex<Bool?>(nil)
 

@@ -16,6 +16,10 @@ extension GuardCore {
         else {
             return [try decision(request, allow: false, reason: "the job is not running on this executor", peer: peer)]
         }
+        if request.decidedByExecutor == true {
+            recordExecutorDecision(request, job: job, executorId: executorId, now: now)
+            return []
+        }
         // Asked before (the executor re-sends questions after a guard restart): answer as decided, or keep waiting.
         if let known = try ledger.approval(jobId: request.jobId, requestId: request.requestId) {
             switch known.status {
@@ -44,6 +48,25 @@ extension GuardCore {
             return [try decision(request, allow: false, reason: reason, peer: peer)]
         case .ask(let reason):
             return try ask(request, reason: reason, job: job, executorId: executorId, now: now)
+        }
+    }
+
+    /// A read the executor allowed by itself: recorded and audited like one the guard allowed, after checking that
+    /// the guard's own policy agrees (a disagreement is logged and audited as a violation: the call already ran).
+    private func recordExecutorDecision(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) {
+        let context = toolContext(request, job: job, executorId: executorId)
+        do {
+            if tools.defaultsHoldForReads, tools.allowsAsRead(toolName: request.toolName, input: request.input, context: context) {
+                let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
+                try audit(job, "tool.allowed", request, "read, allowed by the executor", now: now, allowed: call)
+            } else {
+                logger.error("an executor allowed a tool call the guard's policy would not have", metadata: [
+                    "job.id": "\(job.id)", "executor.id": "\(executorId)", "tool": "\(request.toolName)",
+                ])
+                try audit(job, "security.violation", request, "allowed by the executor against the guard's policy", now: now)
+            }
+        } catch {
+            logger.error("failed to record a tool call the executor allowed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
         }
     }
 

@@ -317,6 +317,7 @@ extension GuardCore {
                 issuedAt: now)
             unsigned.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
             unsigned.files = try files(of: job)
+            unsigned.localReads = tools.defaultsHoldForReads
             let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
             logger.info("job dispatched", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",

@@ -54,6 +54,11 @@ public struct JobAssignment: WireMessage, Equatable {
     public var maxBudgetUSD: Double?
     /// Uploads to save into the workspace first; the executor tells Claude where they are.
     public var files: [JobFile]?
+    /// The executor may allow by itself the tool calls its compiled-in default policy allows and classes read-only
+    /// (Read, Grep, `ls`, `git status` …), and report each to the guard afterwards (`PermissionRequest`
+    /// `decidedByExecutor`), instead of waiting for the guard's answer. Set when the operator's policy file changes
+    /// nothing for such calls. Not signed: it cannot widen what the executor's own default policy allows.
+    public var localReads: Bool?
 
     public init(
         jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,
@@ -165,6 +170,9 @@ public struct PermissionRequest: WireMessage, Equatable {
     public var toolUseId: String?
     /// What the executor found on its disk: the job's workspace holds files that usually carry credentials.
     public var workspaceHoldsSecrets: Bool?
+    /// The executor already allowed this read-only call itself (`JobAssignment.localReads`): the guard records and
+    /// audits it, and sends no decision.
+    public var decidedByExecutor: Bool?
     /// The attempt of the job this call belongs to: a call of an attempt that is no longer current is denied.
     /// Absent from older executors.
     public var attempt: Int?

@@ -28,3 +28,19 @@ extension ToolPolicy {
         return BashPolicy(configuration: strict).decide(command: command, context: unconfined) == .allow ? .readOnly : .changes
     }
 }
+
+extension ToolPolicy {
+    /// Whether an executor's compiled-in default policy decides the read-only calls it allows exactly as this
+    /// policy does: true unless the operator's file denies or asks about tools, or denies programs.
+    public var defaultsHoldForReads: Bool {
+        (file.deny ?? []).isEmpty && (file.ask ?? []).isEmpty && (file.bash?.deniedPrograms ?? []).isEmpty
+    }
+
+    /// A call the default policy allows and that cannot change anything: an executor may allow it by itself
+    /// (WebFetch needs a lookup and AskUserQuestion a person, so never).
+    public func allowsAsRead(toolName: String, input: JSONValue, context: ToolCallContext) -> Bool {
+        guard toolName != "WebFetch", toolName != "AskUserQuestion" else { return false }
+        return decide(toolName: toolName, input: input, context: context) == .allow
+            && effect(toolName: toolName, input: input, context: context) == .readOnly
+    }
+}

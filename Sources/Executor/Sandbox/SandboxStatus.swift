@@ -5,6 +5,11 @@ public enum SandboxStatus: Sendable, Equatable {
     /// The operator opted out (`EXECUTOR_SANDBOX=off`).
     case off
 
+    public var isConfined: Bool {
+        if case .landlock = self { return true }
+        return false
+    }
+
     /// `ExecutorReady.confinement`: "landlock 7", or "off".
     public var label: String {
         switch self {
