@@ -8,12 +8,7 @@ import Testing
     /// A running job on executor "a" and an egress that confirms every message it is given (ids from 500).
     func setUp(allowed: Set<Int64> = [100, 200], timeout: Int = 300) async throws -> (GuardHarness, JobAssignment) {
         let guardian = GuardHarness(allowed: allowed, approvalTimeoutSeconds: timeout)
-        _ = try await guardian.registerEgress()
-        _ = try await guardian.registerExecutor("a")
-        let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: 100, text: "x"), on: .intake, from: guardian.ingress)
-            .messages(JobAssignment.self).first?.message)
-        _ = try await guardian.start(job.jobId, on: "a")
-        return (guardian, job)
+        return (guardian, try await guardian.runningJob())
     }
 
     func request(_ guardian: GuardHarness, _ job: JobAssignment, _ id: String, _ tool: String, _ input: JSONValue) async throws -> [Outbound] {

@@ -8,12 +8,7 @@ import Testing
 @Suite struct ExecutorDecidedReadTests {
     func setUp() async throws -> (GuardHarness, JobAssignment) {
         let guardian = GuardHarness(allowed: [100])
-        _ = try await guardian.registerEgress()
-        _ = try await guardian.registerExecutor("a")
-        let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: 100, text: "x"), on: .intake, from: guardian.ingress)
-            .messages(JobAssignment.self).first?.message)
-        _ = try await guardian.start(job.jobId, on: "a")
-        return (guardian, job)
+        return (guardian, try await guardian.runningJob())
     }
 
     func report(_ guardian: GuardHarness, _ job: JobAssignment, _ id: String, _ tool: String, _ input: JSONValue) async throws -> [Outbound] {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Guard
 import Logging
 import Messages
@@ -55,6 +56,16 @@ struct GuardHarness {
     }
 
     /// What a real executor does with a job: accept it, wait for the go-ahead, start it.
+    /// An egress and executor `executor` registered, and a job of `user` started there.
+    func runningJob(from user: Int64 = 100, on executor: String = "a") async throws -> JobAssignment {
+        _ = try await registerEgress()
+        _ = try await registerExecutor(executor)
+        let job = try #require(try await send(message(updateId: 1, from: user, text: "x"), on: .intake, from: ingress)
+            .messages(JobAssignment.self).first?.message)
+        _ = try await start(job.jobId, on: executor)
+        return job
+    }
+
     func start(_ jobId: String, attempt: Int = 1, on executor: String) async throws -> [Outbound] {
         let accepted = try await send(JobAccepted(jobId: jobId, attempt: attempt, accepted: true), on: .work, from: Data(executor.utf8))
         return accepted + (try await send(JobStarted(jobId: jobId, attempt: attempt, startedAt: 1), on: .work, from: Data(executor.utf8)))
