@@ -24,6 +24,11 @@ struct EgressRoster {
         return true
     }
 
+    /// Forgets the egress using that connection (its connection closed); false if none did.
+    mutating func remove(peer: Data) -> Bool {
+        members.removeValue(forKey: peer) != nil
+    }
+
     func hasCapacity(inFlight: Int) -> Bool {
         inFlight < members.values.reduce(0) { $0 + $1.capacity }
     }

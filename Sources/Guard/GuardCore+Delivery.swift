@@ -85,6 +85,19 @@ extension GuardCore {
         return out
     }
 
+    /// Replies handed to an egress that is gone are due again at once, for the next egress.
+    func releaseDeliveries(of peer: Data, now: Int64) throws {
+        var due: [OutboxRecord] = []
+        for (id, flight) in inFlight where flight.peer == peer {
+            inFlight[id] = nil
+            if var entry = try ledger.outbox(id: id), entry.status == .pending {
+                entry.nextAttemptAt = now
+                due.append(entry)
+            }
+        }
+        if !due.isEmpty { try ledger.apply(LedgerChanges(outbox: due)) }
+    }
+
     func typingActions(now: Int64) throws -> [Outbound] {
         var out: [Outbound] = []
         for job in try ledger.jobs(in: [.running]) {
@@ -125,9 +138,9 @@ extension GuardCore {
             callbackQueryId: callbackId), on: .delivery, to: peer)]
     }
 
-    func expireEgress(now: Int64) {
+    func expireEgress(now: Int64) throws {
         for peer in egress.expire(now: now, timeout: configuration.timing.peerTimeoutMs) {
-            for (id, flight) in inFlight where flight.peer == peer { inFlight[id] = nil }
+            try releaseDeliveries(of: peer, now: now)
         }
         for (id, flight) in inFlight where now - flight.sentAt > configuration.timing.deliveryTimeoutMs {
             inFlight[id] = nil

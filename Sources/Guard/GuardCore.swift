@@ -119,7 +119,7 @@ public actor GuardCore {
             out += try expireExecutors(now: now)
             out += try expireDispatches(now: now)
             out += try expireApprovals(now: now)
-            expireEgress(now: now)
+            try expireEgress(now: now)
             out += try dispatchQueuedJobs()
             out += try pumpOutbox()
             out += try sendPendingStatusMessages()

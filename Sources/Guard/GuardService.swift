@@ -56,6 +56,17 @@ public struct GuardService: Service, CustomStringConvertible {
                         }
                     }
                 }
+                // A closed connection of an executor or egress: hand its work on now, once the transport
+                // confirms no connection of that peer is left.
+                for (link, socket) in sockets where link != .intake {
+                    group.addTask {
+                        for await peer in socket.disconnections {
+                            guard let probe = await core.livenessProbe(link: link, peer: peer.bytes),
+                                  await socket.isGone(peer, probe: probe) else { continue }
+                            outlet.send(await core.connectionClosed(link: link, peer: peer.bytes))
+                        }
+                    }
+                }
                 // Intake in batches, so a burst of updates is committed in one transaction.
                 if let intake = sockets[.intake] {
                     let inbox = MessageInbox()

@@ -7,6 +7,8 @@ import Synchronization
 struct InboundMessage: Sendable {
     let frames: [Data]
     let userId: String?
+    /// The file descriptor of the connection it came over (ZMQ_SRCFD), when the socket tracks its peers.
+    var descriptor: Int32? = nil
 }
 
 /// A send waiting for libzmq to take it.
@@ -51,6 +53,7 @@ final class SocketEngine: Sendable {
         sendTimeout: Duration?,
         logger: Logger,
         onMessage: @escaping @Sendable (InboundMessage) -> Void,
+        onDisconnect: (@Sendable (Data) -> Void)? = nil,
         onFinish: @escaping @Sendable () -> Void
     ) throws(TransportError) {
         wake = try WakeSignal()
@@ -60,7 +63,7 @@ final class SocketEngine: Sendable {
             Thread.current.name = threadName  // names the OS thread too (visible in debuggers and top -H)
             let worker = SocketWorker(
                 socket: socket.raw, monitor: monitor?.raw, engine: self, policy: policy,
-                logger: logger, onMessage: onMessage)
+                logger: logger, onMessage: onMessage, onDisconnect: onDisconnect)
             worker.run()
             onFinish()
             finished.open()

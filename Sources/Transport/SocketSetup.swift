@@ -33,7 +33,8 @@ struct SocketSetup {
         zmq_close(socket.raw)
     }
 
-    /// The monitor is diagnostics only: if it cannot be set up the socket still works, so just log.
+    /// The monitor serves diagnostics and a ROUTER's early notice of closed connections: if it cannot be set up the
+    /// socket still works (peers are then found gone by their missed heartbeats), so just log.
     private static func openMonitor(on socket: UnsafeMutableRawPointer, context: ZMQContext, logger: Logger) -> OwnedSocket? {
         let endpoint = "inproc://gatehouse-monitor-\(UUID().uuidString)"
         guard zmq_socket_monitor(socket, endpoint, MonitorEvent.subscribed) == 0 else {

@@ -11,6 +11,11 @@ final class SocketWorker {
     private let policy: SocketEngine.FullQueuePolicy
     private let logger: Logger
     private let onMessage: @Sendable (InboundMessage) -> Void
+    /// Hears the routing id whose connection closed; nil when the socket does not track its peers.
+    private let onDisconnect: (@Sendable (Data) -> Void)?
+    /// The routing id that last sent over each connection (by file descriptor), so that a monitor's
+    /// DISCONNECTED event, which carries only the descriptor, can name the peer.
+    private var peerByDescriptor: [Int32: Data] = [:]
     private let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
     private var monitorLog: MonitorEventLog
 
@@ -25,7 +30,8 @@ final class SocketWorker {
 
     init(
         socket: UnsafeMutableRawPointer, monitor: UnsafeMutableRawPointer?, engine: SocketEngine,
-        policy: SocketEngine.FullQueuePolicy, logger: Logger, onMessage: @escaping @Sendable (InboundMessage) -> Void
+        policy: SocketEngine.FullQueuePolicy, logger: Logger, onMessage: @escaping @Sendable (InboundMessage) -> Void,
+        onDisconnect: (@Sendable (Data) -> Void)? = nil
     ) {
         self.socket = socket
         self.monitor = monitor
@@ -33,6 +39,7 @@ final class SocketWorker {
         self.policy = policy
         self.logger = logger
         self.onMessage = onMessage
+        self.onDisconnect = onDisconnect
         self.monitorLog = MonitorEventLog(logger: logger)
     }
 
@@ -152,6 +159,9 @@ final class SocketWorker {
     private func receiveMessages() -> Bool {
         for _ in 0..<Self.receiveBurst {
             guard let inbound = receiveMessage() else { return false }
+            if let descriptor = inbound.descriptor, let peer = inbound.frames.first, peerByDescriptor[descriptor] != peer {
+                peerByDescriptor[descriptor] = peer
+            }
             onMessage(inbound)
         }
         return true
@@ -160,6 +170,7 @@ final class SocketWorker {
     private func receiveMessage() -> InboundMessage? {
         var frames: [Data] = []
         var userId: String?
+        var descriptor: Int32?
         while true {
             zmq_msg_init(message)
             defer { zmq_msg_close(message) }
@@ -179,7 +190,11 @@ final class SocketWorker {
                 let value = String(cString: property)
                 userId = value.isEmpty ? nil : value
             }
-            if zmq_msg_more(message) == 0 { return InboundMessage(frames: frames, userId: userId) }
+            if onDisconnect != nil, descriptor == nil {
+                let fd = zmq_msg_get(message, ZMQ_SRCFD)
+                if fd >= 0 { descriptor = fd }
+            }
+            if zmq_msg_more(message) == 0 { return InboundMessage(frames: frames, userId: userId, descriptor: descriptor) }
         }
     }
 
@@ -219,7 +234,12 @@ final class SocketWorker {
                 frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(message), count: size))
                 if zmq_msg_more(message) == 0 { break }
             }
-            if let event = MonitorEvent(frames: frames) { monitorLog.record(event) }
+            guard let event = MonitorEvent(frames: frames) else { continue }
+            monitorLog.record(event)
+            if Int32(event.event) == ZMQ_EVENT_DISCONNECTED, let onDisconnect,
+               let peer = peerByDescriptor.removeValue(forKey: Int32(bitPattern: event.value)) {
+                onDisconnect(peer)
+            }
         }
     }
 

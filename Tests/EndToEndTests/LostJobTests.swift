@@ -61,6 +61,13 @@ import Testing
             let again = try #require(redispatched, "the job was not dispatched again")
             let setting = executorCount > 1 ? "live second executor" : "the same executor restarted"
             print("lost job: executor SIGKILL → re-dispatch in \(again - killed) ms (\(setting))")
+            if let survivor = executors.first(where: { $0 != victim }) {
+                // Its closed connection is noticed at once: the job does not wait for the victim's restart.
+                let moved = await cluster.waitForLog(timeout: .seconds(2)) { log in
+                    log.contains("attempt=2 executor.id=\(survivor) ") ? true : nil
+                }
+                #expect(moved == true, "the job did not move to the live executor")
+            }
             _ = try #require(await cluster.reply(in: ann.id, containing: "Echo: think it over", timeout: .seconds(30)))
             try await Task.sleep(for: .seconds(1))
             let finals = finalReplies(cluster)

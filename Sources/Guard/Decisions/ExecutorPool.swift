@@ -78,6 +78,12 @@ public struct ExecutorPool: Sendable {
 
     public var totalFreeSlots: Int { members.values.reduce(0) { $0 + $1.freeSlots } }
 
+    /// Removes the executor using that connection (its connection closed) and returns it, with the jobs it held.
+    public mutating func remove(peer: Data) -> Member? {
+        guard let id = executorId(forPeer: peer) else { return nil }
+        return members.removeValue(forKey: id)
+    }
+
     /// Removes executors silent for longer than `timeout` and returns them (with the jobs they held).
     public mutating func expire(now: Int64, timeout: Int64) -> [Member] {
         let dead = members.values.filter { now - $0.lastSeen > timeout }
