@@ -46,7 +46,8 @@ public final class GuardConnection: Sendable {
     static let registrationDebounce: Duration = .seconds(1)
 
     private let configuration: Configuration
-    private let socket: DealerSocket
+    private let context: ZMQContext
+    private let socket: Mutex<DealerSocket>
     private let logger: Logger
     private let registration: @Sendable () async -> [Data]?
     private let afterRegistration: @Sendable () async -> Void
@@ -66,12 +67,20 @@ public final class GuardConnection: Sendable {
         self.logger = logger
         self.registration = registration
         self.afterRegistration = afterRegistration
+        self.context = context
+        socket = Mutex(try Self.makeSocket(context: context, configuration: configuration, logger: logger))
+        (inbox, inboxContinuation) = AsyncStream.makeStream(of: Envelope.self)
+    }
+
+    private static func makeSocket(context: ZMQContext, configuration: Configuration, logger: Logger) throws(TransportError) -> DealerSocket {
         var options = SocketOptions()
         options.security = configuration.security
         options.routingId = Data("\(configuration.peerId)-\(UUID().uuidString.prefix(8))".utf8)
-        socket = try DealerSocket(context: context, connect: configuration.endpoint, options: options, logger: logger)
-        (inbox, inboxContinuation) = AsyncStream.makeStream(of: Envelope.self)
+        return try DealerSocket(context: context, connect: configuration.endpoint, options: options, logger: logger)
     }
+
+    /// The socket in use now; replaced after the guard refused this program's key.
+    private var current: DealerSocket { socket.withLock { $0 } }
 
     /// Messages from the guard other than heartbeats.
     public var messages: AsyncStream<Envelope> { inbox }
@@ -80,32 +89,70 @@ public final class GuardConnection: Sendable {
     public var guardReachable: Bool { state.withLock { $0.guardReachable } }
 
     public func send<M: WireMessage>(_ message: M) async throws {
-        try await socket.send(try WireCodec.encode(message))
+        try await current.send(try WireCodec.encode(message))
     }
 
     /// Sends an already encoded message.
     public func sendFrames(_ frames: [Data]) async throws {
-        try await socket.send(frames)
+        try await current.send(frames)
     }
 
     /// Registers, then heartbeats and reads until the surrounding task is cancelled; closes the socket on the way out.
     public func run() async {
-        await register(reason: "start")
         await withTaskGroup(of: Void.self) { group in
+            // Watching for a refusal from the start: a refused registration waits for a connection that libzmq
+            // will never make again, until the socket is replaced.
+            group.addTask { await self.askAgainAfterRefusals() }
             group.addTask { await self.receiveLoop() }
-            group.addTask { await self.heartbeatLoop() }
+            group.addTask {
+                await self.register(reason: "start")
+                await self.heartbeatLoop()
+            }
             await group.next()
             group.cancelAll()
         }
         inboxContinuation.finish()
-        await socket.close()
+        await current.close()
+    }
+
+    /// First wait before asking again after the guard refused this program's key; doubles up to `refusalRetryLimit`.
+    static let refusalRetryFirst: Duration = .seconds(2)
+    static let refusalRetryLimit: Duration = .seconds(10)
+
+    /// libzmq gives up on a connection whose key the guard refused. An executor key becomes usable when an admin
+    /// accepts it (`gatehouse keys accept`), so ask again with a new socket, backing off, until the guard admits it.
+    private func askAgainAfterRefusals() async {
+        var wait = Self.refusalRetryFirst
+        while !Task.isCancelled {
+            let refused = current
+            var wasRefused = false
+            for await _ in refused.handshakeRefusals {
+                wasRefused = true
+                break
+            }
+            guard wasRefused, !Task.isCancelled else { return }
+            logger.warning("the guard refused this program's key; asking again (an admin admits an executor with `gatehouse keys accept`)", metadata: [
+                "endpoint": "\(configuration.endpoint)", "retry.in.s": "\(wait.components.seconds)",
+            ])
+            configuration.health?.set(ok: false, detail: "key refused by the guard")
+            try? await Task.sleep(for: wait)
+            if Task.isCancelled { return }
+            wait = min(wait * 2, Self.refusalRetryLimit)
+            do {
+                let fresh = try Self.makeSocket(context: context, configuration: configuration, logger: logger)
+                socket.withLock { $0 = fresh }
+                await refused.close()
+            } catch {
+                logger.error("could not open a new connection to the guard", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func register(reason: String) async {
         guard let frames = await registration() else { return }
         state.withLock { $0.lastRegistration = .now }
         do {
-            try await socket.send(frames)
+            try await current.send(frames)
             logger.info("registering with the guard", metadata: ["reason": "\(reason)"])
             await afterRegistration()
         } catch {
@@ -113,7 +160,16 @@ public final class GuardConnection: Sendable {
         }
     }
 
+    /// Reads the current socket; when it is replaced (its stream ends while the connection still runs), the new one.
     private func receiveLoop() async {
+        while !Task.isCancelled {
+            let reading = current
+            await receive(from: reading)
+            if reading === current { return }  // closed for good, not replaced
+        }
+    }
+
+    private func receive(from socket: DealerSocket) async {
         for await frames in socket.messages {
             if Task.isCancelled { break }
             let envelope: Envelope

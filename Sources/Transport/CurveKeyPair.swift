@@ -29,6 +29,22 @@ public enum CurveKeyPair {
         return zmq_z85_decode(&decoded, key) != nil
     }
 
+    /// The 32 bytes a Z85 public key stands for, written in lowercase hex: a fingerprint safe to type in a shell
+    /// (Z85 uses `$ ! < & ^` and the like). Nil for an invalid key.
+    public static func hexFingerprint(_ key: String) -> String? {
+        guard key.utf8.count == 40 else { return nil }
+        var decoded = [UInt8](repeating: 0, count: 32)
+        guard zmq_z85_decode(&decoded, key) != nil else { return nil }
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in decoded {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
     static func requireValid(_ key: String, role: String) throws(TransportError) {
         guard isValid(key) else { throw TransportError(.security, "invalid CURVE \(role): expected 40 Z85 characters") }
     }

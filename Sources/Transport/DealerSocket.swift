@@ -9,12 +9,16 @@ public final class DealerSocket: Sendable {
     private let engine: SocketEngine
     /// Inbound messages; unbounded buffer. Finishes after `close()`. Iterate it from one task.
     public let messages: AsyncStream<[Data]>
+    /// One element each time the peer refuses this socket's security handshake (an unknown or wrong key). libzmq
+    /// stops trying after such a refusal: a new socket is the way to ask again. Finishes after `close()`.
+    public let handshakeRefusals: AsyncStream<Void>
 
     public init(context: ZMQContext, connect endpoint: String, options: SocketOptions = .init(), logger: Logger) throws(TransportError) {
         let setup = try SocketSetup(context: context, type: ZMQ_DEALER, options: options, logger: logger) { socket throws(TransportError) in
             try Endpoint.connect(socket, to: endpoint)
         }
         let (stream, continuation) = AsyncStream<[Data]>.makeStream(bufferingPolicy: .unbounded)
+        let (refusals, refusalSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var socketLogger = logger
         socketLogger[metadataKey: "zmq.socket"] = "dealer"
         do {
@@ -22,13 +26,20 @@ public final class DealerSocket: Sendable {
                 socket: setup.socket, monitor: setup.monitor, threadName: "zmq-dealer", policy: .wait,
                 linger: options.linger, sendTimeout: options.sendTimeout, logger: socketLogger,
                 onMessage: { continuation.yield($0.frames) },
-                onFinish: { continuation.finish() })
+                onEvent: { event in
+                    if case .handshakeRefused = event { refusalSink.yield() }
+                },
+                onFinish: {
+                    continuation.finish()
+                    refusalSink.finish()
+                })
         } catch {
             setup.discard()
             throw error
         }
         self.context = context
         self.messages = stream
+        self.handshakeRefusals = refusals
     }
 
     /// Resumes once libzmq queued the message (waits while the send queue is at its HWM).

@@ -40,7 +40,10 @@ public final class RouterSocket: Sendable {
                     continuation.yield(RoutedMessage(
                         peer: PeerID(routingId), frames: Array(inbound.frames.dropFirst()), userId: inbound.userId))
                 },
-                onDisconnect: { closedSink.yield(PeerID($0)) },
+                tracksPeers: true,
+                onEvent: { event in
+                    if case .peerDisconnected(let peer) = event { closedSink.yield(PeerID(peer)) }
+                },
                 onFinish: {
                     continuation.finish()
                     closedSink.finish()

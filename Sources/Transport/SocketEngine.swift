@@ -11,6 +11,15 @@ struct InboundMessage: Sendable {
     var descriptor: Int32? = nil
 }
 
+/// What a socket's monitor tells its owner (besides the log).
+enum SocketEvent: Sendable {
+    /// ROUTER: the connection the routing id last sent over closed.
+    case peerDisconnected(Data)
+    /// The peer refused this socket's security handshake (wrong or unknown key, refused by ZAP); libzmq does not
+    /// try that connection again by itself.
+    case handshakeRefused
+}
+
 /// A send waiting for libzmq to take it.
 struct PendingSend: Sendable {
     let frames: [Data]
@@ -53,7 +62,8 @@ final class SocketEngine: Sendable {
         sendTimeout: Duration?,
         logger: Logger,
         onMessage: @escaping @Sendable (InboundMessage) -> Void,
-        onDisconnect: (@Sendable (Data) -> Void)? = nil,
+        tracksPeers: Bool = false,
+        onEvent: @escaping @Sendable (SocketEvent) -> Void = { _ in },
         onFinish: @escaping @Sendable () -> Void
     ) throws(TransportError) {
         wake = try WakeSignal()
@@ -63,7 +73,8 @@ final class SocketEngine: Sendable {
             Thread.current.name = threadName  // names the OS thread too (visible in debuggers and top -H)
             let worker = SocketWorker(
                 socket: socket.raw, monitor: monitor?.raw, engine: self, policy: policy,
-                logger: logger, onMessage: onMessage, onDisconnect: onDisconnect)
+                logger: logger, onMessage: onMessage,
+                tracksPeers: tracksPeers, onEvent: onEvent)
             worker.run()
             onFinish()
             finished.open()

@@ -11,8 +11,9 @@ final class SocketWorker {
     private let policy: SocketEngine.FullQueuePolicy
     private let logger: Logger
     private let onMessage: @Sendable (InboundMessage) -> Void
-    /// Hears the routing id whose connection closed; nil when the socket does not track its peers.
-    private let onDisconnect: (@Sendable (Data) -> Void)?
+    /// Whether to remember which routing id sends over which connection (ROUTER), to name closed ones.
+    private let tracksPeers: Bool
+    private let onEvent: @Sendable (SocketEvent) -> Void
     /// The routing id that last sent over each connection (by file descriptor), so that a monitor's
     /// DISCONNECTED event, which carries only the descriptor, can name the peer.
     private var peerByDescriptor: [Int32: Data] = [:]
@@ -31,7 +32,7 @@ final class SocketWorker {
     init(
         socket: UnsafeMutableRawPointer, monitor: UnsafeMutableRawPointer?, engine: SocketEngine,
         policy: SocketEngine.FullQueuePolicy, logger: Logger, onMessage: @escaping @Sendable (InboundMessage) -> Void,
-        onDisconnect: (@Sendable (Data) -> Void)? = nil
+        tracksPeers: Bool, onEvent: @escaping @Sendable (SocketEvent) -> Void
     ) {
         self.socket = socket
         self.monitor = monitor
@@ -39,7 +40,8 @@ final class SocketWorker {
         self.policy = policy
         self.logger = logger
         self.onMessage = onMessage
-        self.onDisconnect = onDisconnect
+        self.tracksPeers = tracksPeers
+        self.onEvent = onEvent
         self.monitorLog = MonitorEventLog(logger: logger)
     }
 
@@ -190,7 +192,7 @@ final class SocketWorker {
                 let value = String(cString: property)
                 userId = value.isEmpty ? nil : value
             }
-            if onDisconnect != nil, descriptor == nil {
+            if tracksPeers, descriptor == nil {
                 let fd = zmq_msg_get(message, ZMQ_SRCFD)
                 if fd >= 0 { descriptor = fd }
             }
@@ -236,9 +238,11 @@ final class SocketWorker {
             }
             guard let event = MonitorEvent(frames: frames) else { continue }
             monitorLog.record(event)
-            if Int32(event.event) == ZMQ_EVENT_DISCONNECTED, let onDisconnect,
+            if Int32(event.event) == ZMQ_EVENT_DISCONNECTED,
                let peer = peerByDescriptor.removeValue(forKey: Int32(bitPattern: event.value)) {
-                onDisconnect(peer)
+                onEvent(.peerDisconnected(peer))
+            } else if event.isSecurityRelevantFailure {
+                onEvent(.handshakeRefused)
             }
         }
     }

@@ -41,6 +41,23 @@ import Testing
         #expect(!mixed.admits(link: .intake, userId: "ingress:" + Self.ingress))
     }
 
+    @Test func anAdmittedExecutorKeyIsSeenAndKeysResolveByHexFingerprint() throws {
+        let store = InMemoryPeerKeyStore()
+        let gate = try gate(store: store)
+        #expect(try store.all().first { $0.publicKey == Self.executor }?.lastSeenAt == nil)
+        #expect(gate.admits(link: .work, userId: "executor:" + Self.executor))
+        try gate.sync()
+        #expect(try store.all().first { $0.publicKey == Self.executor }?.lastSeenAt != nil, "a configured key in use shows as never seen")
+
+        #expect(gate.authorize(domain: "work", publicKey: Self.stranger) == nil)
+        try gate.sync()
+        let fingerprint = PeerKeyRecord.fingerprint(of: Self.stranger)
+        #expect(fingerprint.count == 16 && fingerprint.allSatisfy(\.isHexDigit))
+        #expect(try store.resolve(String(fingerprint.prefix(8))).publicKey == Self.stranger)
+        #expect(try store.resolve(fingerprint.uppercased()).publicKey == Self.stranger)
+        #expect(throws: PeerKeyError.self) { try store.resolve("0000000000") }
+    }
+
     @Test func unknownExecutorKeysArePendingUntilAcceptedAndRevocationCutsOffAtOnce() throws {
         let store = InMemoryPeerKeyStore()
         let gate = try gate(store: store)

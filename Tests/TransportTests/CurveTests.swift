@@ -79,6 +79,27 @@ import Testing
         await fixture.tearDown()
     }
 
+    @Test func aRefusedClientHearsOfItSoItCanAskAgainWithANewSocket() async throws {
+        let client = try CurveKeyPair.generate()
+        let fixture = try Fixture(allowed: [:])
+        let refused = try DealerSocket(context: fixture.context, connect: fixture.endpoint,
+                                       options: fixture.clientOptions(client), logger: testLogger())
+        let refusals = Collector(refused.handshakeRefusals)
+        _ = await transportError { () async throws(TransportError) in try await refused.send([Data("let me in".utf8)]) }
+        #expect(await refusals.waitFor(count: 1).count == 1, "the refusal was not reported")
+        await refused.close()
+        #expect(await eventually { refusals.isFinished })
+        await fixture.tearDown()
+    }
+
+    @Test func hexFingerprintsAreTheKeysBytes() throws {
+        let keys = try CurveKeyPair.generate()
+        let fingerprint = try #require(CurveKeyPair.hexFingerprint(keys.publicKey))
+        #expect(fingerprint.count == 64 && fingerprint.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(CurveKeyPair.hexFingerprint(String(repeating: "0", count: 40)) == String(repeating: "0", count: 64))
+        #expect(CurveKeyPair.hexFingerprint("too short") == nil)
+    }
+
     @Test func plaintextClientAgainstCurveServerGetsNothingThrough() async throws {
         let client = try CurveKeyPair.generate()
         let fixture = try Fixture(allowed: [client.publicKey: "executor-a"])

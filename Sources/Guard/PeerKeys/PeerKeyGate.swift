@@ -23,6 +23,11 @@ public final class PeerKeyGate: Sendable {
     private struct State {
         var executors: [String: PeerKeyRecord.Status] = [:]
         var knocks: [String: Int64] = [:]
+        /// Admitted executor keys heard from since the last sync, for `gatehouse keys list`'s "last seen".
+        var seen: [String: Int64] = [:]
+        /// Keys whose "last seen" is stored; the others are written on the next sync, these every 30 s.
+        var seenStored: Set<String> = []
+        var seenStoredAt: Int64 = 0
     }
 
     private let security: GuardLinkSecurity
@@ -64,15 +69,23 @@ public final class PeerKeyGate: Sendable {
 
     /// Stores the keys that knocked since the last call and reloads executor keys from the store.
     public func sync() throws {
-        let knocks = state.withLock { state in
+        let now = Date().epochMillis
+        let (knocks, seen) = state.withLock { state -> ([String: Int64], [String: Int64]) in
             defer { state.knocks = [:] }
-            return state.knocks
+            let due = now - state.seenStoredAt >= 30_000 || state.seen.keys.contains { !state.seenStored.contains($0) }
+            guard due else { return (state.knocks, [:]) }
+            defer {
+                state.seenStored.formUnion(state.seen.keys)
+                state.seenStoredAt = now
+                state.seen = [:]
+            }
+            return (state.knocks, state.seen)
         }
-        if !knocks.isEmpty {
-            try store.noteKnocks(knocks)
+        if !knocks.isEmpty || !seen.isEmpty {
+            try store.noteKnocks(knocks.merging(seen) { knocked, _ in knocked })
             for key in knocks.keys {
-                logger.warning("an unknown executor key asked to connect; refused until an admin accepts it (gatehouse keys list)", metadata: [
-                    "key.prefix": "\(key.prefix(8))",
+                logger.warning("an unknown executor key asked to connect; refused until an admin accepts it (gatehouse keys accept FINGERPRINT)", metadata: [
+                    "key.fingerprint": "\(PeerKeyRecord.fingerprint(of: key))",
                 ])
             }
         }
@@ -89,7 +102,10 @@ public final class PeerKeyGate: Sendable {
         case .work:
             return state.withLock { state in
                 let status = state.executors[key]
-                if status == .accepted { return true }
+                if status == .accepted {
+                    state.seen[key] = Date().epochMillis
+                    return true
+                }
                 if noteKnock && status != .revoked && state.knocks.count < 1_000 {
                     state.knocks[key] = Date().epochMillis
                 }

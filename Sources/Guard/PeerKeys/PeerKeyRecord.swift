@@ -1,3 +1,5 @@
+import Transport
+
 /// An executor's CURVE public key as the guard knows it. Keys that knock without being known are recorded as
 /// `pending` and refused until an admin accepts them; a revoked key stays revoked (it never turns pending again).
 public struct PeerKeyRecord: Sendable, Equatable, Codable {
@@ -11,6 +13,13 @@ public struct PeerKeyRecord: Sendable, Equatable, Codable {
     public var firstSeenAt: Int64
     public var lastSeenAt: Int64?
     public var updatedAt: Int64
+
+    /// The key's bytes in hex, first 16 digits: what operators type (`gatehouse keys accept 3fa9c0d1`).
+    public var fingerprint: String { PeerKeyRecord.fingerprint(of: publicKey) }
+
+    public static func fingerprint(of publicKey: String) -> String {
+        CurveKeyPair.hexFingerprint(publicKey).map { String($0.prefix(16)) } ?? "invalid"
+    }
 
     public init(publicKey: String, status: Status, firstSeenAt: Int64, lastSeenAt: Int64? = nil, updatedAt: Int64) {
         self.publicKey = publicKey

@@ -1,3 +1,5 @@
+import Transport
+
 /// Where the guard keeps executor keys and their status (the `peer_keys` table next to the ledger).
 public protocol PeerKeyStore: Sendable {
     func all() throws -> [PeerKeyRecord]
@@ -8,18 +10,24 @@ public protocol PeerKeyStore: Sendable {
 }
 
 extension PeerKeyStore {
-    /// The single key `query` names: a whole key or an unambiguous prefix of at least 6 characters.
+    /// The single key `query` names: a whole key, an unambiguous prefix of at least 6 characters of the key, or of
+    /// its hex fingerprint (safe to type in a shell; `gatehouse keys list` shows it).
     public func resolve(_ query: String) throws -> PeerKeyRecord {
         let records = try all()
         if let exact = records.first(where: { $0.publicKey == query }) { return exact }
         guard query.count >= 6 else {
-            throw PeerKeyError(code: "peer_keys.short_prefix", message: "give at least 6 characters of the key")
+            throw PeerKeyError(code: "peer_keys.short_prefix", message: "give at least 6 characters of the fingerprint or key")
         }
-        let matches = records.filter { $0.publicKey.hasPrefix(query) }
+        let hex = query.lowercased()
+        let matches = records.filter {
+            $0.publicKey.hasPrefix(query) || (CurveKeyPair.hexFingerprint($0.publicKey)?.hasPrefix(hex) ?? false)
+        }
         guard matches.count == 1, let match = matches.first else {
             throw PeerKeyError(
                 code: matches.isEmpty ? "peer_keys.unknown" : "peer_keys.ambiguous",
-                message: matches.isEmpty ? "no key starts with \(query)" : "\(matches.count) keys start with \(query); give more characters")
+                message: matches.isEmpty
+                    ? "no key or fingerprint starts with \(query) (`gatehouse keys list` shows them)"
+                    : "\(matches.count) keys start with \(query); give more characters")
         }
         return match
     }

@@ -47,8 +47,17 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "The guard's database (default: DATABASE_PATH, or ./data/gatehouse.sqlite).")
         var database: String?
 
+        /// The guard's store; refuses to create a database where there is none (a wrong path would otherwise
+        /// accept keys into a file the guard never reads).
         func store() throws -> SQLitePeerKeyStore {
             let path = database ?? EnvironmentReader().string("DATABASE_PATH", default: "./data/gatehouse.sqlite")
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("""
+                    no guard database at \(path). Give the guard's DATABASE_PATH with --database PATH (or set \
+                    DATABASE_PATH); with Compose, run it in the guard's container: \
+                    docker compose exec guard gatehouse keys list
+                    """)
+            }
             return try SQLitePeerKeyStore(path: path)
         }
     }
@@ -59,18 +68,20 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let records = try database.store().all()
-            if records.isEmpty { print("no executor keys") }
+            guard !records.isEmpty else { return print("no executor keys") }
+            print("STATUS    FINGERPRINT       KEY (Z85)                                 LAST SEEN")
             for record in records {
-                let seen = record.lastSeenAt.map { "last seen \(Date(epochMillis: $0).formatted(.iso8601))" } ?? "never seen"
-                print("\(record.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.publicKey)  \(seen)")
+                let seen = record.lastSeenAt.map { Date(epochMillis: $0).formatted(.iso8601) } ?? "never"
+                print("\(record.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.fingerprint)  \(record.publicKey)  \(seen)")
             }
         }
     }
 
     struct Accept: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Admit an executor key (whole key or a prefix of 6+ characters).")
+        static let configuration = CommandConfiguration(
+            abstract: "Admit an executor key (its fingerprint or key, or a prefix of 6+ characters); it gets in without a restart.")
         @OptionGroup var database: Database
-        @Argument(help: "The key, or a prefix of it as `gatehouse keys list` shows it.")
+        @Argument(help: "The fingerprint (hex, as `gatehouse keys list` shows it) or the key, or a prefix of either.")
         var key: String
 
         func run() throws { try KeysCommand.set(.accepted, key, database) }
@@ -79,7 +90,7 @@ struct KeysCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Refuse an executor key from now on; connected executors are cut off.")
         @OptionGroup var database: Database
-        @Argument(help: "The key, or a prefix of it.")
+        @Argument(help: "The fingerprint or the key, or a prefix of either.")
         var key: String
 
         func run() throws { try KeysCommand.set(.revoked, key, database) }
@@ -94,6 +105,6 @@ struct KeysCommand: ParsableCommand {
             publicKey = try store.resolve(query).publicKey
         }
         try store.setStatus(status, for: publicKey, at: Date().epochMillis)
-        print("\(status.rawValue) \(publicKey)")
+        print("\(status.rawValue) \(PeerKeyRecord.fingerprint(of: publicKey)) \(publicKey)")
     }
 }
