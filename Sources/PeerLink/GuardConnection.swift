@@ -115,6 +115,13 @@ public final class GuardConnection: Sendable {
         await current.close()
     }
 
+    /// This program's CURVE public key as `gatehouse keys list` shows it (first 16 hex digits of its bytes).
+    private var ownFingerprint: String {
+        guard case .curveClient(_, let publicKey, _) = configuration.security,
+              let hex = CurveKeyPair.hexFingerprint(publicKey) else { return "-" }
+        return String(hex.prefix(16))
+    }
+
     /// First wait before asking again after the guard refused this program's key; doubles up to `refusalRetryLimit`.
     static let refusalRetryFirst: Duration = .seconds(2)
     static let refusalRetryLimit: Duration = .seconds(10)
@@ -131,8 +138,9 @@ public final class GuardConnection: Sendable {
                 break
             }
             guard wasRefused, !Task.isCancelled else { return }
-            logger.warning("the guard refused this program's key; asking again (an admin admits an executor with `gatehouse keys accept`)", metadata: [
+            logger.warning("the guard refused this program's key; asking again (an admin admits an executor with `gatehouse keys accept FINGERPRINT`)", metadata: [
                 "endpoint": "\(configuration.endpoint)", "retry.in.s": "\(wait.components.seconds)",
+                "key.fingerprint": "\(ownFingerprint)",
             ])
             configuration.health?.set(ok: false, detail: "key refused by the guard")
             try? await Task.sleep(for: wait)

@@ -114,6 +114,8 @@ final class RemoteRun {
         // itself, without a restart.
         let fingerprint = try #require(keyLine(strangerKey)?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first)
         #expect(fingerprint.count == 16 && fingerprint.allSatisfy(\.isHexDigit), "fingerprint \(fingerprint)")
+        #expect(programs["stranger"]?.logs().contains("key.fingerprint=\(fingerprint)") == true, "the refused executor did not say its fingerprint")
+        #expect(guardLog.logs().contains("key.fingerprint=\(fingerprint)"), "the guard did not log the knocking key's fingerprint")
         #expect(try cli(["keys", "accept", String(fingerprint.prefix(8)), "--database", cluster.databasePath]).status == 0)
         #expect(await guardLog.waitForLog("executor.id=executor-stranger", timeout: .seconds(30)), "an accepted key was not admitted")
         #expect(try cli(["keys", "list", "--database", cluster.root.appendingPathComponent("nope.sqlite").path]).status != 0,
