@@ -46,4 +46,36 @@ extension GuardCore {
             return []
         }
     }
+
+    /// Prompts waiting because no executor can take them: their people hear why within about a second, admins once
+    /// per outage (and when it ends).
+    func reviewExecutorOutage(now: Int64) throws -> [Outbound] {
+        // After a guard start, executors get one timeout to register again, as in `expireExecutors`.
+        guard now - startedAt > configuration.timing.peerTimeoutMs else { return [] }
+        let available = executors.members.values.contains { $0.capacity > 0 }
+        let queued = available ? [] : try ledger.jobs(in: [.queued]).map {
+            ExecutorOutage.QueuedJob(id: $0.id, queuedAt: $0.createdAt)
+        }
+        let notices = outage.review(now: now, executorAvailable: available, queued: queued)
+        guard !notices.isEmpty else { return [] }
+        var changes = LedgerChanges()
+        for jobId in notices.waitingJobs {
+            guard let job = try ledger.job(id: jobId) else { continue }
+            changes.outbox.append(reply(
+                ReplyTexts.queuedWithoutExecutor, chatId: job.chatId, threadId: job.threadId, replyTo: nil, jobId: job.id,
+                now: now))
+        }
+        let adminText = notices.outageStarted.map { ReplyTexts.executorsMissing(waiting: $0) }
+            ?? (notices.outageEnded ? ReplyTexts.executorsBack : nil)
+        if let adminText {
+            if notices.outageStarted != nil {
+                logger.warning("no executor connected; prompts wait", metadata: ["jobs.waiting": "\(notices.outageStarted ?? 0)"])
+            }
+            for admin in try adminIds() {
+                changes.outbox.append(reply(adminText, chatId: admin, threadId: nil, replyTo: nil, now: now))
+            }
+        }
+        try ledger.apply(changes)
+        return try pumpOutbox()
+    }
 }

@@ -37,6 +37,8 @@ public actor GuardCore {
     /// policy's allowances for ordinary work inside the workspace.
     var executorConfinement: [String: String] = [:]
     var egress = EgressRoster()
+    /// Who has been told that prompts wait for an executor.
+    var outage = ExecutorOutage()
     /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
     var acceptedJobs: Set<String> = []
     /// Deliveries handed to an egress and not yet answered.
@@ -121,6 +123,7 @@ public actor GuardCore {
             out += try expireApprovals(now: now)
             try expireEgress(now: now)
             out += try dispatchQueuedJobs()
+            out += try reviewExecutorOutage(now: now)
             out += try pumpOutbox()
             out += try sendPendingStatusMessages()
             out += try statusEdits(now: now)

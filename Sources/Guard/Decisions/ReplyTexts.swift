@@ -141,6 +141,16 @@ public enum ReplyTexts {
         "Stopped: this request reached its cost limit after spending \(dollars(spent)). Nothing more was done."
     }
 
+    public static let queuedWithoutExecutor =
+        "Queued: no machine that runs Claude is connected right now. Your message is kept and runs as soon as one is back."
+
+    public static func executorsMissing(waiting: Int) -> String {
+        "Operator notice: no executor is connected, so nothing can run; \(waiting) prompt\(waiting == 1 ? " waits" : "s wait"). "
+            + "Check the executors (gatehouse status, or docker compose ps and its logs)."
+    }
+
+    public static let executorsBack = "Operator notice: an executor is connected again; waiting prompts run now."
+
     public static let sessionHolderGone =
         "The machine that holds this directory's Claude session is not connected, so this request starts a new session."
 

@@ -11,7 +11,7 @@ struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Run ingress, guard, one executor and egress on this host.")
 
-    @Option(help: "Executors to start.")
+    @Option(help: "Executors to start here (0 when they all run on other hosts).")
     var executors: Int = 1
 
     func run() async throws {
@@ -35,8 +35,8 @@ struct UpCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("gatehouse up: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        guard (1...16).contains(executors) else {
-            FileHandle.standardError.write(Data("gatehouse up: --executors must be between 1 and 16\n".utf8))
+        guard (0...16).contains(executors) else {
+            FileHandle.standardError.write(Data("gatehouse up: --executors must be between 0 and 16\n".utf8))
             throw ExitCode(2)
         }
         try FileManager.default.createDirectory(
@@ -47,7 +47,7 @@ struct UpCommand: AsyncParsableCommand {
             ChildSpec(name: "guard", arguments: ["guard"], environment: RoleEnvironment.guardRole.filter(variables)),
             ChildSpec(name: "egress", arguments: ["egress"], environment: RoleEnvironment.egress.filter(variables)),
         ]
-        for index in 1...executors {
+        for index in stride(from: 1, through: executors, by: 1) {
             var env = RoleEnvironment.executor.filter(variables)
             if executors > 1 || env["EXECUTOR_ID"] == nil {
                 env["EXECUTOR_ID"] = (variables["EXECUTOR_ID"] ?? "executor-\(ProgramEnvironment.hostName())")
