@@ -4,6 +4,7 @@ import PackageDescription
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "gatehouse",
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, thin shims only.
@@ -34,10 +37,16 @@ let package = Package(
         .target(name: "Messages", dependencies: [crypto]),
         .target(name: "Transport", dependencies: ["CZeroMQ", logging]),
         .target(name: "HTTP", dependencies: ["CCurl", logging]),
-        .target(name: "Telegram", dependencies: ["HTTP", "Messages", "Settings", logging]),
+        .target(name: "Telegram", dependencies: ["HTTP", "Messages", "Settings", "Telemetry", logging, metrics]),
         .target(name: "Rendering"),
         .target(name: "Settings", dependencies: [logging]),
-        .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", logging]),
+        .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", "Telemetry", logging]),
+        // Metrics: swift-metrics into a Prometheus registry per process; the guard serves everyone's on one endpoint.
+        .target(name: "Telemetry", dependencies: [
+            metrics, logging, .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Tool screening: the shell grammar, Bash rules, file and network rules, the operator's policy file.
         .target(name: "ToolPolicy", dependencies: ["Messages"]),
         // The executor's outbound proxy: every connection a CLI (or a tool it runs) makes is screened at connect time.
@@ -49,7 +58,7 @@ let package = Package(
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", "ToolPolicy", "CMalloc", logging, lifecycle, crypto,
+            "Messages", "Transport", "Settings", "ToolPolicy", "CMalloc", "Telemetry", logging, lifecycle, crypto, metrics,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
@@ -97,6 +106,7 @@ let package = Package(
         .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging]),
         .testTarget(name: "GuardTests", dependencies: [
             "Guard", "Messages", "Settings", "TestSupport", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Corpus"]),

@@ -95,6 +95,8 @@ public struct GuardConfiguration: Sendable {
     public var jobSigner: JobSigner?
     /// Where the program reports whether it is really working (`gatehouse health`).
     public var health: HealthSignal?
+    /// `host:port` of the Prometheus endpoint (`METRICS_ADDRESS`); nil: metrics off.
+    public var metricsAddress: String?
 
     public init(
         endpoints: Endpoints, databasePath: String, approvedDirectory: String, allowedUsers: Set<Int64>,

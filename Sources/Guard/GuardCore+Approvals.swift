@@ -18,6 +18,7 @@ extension GuardCore {
         }
         if request.decidedByExecutor == true {
             recordExecutorDecision(request, job: job, executorId: executorId, now: now)
+            Self.countToolDecision(.allow, tool: request.toolName)
             return []
         }
         // Asked before (the executor re-sends questions after a guard restart): answer as decided, or keep waiting.
@@ -38,6 +39,7 @@ extension GuardCore {
         }
         var verdict = looked ?? tools.decide(toolName: request.toolName, input: request.input, context: context)
         if case .ask = verdict, try hasSessionRule(for: request, job: job) { verdict = .allow }
+        Self.countToolDecision(verdict, tool: request.toolName)
         switch verdict {
         case .allow:
             let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
@@ -235,6 +237,7 @@ extension GuardCore {
         changes: inout LedgerChanges, status: ApprovalRecord.Status? = nil, tellExecutor: Bool = true
     ) throws -> [Outbound] {
         approval.status = status ?? (allow ? .allowed : .denied)
+        Self.recordApprovalAnswer(approval, now: now)
         if allow, let job = try ledger.job(id: approval.jobId), job.executorId == approval.executorId, job.status == .running {
             let input = (try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8))) ?? .object([:])
             let context = ToolCallContext(workspace: workspacePath(job.workspace))

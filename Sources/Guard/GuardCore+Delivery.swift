@@ -37,6 +37,7 @@ extension GuardCore {
         case .sent:
             entry.status = .sent
             entry.sentAt = now
+            Self.recordHop("reply", ms: now - entry.createdAt)
             entry.telegramMessageIds = result.telegramMessageIds.map(String.init).joined(separator: ",")
             logger.info("reply delivered", metadata: ["delivery.id": "\(entry.id)", "chat.id": "\(entry.chatId)"])
         case .rejected:

@@ -46,6 +46,7 @@ extension GuardCore {
                 let envelope = try WireCodec.envelope(of: message.frames)
                 guard envelope.type == .update else {
                     commitWaiting()
+                    if envelope.type == .heartbeat, let peerMetrics { notePeerMetrics(envelope, link: .intake, into: peerMetrics) }
                     out += try receiveIntake(envelope, from: message.peer)
                     continue
                 }
@@ -83,6 +84,7 @@ extension GuardCore {
         let outcome: UpdateAck.Outcome = applied ? .committed : .duplicate
         var out = [try message(UpdateAck(updateId: update.updateId, outcome: outcome), on: .intake, to: peer)]
         guard applied else { return out }
+        countUpdate(decided)
         out += decided.effects
         // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of
         // strangers, looking would cost two ledger reads per update.

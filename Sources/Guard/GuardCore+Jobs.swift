@@ -238,6 +238,7 @@ extension GuardCore {
             at: now, userId: job.userId, event: "job.finished",
             detail: "job \(job.id) \(result.outcome.rawValue) cost \(result.costUSD.map { String(format: "%.6f", $0) } ?? "-")"))
         try ledger.apply(changes)
+        Self.recordJobEnd(job, result)
         logger.info("job finished", metadata: [
             "job.id": "\(job.id)", "outcome": "\(result.outcome.rawValue)",
             "cost.usd": "\(result.costUSD.map { String($0) } ?? "-")",
@@ -306,6 +307,7 @@ extension GuardCore {
             job.attempt += 1
             job.dispatchedAt = now
             job.sessionId = resume
+            Self.recordHop("queue", ms: now - job.createdAt)
             try ledger.apply(LedgerChanges(jobs: [job]))
             executors.assign(jobId: job.id, to: member.executorId, now: now)
             busyUsers.insert(job.userId)

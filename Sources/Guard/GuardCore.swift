@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Messages
 import Settings
+import Telemetry
 import ToolPolicy
 
 /// Which of the guard's three endpoints a message came from or goes to.
@@ -59,6 +60,8 @@ public actor GuardCore {
     var fileRequests: [String: PendingFileRequest] = [:]
     /// How many strangers get an answer (all are audited).
     var refusalReplies = RefusalReplyBudget()
+    /// The other programs' metrics as their heartbeats carried them; nil when metrics are off.
+    public nonisolated let peerMetrics: PeerExpositions?
     /// Looks up the names WebFetch is asked to fetch.
     let resolver: any HostResolver
     /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), to be sent as they
@@ -78,6 +81,7 @@ public actor GuardCore {
     ) {
         self.configuration = configuration
         self.resolver = resolver
+        self.peerMetrics = configuration.metricsAddress == nil ? nil : PeerExpositions()
         (lateDecisions, lateDecisionSink) = AsyncStream.makeStream(of: [Outbound].self)
         self.ledger = ledger
         self.clock = clock
@@ -98,6 +102,7 @@ public actor GuardCore {
     public func receive(link: GuardLink, peer: Data, frames: [Data]) -> [Outbound] {
         do {
             let envelope = try WireCodec.envelope(of: frames)
+            if envelope.type == .heartbeat, let peerMetrics { notePeerMetrics(envelope, link: link, into: peerMetrics) }
             switch link {
             case .intake: return try receiveIntake(envelope, from: peer)
             case .work: return try receiveWork(envelope, from: peer)
@@ -140,7 +145,9 @@ public actor GuardCore {
     // MARK: - Encoding
 
     func heartbeat(on link: GuardLink, to peer: Data, registered: Bool?) throws -> Outbound {
-        try message(Heartbeat(senderId: instanceId, sentAt: clock.now(), registered: registered), on: link, to: peer)
+        try message(Heartbeat(
+            senderId: instanceId, sentAt: clock.now(), registered: registered,
+            collectMetrics: configuration.metricsAddress == nil ? nil : true), on: link, to: peer)
     }
 
     func message<M: WireMessage>(_ message: M, on link: GuardLink, to peer: Data) throws -> Outbound {

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Settings
 import Synchronization
+import Telemetry
 import Transport
 
 /// The guard program: binds the intake, work and delivery endpoints, feeds everything it hears to `GuardCore`,
@@ -27,6 +28,7 @@ public struct GuardService: Service, CustomStringConvertible {
         let checkpointer = try WALCheckpointer(path: configuration.databasePath)
         let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
         let links = try await GuardLinks(configuration: configuration, context: context, logger: logger)
+        let metrics = try await bindMetrics(core: core)
         let sockets = links.sockets
         let gate = links.gate
         logger.info("guard ready", metadata: [
@@ -92,6 +94,17 @@ public struct GuardService: Service, CustomStringConvertible {
                 group.addTask {
                     for await out in core.lateDecisions { outlet.send(out) }
                 }
+                if let metrics {
+                    group.addTask {
+                        do {
+                            try await metrics.run()
+                        } catch {
+                            logger.error("the metrics endpoint stopped; the guard goes on without it", metadata: ["error": "\(error)"])
+                        }
+                        // The group ends when its first task does: only the links' ends may end the guard.
+                        try? await Task.sleep(for: .seconds(1_000_000_000))
+                    }
+                }
                 group.addTask {
                     await checkpointer.run(every: .seconds(1)) { error in
                         logger.warning("ledger checkpoint failed; the next one tries again", metadata: ["error": "\(error)"])
@@ -108,6 +121,18 @@ public struct GuardService: Service, CustomStringConvertible {
         }
         await links.close()
         logger.info("guard stopped")
+    }
+}
+
+extension GuardService {
+    /// With `METRICS_ADDRESS` set: swift-metrics on, and the endpoint that serves the guard's and every peer's figures.
+    func bindMetrics(core: GuardCore) async throws -> MetricsEndpoint? {
+        guard let address = configuration.metricsAddress, let colon = address.lastIndex(of: ":"),
+              let port = Int(address[address.index(after: colon)...]) else { return nil }
+        Telemetry.enable()
+        return try await MetricsEndpoint.bind(host: String(address[..<colon]), port: port, logger: logger) {
+            await core.metricsExposition()
+        }
     }
 }
 

@@ -7,10 +7,16 @@ public struct Heartbeat: WireMessage {
     /// Set by the guard when answering a peer: false means "I don't know you (any more), send READY again",
     /// which is how executors and egress re-register by themselves after a guard restart.
     public var registered: Bool?
+    /// Set by the guard when it serves metrics (`METRICS_ADDRESS`): peers then send theirs.
+    public var collectMetrics: Bool?
+    /// A peer's own metrics in Prometheus' text format, at most every few seconds while the guard collects them.
+    public var metrics: String?
 
-    public init(senderId: String, sentAt: EpochMillis, registered: Bool? = nil) {
+    public init(senderId: String, sentAt: EpochMillis, registered: Bool? = nil, collectMetrics: Bool? = nil, metrics: String? = nil) {
         self.senderId = senderId
         self.sentAt = sentAt
         self.registered = registered
+        self.collectMetrics = collectMetrics
+        self.metrics = metrics
     }
 }

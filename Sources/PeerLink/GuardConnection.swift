@@ -3,6 +3,7 @@ import Logging
 import Messages
 import Settings
 import Synchronization
+import Telemetry
 import Transport
 
 /// The link every moving part (ingress, executor, egress) keeps to the guard: a DEALER that heartbeats, notices
@@ -39,7 +40,12 @@ public final class GuardConnection: Sendable {
         var lastHeard: ContinuousClock.Instant?
         var guardReachable = false
         var lastRegistration: ContinuousClock.Instant?
+        /// The guard serves metrics: send this program's with a heartbeat every `metricsInterval`.
+        var collectMetrics = false
+        var lastMetricsSent: ContinuousClock.Instant?
     }
+
+    static let metricsInterval: Duration = .seconds(5)
 
     /// Heartbeats queued while the guard was away are all answered "not registered" at once; one registration
     /// answers them all.
@@ -193,6 +199,10 @@ public final class GuardConnection: Sendable {
                 continue
             }
             guard let heartbeat = try? WireCodec.decode(Heartbeat.self, from: envelope) else { continue }
+            if heartbeat.collectMetrics == true, !state.withLock({ $0.collectMetrics }) {
+                Telemetry.enable()
+                state.withLock { $0.collectMetrics = true }
+            }
             let restarted = noteHeard(instance: heartbeat.senderId)
             if restarted {
                 await register(reason: "guard restarted")
@@ -224,9 +234,19 @@ public final class GuardConnection: Sendable {
         return restarted
     }
 
+    private func metricsDue() -> Bool {
+        state.withLock { state in
+            guard state.collectMetrics else { return false }
+            if let last = state.lastMetricsSent, ContinuousClock.now - last < Self.metricsInterval { return false }
+            state.lastMetricsSent = .now
+            return true
+        }
+    }
+
     private func heartbeatLoop() async {
         while !Task.isCancelled {
-            let beat = Heartbeat(senderId: configuration.peerId, sentAt: Date().epochMillis)
+            var beat = Heartbeat(senderId: configuration.peerId, sentAt: Date().epochMillis)
+            beat.metrics = metricsDue() ? Telemetry.exposition() : nil
             do {
                 try await send(beat)
             } catch {

@@ -1,7 +1,9 @@
 import Foundation
 import HTTP
 import Logging
+import Metrics
 import Settings
+import Telemetry
 
 /// A Bot API client: one method call is one HTTPS request to `{baseURL}/bot{token}/{method}` with a JSON body.
 /// The base URL is configurable (a self-hosted Bot API server, or a test double).
@@ -56,8 +58,11 @@ public struct TelegramBotAPI: Sendable {
 
     private func execute(_ request: HTTPRequest, method: String) async throws(TelegramError) -> HTTPResponse {
         do {
-            return try await http.execute(request)
+            let response = try await http.execute(request)
+            Counter(label: MetricName.telegramCalls, dimensions: [("method", method), ("status", String(response.status))]).increment()
+            return response
         } catch {
+            Counter(label: MetricName.telegramCalls, dimensions: [("method", method), ("status", "network")]).increment()
             throw TelegramError(code: .network, method: method, description: error.description)
         }
     }
@@ -80,6 +85,10 @@ public struct TelegramBotAPI: Sendable {
         let error = TelegramError(
             code: Self.code(forStatus: status), method: method, description: envelope.description ?? "HTTP \(status)",
             retryAfterSeconds: envelope.parameters?.retry_after, migrateToChatId: envelope.parameters?.migrate_to_chat_id)
+        if let wait = error.retryAfterSeconds, error.code == .rateLimited {
+            FloatingPointCounter(label: MetricName.telegramRetryAfter, dimensions: [("method", method)])
+                .increment(by: Double(wait))
+        }
         logger.debug("Bot API call refused", metadata: ["method": "\(method)", "error": "\(error)"])
         throw error
     }

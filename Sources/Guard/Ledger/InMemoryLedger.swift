@@ -136,6 +136,13 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    public func outboxBacklog() throws -> OutboxBacklog {
+        state.withLock { state in
+            let pending = state.outbox.values.filter { $0.status == .pending }
+            return OutboxBacklog(count: pending.count, oldestCreatedAt: pending.map(\.createdAt).min())
+        }
+    }
+
     public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord] {
         state.withLock { state in
             Array(

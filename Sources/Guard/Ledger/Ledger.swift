@@ -16,6 +16,8 @@ public protocol Ledger: Sendable {
     /// Pending outbox entries due at or before `now`, oldest first.
     func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord]
     func outbox(id: String) throws -> OutboxRecord?
+    /// How many replies wait to be delivered, and since when the oldest (for the metrics).
+    func outboxBacklog() throws -> OutboxBacklog
     func session(userId: Int64, workspace: String) throws -> SessionRecord?
     func button(nonce: String) throws -> ButtonRecord?
     func preferences(userId: Int64) throws -> PreferencesRecord?
@@ -60,4 +62,15 @@ public protocol Ledger: Sendable {
     func jobFiles(jobId: String) throws -> [JobFileRecord]
     /// The tool calls allowed in one attempt of a job, in the order they were allowed.
     func jobTools(jobId: String, attempt: Int) throws -> [JobToolRecord]
+}
+
+/// Replies not yet delivered: how many, and when the oldest was written.
+public struct OutboxBacklog: Sendable, Equatable {
+    public var count: Int
+    public var oldestCreatedAt: Int64?
+
+    public init(count: Int, oldestCreatedAt: Int64?) {
+        self.count = count
+        self.oldestCreatedAt = oldestCreatedAt
+    }
 }

@@ -310,6 +310,14 @@ public final class SQLiteLedger: Ledger {
         }.map(sealer.opened)
     }
 
+    public func outboxBacklog() throws -> OutboxBacklog {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS count, MIN(createdAt) AS oldest FROM outbox WHERE status = ?",
+                                       arguments: [OutboxStatus.pending.rawValue])
+            return OutboxBacklog(count: row?["count"] ?? 0, oldestCreatedAt: row?["oldest"])
+        }
+    }
+
     public func outbox(id: String) throws -> OutboxRecord? {
         try read { db in try Self.one(OutboxRecord.self, db, where: "id = ?", [id]) }.map(sealer.opened)
     }

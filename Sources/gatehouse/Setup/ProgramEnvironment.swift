@@ -74,6 +74,7 @@ struct ProgramEnvironment {
         configuration.linkSecurity = guardLinkSecurity()
         configuration.jobSigner = jobSigner()
         configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
+        configuration.metricsAddress = metricsAddress()
         if let path = reader.raw("POLICY_FILE") {
             do {
                 configuration.toolPolicy = try ToolPolicyFile.load(path: path)
@@ -82,6 +83,17 @@ struct ProgramEnvironment {
             }
         }
         return configuration
+    }
+
+    /// `METRICS_ADDRESS`: `host:port`, or `:port` for every interface; unset, metrics are off.
+    func metricsAddress() -> String? {
+        guard let raw = reader.raw("METRICS_ADDRESS"), !raw.isEmpty else { return nil }
+        guard let colon = raw.lastIndex(of: ":"), let port = Int(raw[raw.index(after: colon)...]), (1...65_535).contains(port) else {
+            reader.report("METRICS_ADDRESS", "must be host:port or :port (e.g. :9464 or 127.0.0.1:9464), got \(raw.debugDescription)")
+            return nil
+        }
+        let host = raw[..<colon].isEmpty ? "0.0.0.0" : String(raw[..<colon])
+        return "\(host):\(port)"
     }
 
     func ingressConfiguration() -> IngressConfiguration {
