@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import TestSupport
 
 /// The real `gatehouse up` (four real programs) against the fake Telegram, with the fake Claude CLI from
@@ -27,7 +30,26 @@ enum BenchCluster {
             "EXECUTOR_CAPACITY": String(capacity),
             "ENVIRONMENT": "development",
         ]
+        if let port = metricsPort { options.environment["METRICS_ADDRESS"] = "127.0.0.1:\(port)" }
         return options
+    }
+
+    /// `GATEHOUSE_BENCH_METRICS=1`: the guard serves metrics and the benchmark scrapes them every second (Prometheus
+    /// does every 15 s), to compare the numbers with metrics off.
+    static let metricsPort: Int? = ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_METRICS"] == "1"
+        ? Int.random(in: 20_000...60_000) : nil
+
+    /// Scrapes the metrics endpoint every second until cancelled; returns how many scrapes answered.
+    static func scrapeMetrics(port: Int) async -> Int {
+        var answered = 0
+        while !Task.isCancelled {
+            if let url = URL(string: "http://127.0.0.1:\(port)/metrics"),
+               let (_, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 {
+                answered += 1
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+        return answered
     }
 
     /// Runs `body` against a started cluster whose programs are all up and registered, then stops it.
@@ -39,7 +61,10 @@ enum BenchCluster {
                   })
             else { throw HarnessError("the programs did not start") }
             try await warmUp(cluster, users: allowedUsers.map(\.id))
+            let scraper = metricsPort.map { port in Task { await scrapeMetrics(port: port) } }
             try await body(cluster)
+            scraper?.cancel()
+            if let scraper { print("metrics on: \(await scraper.value) scrapes answered during the run") }
         }
     }
 
