@@ -38,7 +38,7 @@ struct LineLogHandler: LogHandler {
         return "\"\(escaped)\""
     }
 
-    private static func timestamp() -> String {
+    static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = time_t(now.tv_sec)

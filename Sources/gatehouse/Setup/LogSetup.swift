@@ -1,7 +1,8 @@
 import Logging
 import Settings
 
-/// Logs go to standard error, one structured line per event, at `LOG_LEVEL` (default info). Secrets never reach
+/// Logs go to standard error, one structured line per event (`LOG_FORMAT`: text, or json for log shippers), at
+/// `LOG_LEVEL` (default info). Secrets never reach
 /// them: they are `Secret` values, which print as [REDACTED].
 enum LogSetup {
     static func bootstrap(reader: EnvironmentReader) {
@@ -14,7 +15,16 @@ enum LogSetup {
         if level == .debug || level == .trace, DeploymentEnvironment.read(from: reader) == .production {
             reader.report("LOG_LEVEL", "\(text) logging is only for ENVIRONMENT=development; use info (or higher) in production")
         }
+        let format = reader.string("LOG_FORMAT", default: "text").lowercased()
+        if format != "text" && format != "json" {
+            reader.report("LOG_FORMAT", "must be text or json, got \(format.debugDescription)")
+        }
         LoggingSystem.bootstrap { label in
+            if format == "json" {
+                var handler = JSONLineLogHandler(label: label)
+                handler.logLevel = level ?? .info
+                return handler
+            }
             var handler = LineLogHandler(label: label)
             handler.logLevel = level ?? .info
             return handler
