@@ -26,6 +26,8 @@ public struct GuardService: Service, CustomStringConvertible {
     public func run() async throws {
         let ledger = try SQLiteLedger(path: configuration.databasePath, cipher: configuration.dataCipher, checkpointedElsewhere: true)
         let checkpointer = try WALCheckpointer(path: configuration.databasePath)
+        let statusStore = try SQLiteStatusStore(path: configuration.databasePath)
+        let identities = ExecutorIdentities()
         let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
         let links = try await GuardLinks(configuration: configuration, context: context, logger: logger)
         let metrics = try await bindMetrics(core: core)
@@ -53,6 +55,7 @@ public struct GuardService: Service, CustomStringConvertible {
                     group.addTask {
                         for await message in socket.messages {
                             guard admitted(message, link) else { continue }
+                            if link == .work, let identity = message.userId { identities.note(peer: message.peer.bytes, identity: identity) }
                             let out = await core.receive(link: link, peer: message.peer.bytes, frames: message.frames)
                             outlet.send(out)
                         }
@@ -83,9 +86,18 @@ public struct GuardService: Service, CustomStringConvertible {
                     }
                 }
                 group.addTask {
+                    var lastStatus = ContinuousClock.now - .seconds(10)
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(250))
                         outlet.send(await core.tick())
+                        if ContinuousClock.now - lastStatus >= .seconds(2) {
+                            lastStatus = .now
+                            do {
+                                try statusStore.write(await core.statusSnapshot(keys: identities.fingerprints()))
+                            } catch {
+                                logger.debug("could not write the status snapshot", metadata: ["error": "\(error)"])
+                            }
+                        }
                         links.syncKeysIfDue()
                         if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
                         configuration.health?.set(ok: true, detail: "deciding")
@@ -164,4 +176,26 @@ private final class BurstWatch: Sendable {
     func arrived(_ count: Int, at now: Int64) { state.withLock { $0.arrived(count, at: now) } }
 
     func shouldRelease(now: Int64) -> Bool { state.withLock { $0.shouldRelease(now: now) } }
+}
+
+/// The CURVE identity each executor connection admitted with (`executor:<key>`), for `gatehouse status`.
+private final class ExecutorIdentities: Sendable {
+    private let identities = Mutex<[Data: String]>([:])
+
+    func note(peer: Data, identity: String) {
+        identities.withLock { identities in
+            guard identities[peer] != identity else { return }
+            if identities.count >= 1_000 { identities = [:] }  // stale connections of restarted executors; re-noted at once
+            identities[peer] = identity
+        }
+    }
+
+    /// Each connection's key fingerprint (the snapshot looks up only registered executors' connections).
+    func fingerprints() -> [Data: String] {
+        identities.withLock { identities in
+            identities.compactMapValues { identity in
+                identity.split(separator: ":", maxSplits: 1).last.map { PeerKeyRecord.fingerprint(of: String($0)) }
+            }
+        }
+    }
 }

@@ -190,6 +190,12 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    public func auditEventCounts(since: Int64) throws -> [String: Int] {
+        state.withLock { state in
+            state.audit.filter { $0.at >= since }.reduce(into: [:]) { $0[$1.event, default: 0] += 1 }
+        }
+    }
+
     public func auditTail(limit: Int) throws -> [AuditRecord] {
         state.withLock { state in Self.named(Array(state.audit.suffix(limit)), subjects: state.subjects) }
     }

@@ -30,6 +30,8 @@ public protocol Ledger: Sendable {
     func audit(fromSeq: Int64, limit: Int) throws -> [AuditRecord]
     /// The last `limit` audit entries, in order.
     func auditTail(limit: Int) throws -> [AuditRecord]
+    /// How many audit entries of each event were written at or after `since` (for `gatehouse status`).
+    func auditEventCounts(since: Int64) throws -> [String: Int]
 
     // MARK: Access
 

@@ -366,6 +366,26 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    public func auditEventCounts(since: Int64) throws -> [String: Int] {
+        try database.read { db in
+            // Entries are appended in time order: find the first one at or after `since` by its sequence number
+            // (a handful of primary-key lookups) instead of scanning the whole log by time.
+            guard var low = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM audit"),
+                  var high = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") else { return [:] }
+            high += 1
+            while low < high {
+                let middle = low + (high - low) / 2
+                let at = try Int64.fetchOne(db, sql: "SELECT at FROM audit WHERE seq >= ? ORDER BY seq LIMIT 1", arguments: [middle]) ?? Int64.max
+                if at < since { low = middle + 1 } else { high = middle }
+            }
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT event, COUNT(*) AS count FROM audit WHERE seq >= ? GROUP BY event", arguments: [low]) {
+                counts[row["event"]] = row["count"]
+            }
+            return counts
+        }
+    }
+
     public func auditTail(limit: Int) throws -> [AuditRecord] {
         try database.read { db in  // several statements: one snapshot
             try Self.named(AuditRecord.order(Column("seq").desc).limit(limit).fetchAll(db).reversed(), in: db)

@@ -43,31 +43,12 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys", abstract: "List, accept and revoke executor keys (in the guard's database).",
         subcommands: [List.self, Accept.self, Revoke.self])
 
-    struct Database: ParsableArguments {
-        @Option(help: "The guard's database (default: DATABASE_PATH, or ./data/gatehouse.sqlite).")
-        var database: String?
-
-        /// The guard's store; refuses to create a database where there is none (a wrong path would otherwise
-        /// accept keys into a file the guard never reads).
-        func store() throws -> SQLitePeerKeyStore {
-            let path = database ?? EnvironmentReader().string("DATABASE_PATH", default: "./data/gatehouse.sqlite")
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("""
-                    no guard database at \(path). Give the guard's DATABASE_PATH with --database PATH (or set \
-                    DATABASE_PATH); with Compose, run it in the guard's container: \
-                    docker compose exec guard gatehouse keys list
-                    """)
-            }
-            return try SQLitePeerKeyStore(path: path)
-        }
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every executor key: pending ones knocked and were refused.")
-        @OptionGroup var database: Database
+        @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let records = try database.store().all()
+            let records = try SQLitePeerKeyStore(path: try database.path()).all()
             guard !records.isEmpty else { return print("no executor keys") }
             print("STATUS    FINGERPRINT       KEY (Z85)                                 LAST SEEN")
             for record in records {
@@ -80,7 +61,7 @@ struct KeysCommand: ParsableCommand {
     struct Accept: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Admit an executor key (its fingerprint or key, or a prefix of 6+ characters); it gets in without a restart.")
-        @OptionGroup var database: Database
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The fingerprint (hex, as `gatehouse keys list` shows it) or the key, or a prefix of either.")
         var key: String
 
@@ -89,15 +70,15 @@ struct KeysCommand: ParsableCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Refuse an executor key from now on; connected executors are cut off.")
-        @OptionGroup var database: Database
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The fingerprint or the key, or a prefix of either.")
         var key: String
 
         func run() throws { try KeysCommand.set(.revoked, key, database) }
     }
 
-    static func set(_ status: PeerKeyRecord.Status, _ query: String, _ database: Database) throws {
-        let store = try database.store()
+    static func set(_ status: PeerKeyRecord.Status, _ query: String, _ database: DatabaseOptions) throws {
+        let store = try SQLitePeerKeyStore(path: try database.path())
         let publicKey: String
         if CurveKeyPair.isValid(query) {
             publicKey = query

@@ -9,12 +9,22 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "The guard's database (default: DATABASE_PATH, or ./data/gatehouse.sqlite).")
     var database: String?
 
-    func open() throws -> SQLiteLedger {
+    /// The guard's database file; refuses a path where there is none (a wrong path would otherwise create a new,
+    /// empty database the guard never reads).
+    func path() throws -> String {
         let path = database ?? EnvironmentReader().string("DATABASE_PATH", default: "./data/gatehouse.sqlite")
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no database at \(path); run the guard once, or pass --database PATH")
+            throw ValidationError("""
+                no guard database at \(path). Give the guard's DATABASE_PATH with --database PATH (or set \
+                DATABASE_PATH); with Compose, run the command in the guard's container: \
+                docker compose -f compose/compose.yaml exec guard gatehouse ...
+                """)
         }
-        return try SQLiteLedger(path: path, checkingKey: false)
+        return path
+    }
+
+    func open() throws -> SQLiteLedger {
+        try SQLiteLedger(path: try path(), checkingKey: false)
     }
 }
 
