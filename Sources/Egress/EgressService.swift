@@ -74,6 +74,10 @@ public struct EgressService: Service, CustomStringConvertible {
                 group.addTask {
                     defer { inProgress.release(delivery.deliveryId) }
                     guard let result = await sender.deliver(delivery) else { return }
+                    logger.info("delivery done", metadata: [
+                        "delivery.id": "\(delivery.deliveryId)", "status": "\(result.status.rawValue)",
+                        "job.id": "\(delivery.jobId ?? "-")", "update.id": "\(delivery.updateId.map(String.init) ?? "-")",
+                    ])
                     do {
                         try await connection.send(result)
                     } catch {

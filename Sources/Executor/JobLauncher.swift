@@ -78,6 +78,7 @@ struct JobLauncher: Sendable {
     ) async -> JobResult {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.jobId)"
+        if let updateId = job.updateId { logger[metadataKey: "update.id"] = "\(updateId)" }
         let workspace: String
         do {
             workspaces.createPersonalRoot(for: job.workspace)

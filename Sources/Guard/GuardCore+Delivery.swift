@@ -71,6 +71,7 @@ extension GuardCore {
                 format: Delivery.Format(rawValue: entry.format) ?? .plain, buttons: buttons,
                 targetMessageId: entry.targetMessageId, jobId: entry.jobId)
             delivery.fileName = entry.fileName
+            delivery.updateId = try entry.jobId.flatMap { try ledger.job(id: $0)?.updateId }
             if entry.kind == OutboxKind.binaryDocument {
                 delivery.fileData = Data(base64Encoded: entry.text) ?? Data()
                 delivery.text = nil

@@ -320,9 +320,11 @@ extension GuardCore {
             unsigned.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
             unsigned.files = try files(of: job)
             unsigned.localReads = tools.defaultsHoldForReads
+            unsigned.updateId = job.updateId
             let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
             logger.info("job dispatched", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",
+                "update.id": "\(job.updateId.map(String.init) ?? "-")",
             ])
             out.append(try message(assignment, on: .work, to: member.peer))
             if executors.totalFreeSlots == 0 { break }

@@ -161,6 +161,7 @@ public struct IngressService: Service, CustomStringConvertible {
             if inbound.kind == .message, let message = update.message {
                 inbound = await fetcher.complete(inbound, from: message)
             }
+            logger.info("update received", metadata: ["update.id": "\(inbound.updateId)", "kind": "\(inbound.kind.rawValue)"])
             pending.append(inbound)
             if inbound.attachments?.contains(where: { $0.data != nil }) == true {
                 try await forwarder.forward(pending)

@@ -76,6 +76,8 @@ public struct Delivery: WireMessage, Equatable {
     /// The job this delivery belongs to: egress lets a job's final answer or status removal replace its pending
     /// progress edits.
     public var jobId: String?
+    /// The Telegram update the delivery answers, for egress's log line (`update.id`).
+    public var updateId: Int64?
     /// Absent means final.
     public var priority: Priority?
     /// For `document`: the file's name (its extension sets the content type).

@@ -59,6 +59,9 @@ public struct JobAssignment: WireMessage, Equatable {
     /// `decidedByExecutor`), instead of waiting for the guard's answer. Set when the operator's policy file changes
     /// nothing for such calls. Not signed: it cannot widen what the executor's own default policy allows.
     public var localReads: Bool?
+    /// The Telegram update that caused the job, for the executor's log lines (`update.id`), so one update can be
+    /// followed through every program's log. Not signed: it changes nothing but logs.
+    public var updateId: Int64?
 
     public init(
         jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,

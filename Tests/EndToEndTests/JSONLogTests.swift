@@ -2,7 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `LOG_FORMAT=json`: every line every program writes is one JSON object with the usual dotted keys, and no secret.
+/// `LOG_FORMAT=json`: every line every program writes is one JSON object with the usual dotted keys, one update can
+/// be followed through all four programs by its `update.id`, and no secret appears.
 @Suite(.serialized) struct JSONLogTests {
     let ann = FakeTelegramUser(id: 1001, firstName: "Ann")
 
@@ -16,6 +17,7 @@ import Testing
             let lines = cluster.logs().split(separator: "\n")
             var programs: Set<String> = []
             var jobLines: [String: Set<String>] = [:]
+            var updateLines: [String: Set<String>] = [:]
             for line in lines {
                 let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 #expect(object != nil, "not a JSON object: \(line.prefix(200))")
@@ -25,9 +27,14 @@ import Testing
                 if let job = object["job.id"] as? String, let program = object["program"] as? String {
                     jobLines[job, default: []].insert(program)
                 }
+                if let update = object["update.id"] as? String, update != "-", let program = object["program"] as? String {
+                    updateLines[update, default: []].insert(program)
+                }
             }
             #expect(programs.isSuperset(of: ["guard", "ingress", "executor", "egress"]), "\(programs)")
             #expect(jobLines.values.contains { $0.isSuperset(of: ["guard", "executor"]) }, "\(jobLines)")
+            // One update followed through all four programs by its `update.id`.
+            #expect(updateLines.values.contains { $0 == ["ingress", "guard", "executor", "egress"] }, "\(updateLines)")
             #expect(cluster.leakedSecrets().isEmpty)
         }
     }
