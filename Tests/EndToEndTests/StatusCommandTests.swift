@@ -7,16 +7,8 @@ import Testing
     let ann = FakeTelegramUser(id: 1001, firstName: "Ann")
 
     func status(_ cluster: GatehouseCluster) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
-        process.arguments = ["status", "--database", cluster.databasePath]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try GatehouseCommand.run(["status", "--database", cluster.databasePath])
+        #expect(status == 0, "\(output)")
         return output
     }
 
@@ -39,13 +31,7 @@ import Testing
             #expect(after.contains("prompts queued 0, running 0") && after.contains("finished 1"), "\(after)")
             #expect(!after.contains("take your time"), "a prompt in the operator's view")
         }
-        let missing = Process()
-        missing.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
-        missing.arguments = ["status", "--database", "/nonexistent/gatehouse.sqlite"]
-        missing.standardOutput = FileHandle.nullDevice
-        missing.standardError = FileHandle.nullDevice
-        try missing.run()
-        missing.waitUntilExit()
-        #expect(missing.terminationStatus != 0, "status made up a database")
+        let missing = try GatehouseCommand.run(["status", "--database", "/nonexistent/gatehouse.sqlite"])
+        #expect(missing.status != 0 && missing.output.contains("no guard database"), "status made up a database: \(missing.output)")
     }
 }

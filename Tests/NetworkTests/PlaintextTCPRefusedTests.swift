@@ -12,21 +12,12 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ghp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
-        process.arguments = arguments
-        process.environment = [
+        let (status, output) = try GatehouseCommand.run(arguments, environment: [
             "PATH": "/usr/bin:/bin", "ENVIRONMENT": "production", "ALLOWED_USERS": "1",
             "APPROVED_DIRECTORY": directory.path, "DATABASE_PATH": directory.appendingPathComponent("db.sqlite").path,
             "ANTHROPIC_API_KEY": "sk-test", "HOME": directory.path,
-        ]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        ])
+        #expect(status == 2)
         #expect(output.contains("GATEHOUSE_CURVE_SECRET_KEY_FILE: is required"), "\(output)")
         #expect(output.contains("GATEHOUSE_JOB_"), "job signing keys are required too: \(output)")
     }

@@ -188,16 +188,7 @@ final class RemoteRun {
     }
 
     func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try GatehouseCommand.run(arguments)
     }
 
     func lines(of program: ProgramProcess, containing text: String) -> [String] {

@@ -1,16 +1,21 @@
 import Foundation
 import Logging
 
-/// One line per event on standard error: `2026-11-22T00:31:02.123Z info gatehouse.guard: job dispatched job.id=… executor.id=…`.
-/// Millisecond timestamps (seconds are too coarse to see where time goes), metadata sorted, values quoted when they
-/// contain spaces or quotes, so lines are easy to grep and to parse.
+/// One line per event on standard error: `2026-11-22T00:31:02.123Z info gatehouse.guard: job dispatched job.id=… executor.id=…`
+/// (or, with `LOG_FORMAT=json`, one JSON object: `JSONLogLine`). Millisecond timestamps (seconds are too coarse to
+/// see where time goes), metadata sorted, values quoted when they contain spaces or quotes, so lines are easy to
+/// grep and to parse.
 struct LineLogHandler: LogHandler {
+    enum Format: Sendable { case text, json }
+
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     private let label: String
+    private let format: Format
 
-    init(label: String) {
+    init(label: String, format: Format = .text) {
         self.label = label
+        self.format = format
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -21,9 +26,16 @@ struct LineLogHandler: LogHandler {
     func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var line = "\(Self.timestamp()) \(event.level) \(label): \(event.message)"
-        for key in merged.keys.sorted() {
-            line += " \(key)=\(Self.quoted("\(merged[key] ?? "")"))"
+        let timestamp = Self.timestamp()
+        var line: String
+        switch format {
+        case .json:
+            line = JSONLogLine.render(timestamp: timestamp, level: event.level, label: label, message: "\(event.message)", metadata: merged)
+        case .text:
+            line = "\(timestamp) \(event.level) \(label): \(event.message)"
+            for key in merged.keys.sorted() {
+                line += " \(key)=\(Self.quoted("\(merged[key] ?? "")"))"
+            }
         }
         line += "\n"
         FileHandle.standardError.write(Data(line.utf8))

@@ -20,12 +20,7 @@ enum LogSetup {
             reader.report("LOG_FORMAT", "must be text or json, got \(format.debugDescription)")
         }
         LoggingSystem.bootstrap { label in
-            if format == "json" {
-                var handler = JSONLineLogHandler(label: label)
-                handler.logLevel = level ?? .info
-                return handler
-            }
-            var handler = LineLogHandler(label: label)
+            var handler = LineLogHandler(label: label, format: format == "json" ? .json : .text)
             handler.logLevel = level ?? .info
             return handler
         }

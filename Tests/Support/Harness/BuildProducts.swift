@@ -31,3 +31,21 @@ public enum BuildProducts {
         return path
     }
 }
+
+/// Runs the `gatehouse` command line as an operator would and collects what it printed.
+public enum GatehouseCommand {
+    /// Runs `gatehouse arguments…` to completion; `environment` nil keeps the test's own.
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}

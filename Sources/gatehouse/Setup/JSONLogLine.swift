@@ -5,35 +5,19 @@ import Logging
 /// `{"ts":"2026-11-22T00:31:02.123Z","level":"info","logger":"gatehouse.guard","message":"job dispatched","job.id":"…"}`.
 /// Metadata keys stay as they are (dotted: `job.id`, `chat.id`, `program`); nested values become JSON objects and
 /// arrays. Secrets print as [REDACTED] here as everywhere (they are `Secret` values).
-struct JSONLineLogHandler: LogHandler {
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    private let label: String
-
-    init(label: String) {
-        self.label = label
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var line = "{\"ts\":\"\(LineLogHandler.timestamp())\",\"level\":\"\(event.level)\",\"logger\":"
-        Self.appendString(label, to: &line)
+enum JSONLogLine {
+    static func render(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+        var line = "{\"ts\":\"\(timestamp)\",\"level\":\"\(level)\",\"logger\":"
+        appendString(label, to: &line)
         line += ",\"message\":"
-        Self.appendString("\(event.message)", to: &line)
-        for key in merged.keys.sorted() where !["ts", "level", "logger", "message"].contains(key) {
+        appendString(message, to: &line)
+        for key in metadata.keys.sorted() where !["ts", "level", "logger", "message"].contains(key) {
             line += ","
-            Self.appendString(key, to: &line)
+            appendString(key, to: &line)
             line += ":"
-            Self.append(merged[key] ?? .string(""), to: &line)
+            append(metadata[key] ?? .string(""), to: &line)
         }
-        line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        return line + "}"
     }
 
     static func append(_ value: Logger.Metadata.Value, to line: inout String) {
