@@ -54,7 +54,7 @@ import Testing
             #expect(data.jobs.map(\.prompt) == ["remember the zebra"])
             #expect(data.preferences?.verbosity == 2)
             #expect(data.audit.contains { $0.event == "request.accepted" })
-            #expect(data.audit.allSatisfy { $0.userId == 100 })
+            #expect(data.audit.allSatisfy { $0.role == "by you" })
         }
     }
 
