@@ -93,7 +93,8 @@ enum RoleEnvironment {
     case guardRole, ingress, executor, egress
 
     static let common = [
-        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "LOG_LEVEL", "ENVIRONMENT", "GATEHOUSE_RUN_DIR",
+        // TMPDIR: where each program writes its health file, so `gatehouse health` run alongside finds it.
+        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "LOG_LEVEL", "ENVIRONMENT", "GATEHOUSE_RUN_DIR",
         "GATEHOUSE_INTAKE_ENDPOINT", "GATEHOUSE_WORK_ENDPOINT", "GATEHOUSE_DELIVERY_ENDPOINT",
     ]
     /// Link and job keys: each role gets only its own side (`LinkSecurityEnvironment`, `JobSigningEnvironment`).
