@@ -18,22 +18,28 @@ import Testing
         return options
     }
 
-    static func privateTemporaryDirectory() throws -> URL {
-        let url = URL(fileURLWithPath: "/tmp/ghe-tmp-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// A cluster with its own TMPDIR, where the admin has a chat with the bot (for notices), and Ann's prompt is
+    /// answered with `answer` after `delay` and her status message already shows (so the answer comes while the test
+    /// lets Telegram fail).
+    func withAnnWaiting(
+        for answer: String, delay: Duration, _ body: (GatehouseCluster) async throws -> Void
+    ) async throws {
+        let tmp = URL(fileURLWithPath: "/tmp/ghe-tmp-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        try await GatehouseCluster.with(Self.options(tmp: tmp)) { cluster in
+            cluster.telegram.enqueueMessage(from: admin, text: "/help")
+            _ = try #require(await cluster.reply(in: admin.id, containing: "/status"))
+            cluster.anthropic.setHandler(FakeAnthropicScript.slow(delay, then: { _ in .text(answer) }))
+            cluster.telegram.enqueueMessage(from: ann, text: "hello")
+            _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
+            try await body(cluster)
+        }
     }
 
     @Test func aRefusedTokenHoldsTheReplyUntilItWorksAgainAndAdminsAreTold() async throws {
-        let tmp = try Self.privateTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        try await GatehouseCluster.with(Self.options(tmp: tmp)) { cluster in
+        try await withAnnWaiting(for: "kept through the outage", delay: .seconds(3)) { cluster in
             let telegram = cluster.telegram
-            telegram.enqueueMessage(from: admin, text: "/help")
-            _ = try #require(await cluster.reply(in: admin.id, containing: "/status"))
-            cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(3), then: { _ in .text("kept through the outage") }))
-            telegram.enqueueMessage(from: ann, text: "hello")
-            _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
 
             // The token is refused for 8 s, while the answer is ready to go.
             telegram.failEverything(status: 401, description: "Unauthorized", for: .seconds(8))
@@ -63,7 +69,11 @@ import Testing
             #expect(await telegram.waitUntil(timeout: .seconds(60)) { server in
                 server.messages(inChat: 1001).filter { ($0.plainText ?? "").contains("kept through the outage") }.count == 2
             }, "the message sent during the outage was lost")
-            let health = try cluster.runTool(["health", "--role", "egress"])
+            var health = try cluster.runTool(["health", "--role", "egress"])
+            for _ in 0..<10 where health.status != 0 {  // the health file is rewritten every second
+                try await Task.sleep(for: .milliseconds(300))
+                health = try cluster.runTool(["health", "--role", "egress"])
+            }
             #expect(health.status == 0, "egress still unhealthy after the outage: \(health)")
 
             let tail = try cluster.runTool(["audit", "tail", "-n", "200"])
@@ -75,13 +85,8 @@ import Testing
     }
 
     @Test func failingServersHoldTheReplyToo() async throws {
-        let tmp = try Self.privateTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        try await GatehouseCluster.with(Self.options(tmp: tmp)) { cluster in
+        try await withAnnWaiting(for: "after the 502s", delay: .seconds(2)) { cluster in
             let telegram = cluster.telegram
-            cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(2), then: { _ in .text("after the 502s") }))
-            telegram.enqueueMessage(from: ann, text: "hello")
-            _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
             telegram.failEverything(status: 502, description: "Bad Gateway", for: .seconds(5))
             _ = try #require(await cluster.reply(in: ann.id, containing: "after the 502s", timeout: .seconds(60)))
             #expect(telegram.calls(to: "sendMessage").contains { $0.status == 502 })
@@ -89,13 +94,8 @@ import Testing
     }
 
     @Test func aDefinitiveRefusalEndsTheReplyAndIsAudited() async throws {
-        let tmp = try Self.privateTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        try await GatehouseCluster.with(Self.options(tmp: tmp)) { cluster in
+        try await withAnnWaiting(for: "never shown", delay: .seconds(2)) { cluster in
             let telegram = cluster.telegram
-            cluster.anthropic.setHandler(FakeAnthropicScript.slow(.seconds(2), then: { _ in .text("never shown") }))
-            telegram.enqueueMessage(from: ann, text: "hello")
-            _ = try #require(await cluster.reply(in: ann.id, containing: "Working on it"))
             telegram.failNext(method: "sendMessage", status: 403, description: "Forbidden: bot was blocked by the user")
             let audited = await cluster.waitForLog(timeout: .seconds(30)) { log in
                 log.contains("reply refused for good by Telegram") ? true : nil
