@@ -125,7 +125,7 @@ extension GuardCore {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
             changes.audit.append(AuditEvent(
-                at: now, userId: userId, event: event, detail: answered ? reason : "\(reason); not answered (already told)"))
+                at: now, userId: userId, event: event, detail: answered ? reason : "\(reason); not answered (already told, or too many refusals)"))
         case .refuse(let text, let event, let reason, let violation):
             changes.newUpdate?.disposition = "refused"
             // One answer per person per interval, and within a budget over all of them together: a flood of
