@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// How the detail of an audit entry about a person is stored: sealed with a key of that person's own, named by their
@@ -11,9 +12,9 @@ enum AuditDetailSeal {
     /// What an entry whose person was erased says in place of its detail.
     static let erased = "[erased]"
 
-    /// A new random key for a person's entries.
+    /// A new random key for a person's entries (one call to the system's generator: every stranger refused gets one).
     static func newKey() -> String {
-        Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
     static func seal(_ detail: String, subject: String, key: String) throws -> String {
