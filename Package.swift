@@ -121,7 +121,8 @@ let package = Package(
         ]),
         .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TestSupport", "Messages", .product(name: "GRDB", package: "GRDB.swift"),
+            // Guard: `ContentCipher`, to read the database as the privacy tests must (decrypted).
+            "TestSupport", "Messages", "Guard", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SupportTests", dependencies: [
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),

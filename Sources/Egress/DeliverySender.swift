@@ -11,16 +11,19 @@ final class DeliverySender: Sendable {
     private let api: TelegramBotAPI
     private let pacer: Pacer
     private let logger: Logger
+    /// Whether Telegram works, as these calls find it (log, health file, `outage` in results).
+    private let link: TelegramLinkMonitor
     private let sentParts = Mutex<[String: [Int64]]>([:])
     /// Answers longer than this (visible characters) go as a `.md` document with a short summary.
     private let documentThreshold: Int
     /// A 429 asking for a longer pause than this is handed back to the guard instead of waited out here.
     static let longestWaitMs: Int64 = 20_000
 
-    init(api: TelegramBotAPI, pacer: Pacer, documentThreshold: Int, logger: Logger) {
+    init(api: TelegramBotAPI, pacer: Pacer, documentThreshold: Int, link: TelegramLinkMonitor, logger: Logger) {
         self.api = api
         self.pacer = pacer
         self.documentThreshold = documentThreshold
+        self.link = link
         self.logger = logger
     }
 
@@ -39,6 +42,7 @@ final class DeliverySender: Sendable {
         while true {
             do {
                 let result = try await call()
+                link.succeeded()
                 await pacer.finished(permit)
                 return result
             } catch let error where error.code == .rateLimited {
@@ -53,6 +57,7 @@ final class DeliverySender: Sendable {
                 guard let again = await pacer.rateLimited(permit, retryAfterMs: waitMs) else { return nil }
                 permit = again
             } catch {
+                link.failed(error)
                 await pacer.finished(permit)
                 throw error
             }
@@ -245,21 +250,26 @@ final class DeliverySender: Sendable {
         return sent
     }
 
+    /// Only Telegram's definitive answer about this delivery ends it; anything else (a refused token, 5xx,
+    /// timeouts, the network) hands it back to the guard, which keeps it and tries again with backoff.
     private func failure(_ error: TelegramError, delivery: Delivery) -> DeliveryResult {
-        if error.isChatGone {
+        switch TelegramFailureScope(error) {
+        case .request:
             sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
-            logger.warning("chat is gone; reply dropped", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
+            logger.warning("Telegram refused this reply for good", metadata: [
+                "delivery.id": "\(delivery.deliveryId)", "chat.id": "\(delivery.chatId)", "error": "\(error)",
+            ])
             return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: error.description)
-        }
-        if error.isTransient {
+        case .bot:
+            return DeliveryResult(
+                deliveryId: delivery.deliveryId, status: .retry, error: error.description, outage: .tokenRefused)
+        case .transient:
             logger.info("delivery will be retried", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
             return DeliveryResult(
                 deliveryId: delivery.deliveryId, status: .retry, error: error.description,
-                retryAfterMs: error.retryAfterSeconds.map { Int64($0) * 1000 })
+                retryAfterMs: error.retryAfterSeconds.map { Int64($0) * 1000 },
+                outage: error.code == .rateLimited ? nil : .unreachable)
         }
-        sentParts.withLock { _ = $0.removeValue(forKey: delivery.deliveryId) }
-        logger.error("Telegram refused a reply", metadata: ["chat.id": "\(delivery.chatId)", "error": "\(error)"])
-        return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: error.description)
     }
 
     private struct Part {

@@ -28,7 +28,8 @@ public struct EgressService: Service, CustomStringConvertible {
         let api = TelegramBotAPI(
             baseURL: configuration.telegramBaseURL, token: configuration.botToken, http: http, logger: logger)
         let sender = DeliverySender(
-            api: api, pacer: Pacer(policy: .withJitterMargin), documentThreshold: configuration.documentThreshold, logger: logger)
+            api: api, pacer: Pacer(policy: .withJitterMargin), documentThreshold: configuration.documentThreshold,
+            link: TelegramLinkMonitor(health: configuration.health, logger: logger), logger: logger)
         let ready = EgressReady(egressId: configuration.egressId, capacity: configuration.capacity)
         let connection = try GuardConnection(
             context: context,

@@ -61,6 +61,9 @@ public struct GuardConfiguration: Sendable {
         /// Strangers and blocked people get one refusal per this interval; the rest is audited only, so a flood
         /// of them cannot make the bot flood Telegram.
         public var refusalIntervalMs: Int64 = 600_000
+        /// People who may use the bot get one "slow down" (or "cost limit reached") answer per this window; later
+        /// ones within it are audited only, so a later refusal of another kind (a block) is not queued behind them.
+        public var limitRefusalWindowMs: Int64 = 60_000
 
         public init() {}
     }

@@ -112,6 +112,13 @@ extension GuardCore {
                 ReplyTexts.anomalyNotice(userId: userId, reason: reason, until: until), chatId: admin, threadId: nil,
                 replyTo: nil, now: now))
         }
+        // The person is told at once (in their private chat), not on their next message; that next one is then
+        // audited only, like any repeated refusal.
+        if refusals.shouldAnswer(
+            userId, reason: IntakePolicy.suspendedReason, now: now, intervalMs: configuration.access.refusalIntervalMs)
+        {
+            changes.outbox.append(reply(ReplyTexts.suspended(until: until), chatId: userId, threadId: nil, replyTo: nil, now: now))
+        }
     }
 
     /// Admins from the configuration and those made admin at run time.

@@ -20,8 +20,7 @@ extension GuardCore {
             try sendPersonalData(request, changes: &changes, now: now)
             return []
         case .forgetMe(let confirmed):
-            try forget(request, confirmed: confirmed, changes: &changes, now: now)
-            return []
+            return try forget(request, confirmed: confirmed, changes: &changes, now: now)
         case .users:
             try listPeople(request, changes: &changes, now: now)
             return []
@@ -57,8 +56,8 @@ extension GuardCore {
     func press(_ data: String, callbackId: String, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
         let presser = update.sender?.id ?? 0
         let chatId = update.chat?.id ?? presser
-        func refuse(_ text: String, _ event: String, _ reason: String) throws -> [Outbound] {
-            changes.audit.append(AuditEvent(at: now, userId: presser, event: event, detail: reason))
+        func refuse(_ text: String, _ event: String, _ reason: String, about: Int64? = nil) throws -> [Outbound] {
+            changes.audit.append(AuditEvent(at: now, userId: presser, event: event, detail: reason, about: about))
             return try answerButton(callbackId, text: text, chatId: chatId)
         }
         guard let nonce = ButtonData.decode(data), var button = try ledger.button(nonce: nonce) else {
@@ -68,12 +67,12 @@ extension GuardCore {
             return try refuse(ReplyTexts.buttonExpired, "button.invalid", "\(button.action.rawValue) button used or expired")
         }
         guard button.userId == presser || configuration.adminUsers.contains(presser) else {
-            return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)")
+            return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
         }
         if [.cd, .resume, .model].contains(button.action) {
             // Chat surface buttons belong to no job; only their owner may press them (not even an admin).
             guard button.userId == presser else {
-                return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)")
+                return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
             }
             changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.\(button.action.rawValue)", detail: InputExcerpt.quote(button.argument ?? "")))
             let (text, out) = try pressChatButton(button, update: update, changes: &changes, now: now)

@@ -19,6 +19,7 @@ extension GuardCore {
         case .deliveryResult:
             egress.touch(peer: peer, now: now)
             let result = try WireCodec.decode(DeliveryResult.self, from: envelope)
+            try noteTelegram(result, now: now)
             if let jobId = StatusMessage.jobId(fromDeliveryId: result.deliveryId) {
                 return try recordStatusMessage(jobId: jobId, result: result)
             }
@@ -30,28 +31,70 @@ extension GuardCore {
         }
     }
 
+    /// Whether Telegram works as a whole, from each result: an outage is logged once when it starts, and when a
+    /// reply goes through again every admin is told how long replies were held (none was dropped).
+    private func noteTelegram(_ result: DeliveryResult, now: Int64) throws {
+        if result.status == .sent, let outage = telegramOutage {
+            telegramOutage = nil
+            let downMs = now - outage.since
+            logger.notice("Telegram works again; held replies are being delivered", metadata: [
+                "down.ms": "\(downMs)", "outage": "\(outage.kind.rawValue)", "held.count": "\(outage.held.count)",
+            ])
+            var changes = LedgerChanges()
+            let notice = ReplyTexts.telegramWorksAgain(downMs: downMs, kind: outage.kind, held: outage.held.count)
+            for admin in try adminIds() {
+                changes.outbox.append(reply(notice, chatId: admin, threadId: nil, replyTo: nil, now: now))
+            }
+            changes.audit.append(AuditEvent(
+                at: now, userId: nil, event: "delivery.outage_ended",
+                detail: "\(outage.kind.rawValue) for \(downMs) ms; \(outage.held.count) replies held, none dropped"))
+            try ledger.apply(changes)
+            return
+        }
+        let (outage, started) = DeliveryOutage.noting(result, during: telegramOutage, now: now)
+        telegramOutage = outage
+        if started, let outage {
+            logger.error("replies are held: \(outage.problem(now: now))", metadata: ["error": "\(result.error ?? "-")"])
+        }
+    }
+
     private func record(_ result: DeliveryResult, now: Int64) throws {
         inFlight[result.deliveryId] = nil
         guard var entry = try ledger.outbox(id: result.deliveryId), entry.status == .pending else { return }
+        var changes = LedgerChanges()
         switch result.status {
         case .sent:
             entry.status = .sent
             entry.sentAt = now
             Self.recordHop("reply", ms: now - entry.createdAt)
             entry.telegramMessageIds = result.telegramMessageIds.map(String.init).joined(separator: ",")
+            // A file's content is the person's now; keeping it would only keep a copy.
+            if OutboxKind.deliveryKind(entry.kind) == .document { entry.text = "" }
             logger.info("reply delivered", metadata: ["delivery.id": "\(entry.id)", "chat.id": "\(entry.chatId)"])
         case .rejected:
+            // Only Telegram's definitive answer about this one reply ends it (egress: `TelegramFailureScope`).
             entry.status = .rejected
             entry.lastError = result.error
-            logger.warning("reply rejected by Telegram", metadata: [
+            logger.warning("reply refused for good by Telegram", metadata: [
                 "delivery.id": "\(entry.id)", "chat.id": "\(entry.chatId)", "error": "\(result.error ?? "-")",
             ])
+            // A private chat's id is its person's: the entry goes under their pseudonym (not for an erased
+            // person's last reply, which would tie them to the log again).
+            let person = entry.chatId > 0 && entry.kind != OutboxKind.ephemeral ? entry.chatId : nil
+            changes.audit.append(AuditEvent(
+                at: now, userId: person, event: "delivery.rejected",
+                detail: "reply \(person == nil ? "-" : entry.id) not delivered: \(result.error ?? "refused")"))
         case .retry:
             let backoff = min(60_000, 1_000 * Int64(1 << min(entry.attempts, 6)))
             entry.nextAttemptAt = now + max(result.retryAfterMs ?? 0, backoff)
             entry.lastError = result.error
         }
-        try ledger.apply(LedgerChanges(outbox: [entry]))
+        if entry.kind == OutboxKind.ephemeral && entry.status != .pending {
+            changes.deletedOutbox.append(entry.id)
+        } else {
+            changes.outbox.append(entry)
+        }
+        try ledger.apply(changes)
     }
 
     /// Hands due outbox entries to egress: at most one in flight per chat, so a chat's replies arrive in order.
@@ -156,6 +199,8 @@ enum OutboxKind {
     /// A document whose `text` is the base64 of its bytes (`/get`).
     static let binaryDocument = "file"
     static let delete = "delete"
+    /// A message deleted once Telegram has answered (sent or refused): the last word to someone just erased.
+    static let ephemeral = "ephemeral"
 
     static func deliveryKind(_ kind: String?) -> Delivery.Kind {
         switch kind {

@@ -114,17 +114,26 @@ extension GuardCore {
         case .reply(let text, let event, let reason):
             changes.newUpdate?.disposition = "reply"
             // Strangers are answered only within the refusal budget; beyond it they are audited and not answered.
-            let answered = event != IntakePolicy.accessDenied || refusalReplies.take(now: now)
+            // A limit refusal is answered once per person and window: the rest would only queue in front of
+            // whatever the person is told next.
+            let answered: Bool
+            if IntakePolicy.limitRefusals.contains(event), let userId {
+                answered = refusals.shouldAnswer(
+                    userId, reason: event, now: now, intervalMs: configuration.access.limitRefusalWindowMs)
+            } else {
+                answered = event != IntakePolicy.accessDenied || refusalReplies.take(now: now)
+            }
             if let chatId, answered {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
+            changes.audit.append(AuditEvent(
+                at: now, userId: userId, event: event, detail: answered ? reason : "\(reason); not answered (already told, or too many refusals)"))
         case .refuse(let text, let event, let reason, let violation):
             changes.newUpdate?.disposition = "refused"
             // One answer per person per interval, and within a budget over all of them together: a flood of
             // strangers must not use up the bot's Telegram rate that the allowed users' answers need.
             let answered = userId.map {
-                refusals.shouldAnswer($0, now: now, intervalMs: configuration.access.refusalIntervalMs)
+                refusals.shouldAnswer($0, reason: reason, now: now, intervalMs: configuration.access.refusalIntervalMs)
             } == true && refusalReplies.take(now: now)
             if let chatId, answered {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))

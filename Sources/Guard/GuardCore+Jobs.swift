@@ -189,7 +189,12 @@ extension GuardCore {
             text = ReplyTexts.timedOut(seconds: configuration.claude.timeoutSeconds)
             job.status = .done
         case .overBudget:
-            text = ReplyTexts.stoppedAtBudget(result.costUSD ?? 0)
+            // What Claude had produced is the person's: it comes with a plain note that it stopped there.
+            let partial = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            text = partial.isEmpty
+                ? ReplyTexts.stoppedAtBudget(result.costUSD ?? 0)
+                : partial + "\n\n" + ReplyTexts.stoppedAtBudgetAfterPartialAnswer(result.costUSD ?? 0)
+            if !partial.isEmpty { format = .markdown }
             job.status = .done
         }
         job.finishedAt = result.finishedAt

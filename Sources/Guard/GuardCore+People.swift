@@ -31,9 +31,10 @@ extension GuardCore {
     /// `role` nil is `/unblock`: back to what the configuration says, temporary block lifted.
     func change(_ target: Int64, to role: MemberRecord.Role?, _ request: CommandRequest, changes: inout LedgerChanges, now: Int64) throws {
         let name = role.map { $0 == .blocked ? "/block" : "/allow" } ?? "/unblock"
+        // The entry is about the target: sealed with their key, so erasing them unlinks the admin's action too.
         func answer(_ text: String, _ event: String, _ detail: String) {
             changes.outbox.append(reply(text, chatId: request.chatId, threadId: nil, replyTo: request.messageId, now: now))
-            changes.audit.append(AuditEvent(at: now, userId: request.userId, event: event, detail: detail))
+            changes.audit.append(AuditEvent(at: now, userId: request.userId, event: event, detail: detail, about: target))
         }
         if role == .blocked && configuration.adminUsers.contains(target) {
             return answer(PeopleText.cannotBlockConfiguredAdmin, "command.refused", "\(name) \(target): configured admin")

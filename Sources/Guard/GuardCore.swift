@@ -42,6 +42,8 @@ public actor GuardCore {
     var outage = ExecutorOutage()
     /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
     var acceptedJobs: Set<String> = []
+    /// Replies held while Telegram fails as a whole (a refused token, 5xx, the network); nil while it works.
+    var telegramOutage: DeliveryOutage?
     /// Deliveries handed to an egress and not yet answered.
     var inFlight: [String: InFlightDelivery] = [:]
     var lastTyping: [String: Int64] = [:]
@@ -153,6 +155,9 @@ public actor GuardCore {
     func message<M: WireMessage>(_ message: M, on link: GuardLink, to peer: Data) throws -> Outbound {
         Outbound(link: link, peer: peer, frames: try WireCodec.encode(message))
     }
+
+    /// Telegram failing as a whole, in words for the health file; nil while replies go through.
+    public var telegramProblem: String? { telegramOutage?.problem(now: clock.now()) }
 
     static func newId() -> String { UUID().uuidString.lowercased() }
 

@@ -23,8 +23,22 @@ public struct GuardService: Service, CustomStringConvertible {
         self.logger = logger
     }
 
+    /// The guard's token secret is the one that counts: its fingerprint goes in the database for `gatehouse token
+    /// issue` to compare with its own. A changed secret is said plainly: every token issued before stops working.
+    static func recordTokenSecret(_ configuration: GuardConfiguration, in ledger: SQLiteLedger, logger: Logger) throws {
+        guard let secret = configuration.access.tokenSecret,
+            let issuer = try? AccessTokenIssuer(secret: Array(secret.reveal().utf8))
+        else { return }
+        let fingerprint = issuer.secretFingerprint
+        let previous = try ledger.setKeyringValue(SQLiteLedger.tokenSecretFingerprint, fingerprint)
+        if let previous, previous != fingerprint {
+            logger.warning("AUTH_TOKEN_SECRET changed since the last start: tokens issued before no longer work")
+        }
+    }
+
     public func run() async throws {
         let ledger = try SQLiteLedger(path: configuration.databasePath, cipher: configuration.dataCipher, checkpointedElsewhere: true)
+        try Self.recordTokenSecret(configuration, in: ledger, logger: logger)
         let checkpointer = try WALCheckpointer(path: configuration.databasePath)
         let statusStore = try SQLiteStatusStore(path: configuration.databasePath)
         let identities = ExecutorIdentities()
@@ -100,7 +114,9 @@ public struct GuardService: Service, CustomStringConvertible {
                         }
                         links.syncKeysIfDue()
                         if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
-                        configuration.health?.set(ok: true, detail: "deciding")
+                        // The guard works while Telegram fails; the health file says replies are held.
+                        let telegram = await core.telegramProblem
+                        configuration.health?.set(ok: true, detail: telegram.map { "deciding; \($0)" } ?? "deciding")
                     }
                 }
                 group.addTask {

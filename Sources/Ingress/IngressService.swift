@@ -34,7 +34,8 @@ public struct IngressService: Service, CustomStringConvertible {
         let forwarder = IntakeForwarder(
             connection: connection, resendInterval: configuration.ackResendInterval, logger: logger)
 
-        let bot = try await checkToken(api)
+        let link = TelegramLinkMonitor(health: configuration.health, logger: logger)
+        let bot = try await checkToken(api, link: link)
         await registerCommands(api)
         let fetcher = AttachmentFetcher(
             api: api, transcriber: configuration.voice.map { VoiceTranscriber(configuration: $0, http: http) },
@@ -43,7 +44,7 @@ public struct IngressService: Service, CustomStringConvertible {
             group.addTask { await connection.run() }
             group.addTask { await forwarder.readAcknowledgements() }
             group.addTask {
-                try await pollLoop(api: api, forwarder: forwarder, bot: bot, fetcher: fetcher)
+                try await pollLoop(api: api, forwarder: forwarder, bot: bot, fetcher: fetcher, link: link)
             }
             // The poll loop ends on graceful shutdown; then stop the rest.
             try await group.next()
@@ -52,19 +53,22 @@ public struct IngressService: Service, CustomStringConvertible {
         await http.shutdown()
     }
 
-    private func checkToken(_ api: TelegramBotAPI) async throws -> BotIdentity {
+    /// Waits until Telegram knows the bot. A refused token is said plainly (log and health file) and waited out
+    /// like an unreachable Telegram: the program stays up, reports unhealthy, and works once the token does.
+    private func checkToken(_ api: TelegramBotAPI, link: TelegramLinkMonitor) async throws -> BotIdentity {
         var delay: Duration = .milliseconds(500)
         while true {
             do {
                 let me = try await api.getMe()
                 try await api.deleteWebhook()
+                link.succeeded()
                 logger.info("connected to Telegram", metadata: ["bot.username": "\(me.username ?? "-")"])
                 return BotIdentity(id: me.id, username: me.username)
-            } catch let error where error.code == .unauthorized {
-                logger.critical("Telegram rejected TELEGRAM_BOT_TOKEN (401); check the token")
-                throw error
             } catch {
-                logger.warning("cannot reach Telegram yet", metadata: ["error": "\(error)"])
+                link.failed(error)
+                if !link.reachability.tokenRefused {
+                    logger.warning("cannot reach Telegram yet", metadata: ["error": "\(error)"])
+                }
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))
             }
@@ -91,9 +95,10 @@ public struct IngressService: Service, CustomStringConvertible {
         }
     }
 
-    private func pollLoop(api: TelegramBotAPI, forwarder: IntakeForwarder, bot: BotIdentity, fetcher: AttachmentFetcher)
-        async throws
-    {
+    private func pollLoop(
+        api: TelegramBotAPI, forwarder: IntakeForwarder, bot: BotIdentity, fetcher: AttachmentFetcher,
+        link: TelegramLinkMonitor
+    ) async throws {
         var offset: Int64?
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -107,15 +112,17 @@ public struct IngressService: Service, CustomStringConvertible {
                         allowedUpdates: polling.allowedUpdates)
                 }
                 failures = 0
+                link.succeeded()
             } catch is CancellationError {
                 break
             } catch let error as TelegramError {
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 failures += 1
+                link.failed(error)
                 let wait = error.retryAfterSeconds.map { Duration.seconds($0) } ?? backoff(failures)
                 if error.code == .conflict {
                     logger.error("another poller or a webhook uses this bot token; only one ingress may poll", metadata: ["error": "\(error)"])
-                } else {
+                } else if !link.reachability.tokenRefused {
                     logger.warning("getUpdates failed; retrying", metadata: ["error": "\(error)", "wait": "\(wait)"])
                 }
                 try? await Task.sleep(for: wait)

@@ -113,10 +113,20 @@ public struct DeliveryResult: WireMessage, Equatable {
     public enum Status: String, Codable, Sendable {
         /// Telegram accepted every part; `telegramMessageIds` lists them.
         case sent
-        /// Telegram will never accept it (chat gone, bot blocked); do not retry.
+        /// Telegram's definitive answer about this one delivery (bot blocked by the person, chat not found,
+        /// text refused as sent); do not retry.
         case rejected
-        /// Not sent this time (network, 5xx, 429); the guard sends it again later.
+        /// Not sent this time (network, timeout, 5xx, 429, a refused bot token); the guard sends it again later.
         case retry
+    }
+
+    /// Why a `retry` was not about this delivery but Telegram as a whole: the guard keeps every reply, tells
+    /// admins once Telegram works again, and says so in its log and health file.
+    public enum Outage: String, Codable, Sendable {
+        /// 401 (or 404 for the whole URL): Telegram refuses the bot token.
+        case tokenRefused = "token_refused"
+        /// 5xx, timeouts, network errors.
+        case unreachable
     }
 
     public var deliveryId: String
@@ -126,15 +136,18 @@ public struct DeliveryResult: WireMessage, Equatable {
     public var error: String?
     /// For 429: do not retry before this many milliseconds.
     public var retryAfterMs: Int64?
+    /// With `retry`: the failure was Telegram's as a whole (absent from older egress programs).
+    public var outage: Outage?
 
     public init(
         deliveryId: String, status: Status, telegramMessageIds: [Int64] = [], error: String? = nil,
-        retryAfterMs: Int64? = nil
+        retryAfterMs: Int64? = nil, outage: Outage? = nil
     ) {
         self.deliveryId = deliveryId
         self.status = status
         self.telegramMessageIds = telegramMessageIds
         self.error = error
         self.retryAfterMs = retryAfterMs
+        self.outage = outage
     }
 }

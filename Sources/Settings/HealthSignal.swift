@@ -10,17 +10,35 @@ public final class HealthSignal: Sendable {
         public var detail: String
     }
 
-    private let state: Mutex<Status>
+    private struct State {
+        var link: Status
+        /// Problems other parts of the program report (e.g. Telegram refusing the token), by source: any one makes
+        /// the program unhealthy whatever its link to the guard says.
+        var problems: [String: String] = [:]
+    }
+
+    private let state: Mutex<State>
 
     public init(ok: Bool = false, detail: String = "starting") {
-        state = Mutex(Status(ok: ok, detail: detail))
+        state = Mutex(State(link: Status(ok: ok, detail: detail)))
     }
 
     public func set(ok: Bool, detail: String) {
-        state.withLock { $0 = Status(ok: ok, detail: detail) }
+        state.withLock { $0.link = Status(ok: ok, detail: detail) }
     }
 
-    public var status: Status { state.withLock { $0 } }
+    /// Reports (or, with nil, clears) a problem of one part of the program.
+    public func report(problem: String?, from source: String) {
+        state.withLock { $0.problems[source] = problem }
+    }
+
+    public var status: Status {
+        state.withLock { state in
+            guard !state.problems.isEmpty else { return state.link }
+            let problems = state.problems.keys.sorted().compactMap { state.problems[$0] }
+            return Status(ok: false, detail: (problems + [state.link.detail]).joined(separator: "; "))
+        }
+    }
 }
 
 /// The health file: one JSON object `{"ok":…,"detail":…,"at":<epoch ms>}`, replaced atomically. Lives on a
@@ -40,6 +58,11 @@ public enum HealthFile {
     public static func write(_ status: HealthSignal.Status, to path: String, now: Date = Date()) throws {
         let record = Record(ok: status.ok, detail: status.detail, at: Int64(now.timeIntervalSince1970 * 1000))
         try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// What the program last said about itself ("deciding; Telegram unreachable for 40 s …"), healthy or not.
+    public static func detail(at path: String) -> String? {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Record.self, from: $0) }?.detail
     }
 
     /// nil when healthy; otherwise why not.

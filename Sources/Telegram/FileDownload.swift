@@ -37,7 +37,8 @@ extension TelegramBotAPI {
         }
         guard response.status == 200 else {
             throw TelegramError(
-                code: Self.code(forStatus: response.status), method: Self.downloadMethod,
+                // A 404 here is a file that is not (or no longer) there, not a wrong bot URL.
+                code: response.status == 404 ? .badRequest : Self.code(forStatus: response.status), method: Self.downloadMethod,
                 description: "HTTP \(response.status)")
         }
         return response.body

@@ -93,10 +93,11 @@ public struct TelegramBotAPI: Sendable {
         throw error
     }
 
-    static func code(forStatus status: Int) -> TelegramError.Code {
+    public static func code(forStatus status: Int) -> TelegramError.Code {
         switch status {
         case 401: .unauthorized
         case 403: .forbidden
+        case 404: .notFound
         case 409: .conflict
         case 429: .rateLimited
         case 500...: .server

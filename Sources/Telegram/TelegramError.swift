@@ -11,6 +11,8 @@ public struct TelegramError: Error, CustomStringConvertible, Sendable, Equatable
         public static let badRequest = Code(name: "bad_request")
         /// 403: the bot was blocked, kicked, or may not write there.
         public static let forbidden = Code(name: "forbidden")
+        /// 404 on the whole URL: the token is malformed, or the Bot API base URL is wrong.
+        public static let notFound = Code(name: "not_found")
         /// 409: another poller or a webhook is active for this token.
         public static let conflict = Code(name: "conflict")
         /// 5xx: Telegram's side failed; try again later.
@@ -48,11 +50,6 @@ public struct TelegramError: Error, CustomStringConvertible, Sendable, Equatable
     /// Editing to identical content; counts as success.
     public var isNotModified: Bool {
         code == .badRequest && description_.lowercased().contains("message is not modified")
-    }
-
-    /// The chat is gone for this bot; retrying will not help.
-    public var isChatGone: Bool {
-        code == .forbidden || (code == .badRequest && description_.lowercased().contains("chat not found"))
     }
 
     /// Worth trying again later.

@@ -20,6 +20,11 @@ import Testing
             "EXECUTOR_SANDBOX": "sometimes",
             "SANDBOX_CONNECT_PORTS": "443,http",
         ]
+        // Run where everything `up` would write lands (./data: keys, run directory, database).
+        let workDirectory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ghe-up-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: workDirectory) }
+        process.currentDirectoryURL = workDirectory
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
@@ -33,5 +38,8 @@ import Testing
         #expect(!output.contains(secretLooking), "the token's value was printed")
         // Settings several programs read are reported once.
         #expect(output.components(separatedBy: "- APPROVED_DIRECTORY:").count == 2)
+        // Nothing was written: no keys, no run directory, no database.
+        let written = try FileManager.default.contentsOfDirectory(atPath: workDirectory.path)
+        #expect(written.isEmpty, "an invalid configuration wrote \(written)")
     }
 }

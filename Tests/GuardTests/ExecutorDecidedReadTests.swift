@@ -28,7 +28,7 @@ import Testing
         #expect(out.messages(PermissionDecision.self).isEmpty)
         let allowed = try guardian.auditEvents("tool.allowed")
         #expect(allowed.count == 1)
-        #expect(allowed.first?.detail.contains("allowed by the executor") == true)
+        #expect(allowed.first?.text.contains("allowed by the executor") == true)
         #expect(try guardian.auditEvents("security.violation").isEmpty)
     }
 

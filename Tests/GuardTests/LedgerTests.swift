@@ -101,7 +101,7 @@ import Testing
             #expect(try ledger.apply(batch) == [true, false, true, false])
             #expect(try ledger.job(id: "j") == nil)
             let records = try ledger.audit(fromSeq: 1, limit: 10)
-            #expect(records.map(\.detail) == ["update 2", "update 3"])
+            #expect(records.map(\.text) == ["update 2", "update 3"])
             #expect(AuditChain.verify(records, after: AuditChain.genesis, firstSeq: 1) == nil)
         }
     }

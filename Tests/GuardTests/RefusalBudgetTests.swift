@@ -19,7 +19,7 @@ import Testing
         let audit = try guardian.ledger.audit(fromSeq: 1, limit: 100)
         #expect(audit.count == 30)
         #expect(audit.allSatisfy { $0.event == "access.denied" })
-        #expect(audit.filter { $0.detail.contains("not answered") }.count == 10)
+        #expect(audit.filter { $0.text.contains("not answered") }.count == 10)
 
         // The budget refills at one refusal a second.
         guardian.clock.advance(ms: 3_000)

@@ -20,6 +20,16 @@ import Testing
         #expect(first && !again && someoneElse && afterTheInterval)
     }
 
+    @Test func eachReasonIsAnsweredOncePerPersonAndInterval() {
+        var throttle = RefusalThrottle()
+        let slowDown = throttle.shouldAnswer(7, reason: "limit.rate", now: t0, intervalMs: 60_000)
+        let slowDownAgain = throttle.shouldAnswer(7, reason: "limit.rate", now: t0 + 59_999, intervalMs: 60_000)
+        let blocked = throttle.shouldAnswer(7, reason: "temporarily blocked", now: t0 + 1, intervalMs: interval)
+        let blockedAgain = throttle.shouldAnswer(7, reason: "temporarily blocked", now: t0 + 2, intervalMs: interval)
+        let slowDownLater = throttle.shouldAnswer(7, reason: "limit.rate", now: t0 + 60_000, intervalMs: 60_000)
+        #expect(slowDown && !slowDownAgain && blocked && !blockedAgain && slowDownLater)
+    }
+
     @Test func expiredEntriesMakeRoomBeforeAnyoneRecentIsForgotten() {
         var throttle = RefusalThrottle(capacity: 10)
         for user in Int64(0)..<5 { _ = answers(&throttle, user, at: 0) }

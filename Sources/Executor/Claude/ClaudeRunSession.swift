@@ -162,6 +162,7 @@ final class ClaudeRunSession: Sendable {
                 if case .initialized(let sessionId, _) = event {
                     state.recordSessionId(sessionId)
                 }
+                if case .assistantText(let text) = event { state.recordAssistantText(text) }
                 if case .toolResult(let toolUseId, true, let preview) = event,
                     preview.hasPrefix(Self.selfRejectionText), askedToolUses.withLock({ $0.contains(toolUseId) })
                 {

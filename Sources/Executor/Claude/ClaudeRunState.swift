@@ -22,7 +22,12 @@ final class ClaudeRunState: Sendable {
         var stop: ClaudeStopReason?
         var stderr = ClaudeStderrTail()
         var notes: [String] = []
+        /// What Claude wrote so far, for a run stopped at its budget (its result line then has no text).
+        var assistantText = ""
     }
+
+    /// Text past this is dropped from what a stopped run hands back (the answer it stood for is cut anyway).
+    static let assistantTextLimit = 64 * 1024
 
     private let values = Mutex(Values())
 
@@ -48,6 +53,13 @@ final class ClaudeRunState: Sendable {
 
     func appendStderr(_ chunk: UnsafeRawBufferPointer) {
         values.withLock { $0.stderr.append(chunk) }
+    }
+
+    func recordAssistantText(_ text: String) {
+        values.withLock { values in
+            guard values.assistantText.utf8.count < Self.assistantTextLimit else { return }
+            values.assistantText += (values.assistantText.isEmpty ? "" : "\n\n") + text
+        }
     }
 
     func note(_ message: String) {
@@ -79,6 +91,10 @@ final class ClaudeRunState: Sendable {
                 outcome.durationMs = result.durationMs
                 outcome.terminalReason = result.terminalReason
                 outcome.errors = result.errors
+                // Stopped at its budget, the CLI reports no text: the person still gets what Claude had written.
+                if result.subtype == "error_max_budget_usd", result.resultText == nil, !values.assistantText.isEmpty {
+                    outcome.resultText = values.assistantText
+                }
             }
             switch (values.stop, values.result) {
             case (.timedOut?, _):

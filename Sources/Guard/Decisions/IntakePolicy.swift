@@ -61,6 +61,10 @@ public struct IntakePolicy: Sendable {
 
     /// The audit event of a refusal to someone who may not use the bot.
     public static let accessDenied = "access.denied"
+    /// The refusal reason of someone blocked for a while after unusual activity.
+    public static let suspendedReason = "temporarily blocked"
+    /// Refusals of someone who may use the bot for going over a limit (`GuardCore.admit`): answered once per window.
+    public static let limitRefusals: Set<String> = ["limit.rate", "limit.cost"]
 
     public var tokenAuthEnabled: Bool
 
@@ -109,7 +113,7 @@ public struct IntakePolicy: Sendable {
             return .refuse(text: ReplyTexts.blocked, event: "access.denied", reason: "blocked user", violation: false)
         case .suspended(let until):
             return .refuse(
-                text: ReplyTexts.suspended(until: until), event: "access.denied", reason: "temporarily blocked",
+                text: ReplyTexts.suspended(until: until), event: "access.denied", reason: Self.suspendedReason,
                 violation: false)
         case .stranger:
             return .refuse(

@@ -134,9 +134,18 @@ public enum ReplyTexts {
             + "Use /unblock \(userId) to lift it, or /block \(userId) to make it permanent."
     }
 
+    /// To admins when replies work again after Telegram failed as a whole.
+    static func telegramWorksAgain(downMs: Int64, kind: DeliveryResult.Outage, held: Int) -> String {
+        let why = kind == .tokenRefused
+            ? "Telegram refused the bot token (401 Unauthorized)" : "Telegram could not be reached"
+        return "Status: Telegram works again. For \(duration(downMs)) \(why); \(held) "
+            + (held == 1 ? "reply was" : "replies were") + " kept and are being delivered now. None was dropped."
+    }
+
     public static let forgetMeConfirm =
-        "This erases your requests, replies, sessions, settings and tokens stored here. Audit entries are kept "
-        + "without your identity, and your usage costs are kept for the 24-hour limits. Send /forgetme confirm to go ahead."
+        "This erases your requests, replies, sessions, settings and tokens stored here, and stops what is running for "
+        + "you. Audit entries are kept, but can no longer be read or tied to you; the cost of your runs stays in the "
+        + "team's daily total under no name. Send /forgetme confirm to go ahead."
     public static func stoppedAtBudget(_ spent: Double) -> String {
         "Stopped: this request reached its cost limit after spending \(dollars(spent)). Nothing more was done."
     }
@@ -150,6 +159,11 @@ public enum ReplyTexts {
     }
 
     public static let executorsBack = "Operator notice: an executor is connected again; waiting prompts run now."
+
+    public static func stoppedAtBudgetAfterPartialAnswer(_ spent: Double) -> String {
+        "_Stopped: this request reached its cost limit after spending \(dollars(spent)). Above is what Claude had "
+            + "produced by then; it may be incomplete._"
+    }
 
     public static let sessionHolderGone =
         "The machine that holds this directory's Claude session is not connected, so this request starts a new session."

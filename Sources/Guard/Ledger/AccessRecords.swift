@@ -108,17 +108,41 @@ public struct UsageRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Everything stored about one person, as `/mydata` sends it.
+/// Everything stored about one person (`/mydata`), decrypted for them: one row per stored row, table by table, so
+/// that nothing is left out and each entry can be checked against the database.
 public struct PersonalData: Codable, Sendable {
+    /// A few lines in words (what is here, and what is kept how long); the guard writes it.
+    public var summary: String = ""
     public var userId: Int64
     public var member: MemberRecord?
     public var preferences: PreferencesRecord?
+    /// The session each directory continues.
     public var sessions: [SessionRecord]
+    /// Every session (`/resume`), with its first prompt.
+    public var sessionHistory: [SessionHistoryRecord] = []
+    /// Requests; a prompt is kept only until its job ends (then it reads "").
     public var jobs: [JobRecord]
+    /// Replies to them or to their requests, with their text (a file's content is dropped once it was sent).
+    public var replies: [Reply] = []
+    /// Tool calls allowed in their running jobs (kept until the job ends).
+    public var toolCalls: [JobToolRecord] = []
+    /// Tool calls they were asked about, with the tool's input.
+    public var approvals: [ApprovalRecord] = []
+    /// Files waiting with a running job: names only (the content is theirs already).
+    public var uploads: [Upload] = []
+    /// The Telegram updates they sent: kind and what became of them, never their content.
+    public var updates: [UpdateRecord] = []
+    public var buttons: [ButtonRecord] = []
     public var usage: [UsageRecord]
     /// Token metadata only; the stored hashes are not personal data and are left out.
     public var tokens: [TokenSummary]
-    public var audit: [AuditRecord]
+    public var authSession: AuthSessionRecord? = nil
+    public var lockout: LockoutRecord? = nil
+    public var rateBucket: RateBucketRecord? = nil
+    /// Forum topics they bound to a directory.
+    public var topicBindings: [TopicBindingRecord] = []
+    /// Audit entries by them or about them, details opened.
+    public var audit: [AuditEntry]
 
     public struct TokenSummary: Codable, Sendable, Equatable {
         public var id: String
@@ -126,6 +150,65 @@ public struct PersonalData: Codable, Sendable {
         public var expiresAt: Int64
         public var revokedAt: Int64?
         public var lastUsedAt: Int64?
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var id: String
+        public var jobId: String?
+        public var chatId: Int64
+        public var kind: String
+        public var fileName: String?
+        public var text: String
+        public var status: String
+        public var createdAt: Int64
+        public var sentAt: Int64?
+    }
+
+    public struct Upload: Codable, Sendable, Equatable {
+        public var jobId: String
+        public var name: String
+        public var isImage: Bool
+    }
+
+    public struct AuditEntry: Codable, Sendable, Equatable {
+        public var seq: Int64?
+        public var at: Int64
+        public var event: String
+        public var detail: String
+        /// "by you" (you acted or were refused) or "about you" (someone else acted on you).
+        public var role: String
+    }
+
+    public init(
+        userId: Int64, member: MemberRecord?, preferences: PreferencesRecord?, sessions: [SessionRecord],
+        jobs: [JobRecord], usage: [UsageRecord], tokens: [TokenSummary], audit: [AuditEntry]
+    ) {
+        self.userId = userId
+        self.member = member
+        self.preferences = preferences
+        self.sessions = sessions
+        self.jobs = jobs
+        self.usage = usage
+        self.tokens = tokens
+        self.audit = audit
+    }
+}
+
+extension PersonalData.Reply {
+    init(_ entry: OutboxRecord) {
+        let isFile = entry.kind == "document" || entry.kind == "file"
+        self.init(
+            id: entry.id, jobId: entry.jobId, chatId: entry.chatId, kind: entry.kind ?? "message", fileName: entry.fileName,
+            text: isFile && entry.status != .pending ? "" : entry.text, status: entry.status.rawValue,
+            createdAt: entry.createdAt, sentAt: entry.sentAt)
+    }
+}
+
+extension PersonalData.AuditEntry {
+    init(_ record: AuditRecord, userId: Int64) {
+        self.init(
+            seq: record.seq, at: record.at, event: record.event, detail: record.text,
+            role: record.userId == userId ? "by you" : "about you")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A ledger in memory, for tests of the guard's decisions. Same semantics as `SQLiteLedger`, no durability.
@@ -26,28 +27,41 @@ public final class InMemoryLedger: Ledger {
         var jobFiles: [String: [JobFileRecord]] = [:]
         var jobTools: [String: [JobToolRecord]] = [:]
 
+        /// As `SQLiteLedger`'s erasure, but audit details are not sealed here (no per-person keys in memory).
         mutating func erase(_ userId: Int64) {
-            for (id, job) in jobs where job.userId == userId {
-                if job.status.isFinal || job.status == .queued {
-                    jobs[id] = nil
-                    jobOrder.removeAll { $0 == id }
-                } else {
-                    jobs[id]?.prompt = ""
-                }
-            }
-            for (id, entry) in outbox where entry.chatId == userId {
+            let theirJobs = Set(jobs.values.filter { $0.userId == userId }.map(\.id))
+            for id in theirJobs { jobs[id] = nil }
+            jobOrder.removeAll { theirJobs.contains($0) }
+            for (id, entry) in outbox
+            where (entry.chatId == userId || entry.jobId.map(theirJobs.contains) == true) && entry.kind != OutboxKind.ephemeral {
                 outbox[id] = nil
                 outboxOrder.removeAll { $0 == id }
             }
             sessions = sessions.filter { $0.value.userId != userId }
             sessionHistory = sessionHistory.filter { $0.value.userId != userId }
-            jobFiles = jobFiles.filter { jobs[$0.key] != nil }
-            jobTools = jobTools.filter { jobs[$0.key].map { $0.userId != userId } ?? false }
+            jobFiles = jobFiles.filter { !theirJobs.contains($0.key) }
+            jobTools = jobTools.filter { !theirJobs.contains($0.key) }
             preferences[userId] = nil
             buttons = buttons.filter { $0.value.userId != userId }
-            approvals = approvals.filter { $0.value.userId != userId || $0.value.status == .pending }
+            approvals = approvals.filter { $0.value.userId != userId }
             tokens = tokens.filter { $0.value.userId != userId }
             authSessions[userId] = nil
+            rateBuckets[userId] = nil
+            for (id, entry) in usage where entry.userId == userId {
+                usage[id] = nil
+                let anonymous = "erased-" + UUID().uuidString.lowercased()
+                usage[anonymous] = UsageRecord(jobId: anonymous, userId: 0, at: entry.at, costUSD: entry.costUSD)
+            }
+            if var member = members[userId] {
+                member.changedBy = nil
+                member.changedAt = 0
+                member.reason = nil
+                members[userId] = member
+            }
+            for (id, update) in updates where update.userId == userId || update.chatId == userId {
+                updates[id]?.userId = nil
+                updates[id]?.chatId = nil
+            }
             subjects[userId] = nil
         }
     }
@@ -70,7 +84,6 @@ public final class InMemoryLedger: Ledger {
             if state.updates[update.updateId] != nil { return false }
             state.updates[update.updateId] = update
         }
-        for userId in changes.erasures { state.erase(userId) }
         for job in changes.jobs {
             if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }
             state.jobs[job.id] = job
@@ -123,6 +136,11 @@ public final class InMemoryLedger: Ledger {
             record.seq = Int64(state.audit.count + 1)
             state.audit.append(record)
         }
+        for id in changes.deletedOutbox {
+            state.outbox[id] = nil
+            state.outboxOrder.removeAll { $0 == id }
+        }
+        for userId in changes.erasures { state.erase(userId) }
         return true
     }
 
@@ -284,15 +302,33 @@ public final class InMemoryLedger: Ledger {
     public func personalData(userId: Int64) throws -> PersonalData {
         state.withLock { state in
             let subject = state.subjects[userId]
-            return PersonalData(
+            let jobs = state.jobOrder.compactMap { state.jobs[$0] }.filter { $0.userId == userId }
+            let jobIds = Set(jobs.map(\.id))
+            var data = PersonalData(
                 userId: userId, member: state.members[userId], preferences: state.preferences[userId],
                 sessions: state.sessions.values.filter { $0.userId == userId },
-                jobs: state.jobOrder.compactMap { state.jobs[$0] }.filter { $0.userId == userId },
+                jobs: jobs,
                 usage: state.usage.values.filter { $0.userId == userId }.sorted { $0.at < $1.at },
                 tokens: state.tokens.values.filter { $0.userId == userId }.map(PersonalData.TokenSummary.init),
                 audit: Self.named(
                     state.audit.filter { $0.userId == userId || (subject != nil && $0.subject == subject) },
-                    subjects: state.subjects))
+                    subjects: state.subjects
+                ).map { PersonalData.AuditEntry($0, userId: userId) })
+            data.sessionHistory = state.sessionHistory.values.filter { $0.userId == userId }.sorted { $0.startedAt < $1.startedAt }
+            data.replies = state.outboxOrder.compactMap { state.outbox[$0] }
+                .filter { $0.chatId == userId || $0.jobId.map(jobIds.contains) == true }.map(PersonalData.Reply.init)
+            data.toolCalls = jobIds.sorted().flatMap { state.jobTools[$0] ?? [] }
+            data.approvals = state.approvals.values.filter { $0.userId == userId }.sorted { $0.createdAt < $1.createdAt }
+            data.uploads = jobIds.sorted().flatMap { state.jobFiles[$0] ?? [] }.map {
+                PersonalData.Upload(jobId: $0.jobId, name: $0.name, isImage: $0.isImage)
+            }
+            data.updates = state.updates.values.filter { $0.userId == userId }.sorted { $0.updateId < $1.updateId }
+            data.buttons = state.buttons.values.filter { $0.userId == userId }
+            data.authSession = state.authSessions[userId]
+            data.lockout = state.lockouts[userId]
+            data.rateBucket = state.rateBuckets[userId]
+            data.topicBindings = state.topicBindings.values.filter { $0.boundBy == userId }
+            return data
         }
     }
 }

@@ -248,32 +248,48 @@ public struct SessionRecord: Codable, Sendable, Equatable {
 }
 
 /// One entry of the append-only audit log. `hash` commits to the entry and to `prevHash`.
-/// Entries name a person by `subject`, a random pseudonym the ledger maps to the user id in a separate table:
-/// erasing someone (`/forgetme`) deletes the mapping and leaves the chain intact. (Entries written before
-/// pseudonyms existed carry `userId` instead.)
+/// Entries name a person by `subject`, a random pseudonym the ledger maps to the user id in a separate table, and
+/// the detail of an entry about a person is sealed with that person's own key (`AuditDetailSeal`): erasing someone
+/// (`/forgetme`) deletes the mapping and the key, so their entries stay, chain intact, but nothing in them can be
+/// read or tied to them any more. (Entries written before pseudonyms existed carry `userId` instead.)
 public struct AuditRecord: Codable, Sendable, Equatable {
     public var seq: Int64?
     public var at: Int64
     public var userId: Int64?
     public var subject: String?
     public var event: String
+    /// As stored and hashed: sealed for entries about a person.
     public var detail: String
     public var prevHash: String
     public var hash: String
+    /// `detail` opened with its person's key when read (not stored); "[erased]" once that key is gone.
+    public var openedDetail: String? = nil
+
+    /// What the entry says, opened where it can be.
+    public var text: String { openedDetail ?? detail }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, at, userId, subject, event, detail, prevHash, hash
+    }
 }
 
 /// An audit event before it is chained (the ledger assigns `prevHash`, `hash` and `seq` when it appends).
 public struct AuditEvent: Sendable, Equatable {
     public var at: Int64
+    /// Who acted (or was refused).
     public var userId: Int64?
     public var event: String
     public var detail: String
+    /// The person the entry is about when that is not its actor (an admin blocking someone, a button of someone
+    /// else's): the detail is sealed with that person's key, so erasing them unlinks it too.
+    public var about: Int64?
 
-    public init(at: Int64, userId: Int64?, event: String, detail: String) {
+    public init(at: Int64, userId: Int64?, event: String, detail: String, about: Int64? = nil) {
         self.at = at
         self.userId = userId
         self.event = event
         self.detail = detail
+        self.about = about
     }
 }
 
@@ -303,8 +319,12 @@ public struct LedgerChanges: Sendable {
     public var jobTools: [JobToolRecord] = []
     /// `/new`: these (person, workspace) pairs start a fresh Claude session next time.
     public var endedSessions: [SessionKey] = []
-    /// Erase everything stored about these people (`/forgetme`), before anything else in these changes is stored.
+    /// Erase everything stored about these people (`/forgetme`), after everything else in these changes is stored
+    /// (so that nothing the same decision wrote about them stays); replies of kind `OutboxKind.ephemeral` survive
+    /// until sent.
     public var erasures: [Int64] = []
+    /// Outbox entries to delete (an ephemeral reply once Telegram answered it).
+    public var deletedOutbox: [String] = []
     public var audit: [AuditEvent] = []
 
     public init(
@@ -335,6 +355,6 @@ public struct LedgerChanges: Sendable {
             && approvals.isEmpty && rules.isEmpty && audit.isEmpty && members.isEmpty && tokens.isEmpty
             && authSessions.isEmpty && endedAuthSessions.isEmpty && lockouts.isEmpty && rateBuckets.isEmpty
             && usage.isEmpty && erasures.isEmpty && sessionHistory.isEmpty && topicBindings.isEmpty && jobFiles.isEmpty
-            && endedSessions.isEmpty && jobTools.isEmpty
+            && endedSessions.isEmpty && jobTools.isEmpty && deletedOutbox.isEmpty
     }
 }

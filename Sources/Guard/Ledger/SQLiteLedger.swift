@@ -27,11 +27,31 @@ public final class SQLiteLedger: Ledger {
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // What is deleted (an erased person's rows, uploads after their job) is overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             if checkpointedElsewhere { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopCheckpointPages)") }
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
         if checkingKey { try checkKey() }
+    }
+
+    /// The keyring's entry for the token secret's fingerprint (`AccessTokenIssuer.secretFingerprint`).
+    public static let tokenSecretFingerprint = "token_secret_fingerprint"
+
+    /// A value of the keyring (fingerprints and canaries: never a secret).
+    public func keyringValue(_ name: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM keyring WHERE name = ?", arguments: [name]) }
+    }
+
+    /// Sets a keyring value; returns the one it replaces.
+    @discardableResult
+    public func setKeyringValue(_ name: String, _ value: String) throws -> String? {
+        try database.write { db in
+            let previous = try String.fetchOne(db, sql: "SELECT value FROM keyring WHERE name = ?", arguments: [name])
+            try db.execute(sql: "INSERT OR REPLACE INTO keyring (name, value) VALUES (?, ?)", arguments: [name, value])
+            return previous
+        }
     }
 
     /// Log pages (4 KiB each) after which a commit checkpoints by itself although a `WALCheckpointer` should have.
@@ -178,6 +198,10 @@ public final class SQLiteLedger: Ledger {
                     PRIMARY KEY (jobId, attempt, requestId));
                 """)
         }
+        migrator.registerMigration("v9-privacy-audit-keys") { db in
+            // Each person's audit details are sealed with a key of their own, erased with their pseudonym.
+            try db.execute(sql: "ALTER TABLE audit_subjects ADD COLUMN sealKey TEXT")
+        }
         return migrator
     }
 
@@ -214,7 +238,6 @@ public final class SQLiteLedger: Ledger {
                 ])
             if db.changesCount == 0 { return false }
         }
-        for userId in changes.erasures { try Self.erase(userId: userId, in: db) }
         for job in changes.jobs {
             try sealer.sealed(job).save(db)
             // Uploads are kept only until their job ends.
@@ -248,12 +271,20 @@ public final class SQLiteLedger: Ledger {
                 try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"))
                 ?? AuditChain.genesis
             for event in changes.audit {
-                let subject = try event.userId.map { try Self.subject(of: $0, in: db) }
-                let record = AuditChain.chain(event, subject: subject, after: prevHash)
+                let subject = try event.userId.map { try Self.subject(of: $0, in: db).subject }
+                var sealed = event
+                if let person = event.about ?? event.userId {
+                    let owner = try Self.subject(of: person, in: db)
+                    sealed.detail = try AuditDetailSeal.seal(event.detail, subject: owner.subject, key: owner.key)
+                }
+                let record = AuditChain.chain(sealed, subject: subject, after: prevHash)
                 try record.insert(db)
                 prevHash = record.hash
             }
         }
+        for id in changes.deletedOutbox { _ = try OutboxRecord.deleteOne(db, key: id) }
+        // Last: nothing this same decision wrote about the person stays (a rate bucket, an audit pseudonym).
+        for userId in changes.erasures { try erase(userId: userId, in: db) }
         return true
     }
 
@@ -305,7 +336,9 @@ public final class SQLiteLedger: Ledger {
     public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord] {
         try read { db in
             try Self.all(
-                OutboxRecord.self, db, where: "status = ? AND nextAttemptAt <= ? ORDER BY createdAt, id LIMIT ?",
+                // rowid: the order they were stored in, so replies of one decision (a heading and its document)
+                // leave in that order.
+                OutboxRecord.self, db, where: "status = ? AND nextAttemptAt <= ? ORDER BY createdAt, rowid LIMIT ?",
                 [OutboxStatus.pending.rawValue, now, limit])
         }.map(sealer.opened)
     }
@@ -447,24 +480,46 @@ public final class SQLiteLedger: Ledger {
         try database.read { db in  // several statements: one snapshot
             let subject = try String.fetchOne(
                 db, sql: "SELECT subject FROM audit_subjects WHERE userId = ?", arguments: [userId])
+            // By them (their pseudonym, or their id from before pseudonyms), or about them (sealed with their key).
             var audit = try AuditRecord.filter(Column("userId") == userId).order(Column("seq")).fetchAll(db)
             if let subject {
-                audit += try AuditRecord.filter(Column("subject") == subject).order(Column("seq")).fetchAll(db)
+                audit += try AuditRecord.filter(
+                    Column("subject") == subject || Column("detail").like("\(AuditDetailSeal.prefix)\(subject):%")
+                ).order(Column("seq")).fetchAll(db)
             }
-            return PersonalData(
+            let jobs = try JobRecord.filter(Column("userId") == userId).order(Column("createdAt")).fetchAll(db)
+            let jobIds = jobs.map(\.id)
+            let replies = try OutboxRecord.filter(Column("chatId") == userId || jobIds.contains(Column("jobId")))
+                .order(Column("createdAt")).fetchAll(db)
+            var data = PersonalData(
                 userId: userId,
                 member: try MemberRecord.fetchOne(db, key: userId),
                 preferences: try PreferencesRecord.fetchOne(db, key: userId),
                 sessions: try SessionRecord.filter(Column("userId") == userId).fetchAll(db),
-                jobs: try JobRecord.filter(Column("userId") == userId).order(Column("createdAt")).fetchAll(db)
-                    .map(sealer.opened),
+                jobs: try jobs.map(sealer.opened),
                 usage: try UsageRecord.filter(Column("userId") == userId).order(Column("at")).fetchAll(db),
                 tokens: try AccessTokenRecord.filter(Column("userId") == userId).fetchAll(db).map(PersonalData.TokenSummary.init),
-                audit: audit.map { entry in
-                    var named = entry
-                    named.userId = userId
-                    return named
+                audit: try Self.named(audit, in: db).map { record in
+                    var named = record
+                    if record.subject == subject { named.userId = userId }
+                    return PersonalData.AuditEntry(named, userId: userId)
                 })
+            data.sessionHistory = try SessionHistoryRecord.filter(Column("userId") == userId).order(Column("startedAt"))
+                .fetchAll(db).map(sealer.opened)
+            data.replies = try replies.map(sealer.opened).map(PersonalData.Reply.init)
+            data.toolCalls = try JobToolRecord.filter(jobIds.contains(Column("jobId"))).fetchAll(db).map(sealer.opened)
+            data.approvals = try ApprovalRecord.filter(Column("userId") == userId).order(Column("createdAt")).fetchAll(db)
+                .map(sealer.opened)
+            data.uploads = try JobFileRecord.filter(jobIds.contains(Column("jobId"))).fetchAll(db).map {
+                PersonalData.Upload(jobId: $0.jobId, name: $0.name, isImage: $0.isImage)
+            }
+            data.updates = try UpdateRecord.filter(Column("userId") == userId).order(Column("updateId")).fetchAll(db)
+            data.buttons = try ButtonRecord.filter(Column("userId") == userId).fetchAll(db)
+            data.authSession = try AuthSessionRecord.fetchOne(db, key: userId)
+            data.lockout = try LockoutRecord.fetchOne(db, key: userId)
+            data.rateBucket = try RateBucketRecord.fetchOne(db, key: userId)
+            data.topicBindings = try TopicBindingRecord.filter(Column("boundBy") == userId).fetchAll(db)
+            return data
         }
     }
 
@@ -497,63 +552,111 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Pseudonyms and erasure
 
-    /// The audit pseudonym of a person, created on first use.
-    private static func subject(of userId: Int64, in db: Database) throws -> String {
-        if let known = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT subject FROM audit_subjects WHERE userId = ?"), arguments: [userId])
+    /// The audit pseudonym of a person and the key their entries' details are sealed with, both made on first use.
+    private static func subject(of userId: Int64, in db: Database) throws -> (subject: String, key: String) {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT subject, sealKey FROM audit_subjects WHERE userId = ?"), arguments: [userId])
         {
-            return known
+            let subject: String = row["subject"]
+            if let key: String = row["sealKey"] { return (subject, key) }
+            let key = AuditDetailSeal.newKey()  // a pseudonym from before per-person keys
+            try db.execute(sql: "UPDATE audit_subjects SET sealKey = ? WHERE subject = ?", arguments: [key, subject])
+            return (subject, key)
         }
         let subject = AuditChain.newSubject()
-        try db.cachedStatement(sql: "INSERT INTO audit_subjects (subject, userId) VALUES (?, ?)").execute(arguments: [subject, userId])
-        return subject
+        let key = AuditDetailSeal.newKey()
+        try db.cachedStatement(sql: "INSERT INTO audit_subjects (subject, userId, sealKey) VALUES (?, ?, ?)")
+            .execute(arguments: [subject, userId, key])
+        return (subject, key)
     }
 
-    /// Fills in `userId` of entries whose subject still maps to a person.
+    /// Fills in `userId` of entries whose subject still maps to a person, and opens sealed details with their
+    /// person's key ("[erased]" once it is gone).
     private static func named(_ records: [AuditRecord], in db: Database) throws -> [AuditRecord] {
-        let subjects = Array(Set(records.compactMap(\.subject)))
+        let subjects = Array(Set(records.compactMap(\.subject) + records.compactMap { AuditDetailSeal.subject(of: $0.detail) }))
         guard !subjects.isEmpty else { return records }
         let placeholders = subjects.map { _ in "?" }.joined(separator: ",")
         var people: [String: Int64] = [:]
+        var keys: [String: String] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT subject, userId FROM audit_subjects WHERE subject IN (\(placeholders))",
+            db, sql: "SELECT subject, userId, sealKey FROM audit_subjects WHERE subject IN (\(placeholders))",
             arguments: StatementArguments(subjects))
         {
             people[row["subject"]] = row["userId"]
+            keys[row["subject"]] = row["sealKey"]
         }
         return records.map { record in
             var named = record
             if let subject = record.subject, named.userId == nil { named.userId = people[subject] }
+            if let owner = AuditDetailSeal.subject(of: record.detail) {
+                named.openedDetail = AuditDetailSeal.open(record.detail, key: keys[owner])
+            }
             return named
         }
     }
 
-    /// `/forgetme`: content and identity go; what limits and security need (role, lockouts, rate bucket, costs)
-    /// stays, and the audit log keeps its entries under a pseudonym that no longer leads anywhere.
-    private static func erase(userId: Int64, in db: Database) throws {
+    /// `/forgetme`: everything about the person goes, and what must stay is cut loose from them. Kept: their
+    /// access grant (the `members` row: role and block, without who or when), a lockout still in force, their runs'
+    /// costs under no one (user 0, fresh ids: the team's daily total stays right), and the audit log's entries under
+    /// a pseudonym whose mapping and key are deleted here (the details, sealed with that key, can no longer be read;
+    /// the chain still verifies). Replies to other chats that name them (admin notices, answers to `/allow`) go.
+    private func erase(userId: Int64, in db: Database) throws {
+        let person = String(userId)
+        var namingThem: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT id, text FROM outbox WHERE chatId != ?", arguments: [userId]) {
+            let stored: String = row["text"]
+            let text = (try? sealer.cipher.map { try $0.open(stored) } ?? stored) ?? ""
+            if Self.mentions(text, number: person) { namingThem.append(row["id"] as String) }
+        }
+        for id in namingThem { _ = try OutboxRecord.deleteOne(db, key: id) }
         let statements = [
             "DELETE FROM job_files WHERE jobId IN (SELECT id FROM jobs WHERE userId = :user)",
             "DELETE FROM job_tools WHERE jobId IN (SELECT id FROM jobs WHERE userId = :user)",
             """
             DELETE FROM rules WHERE scope IN (SELECT 'job:' || id FROM jobs WHERE userId = :user)
                 OR scope IN (SELECT 'session:' || sessionId FROM sessions WHERE userId = :user)
+                OR scope IN (SELECT 'session:' || sessionId FROM session_history WHERE userId = :user)
             """,
-            "UPDATE jobs SET prompt = '', errorDetail = NULL WHERE userId = :user",
-            "DELETE FROM jobs WHERE userId = :user AND status IN ('queued', 'done', 'interrupted', 'cancelled')",
-            "DELETE FROM outbox WHERE chatId = :user",
+            """
+            DELETE FROM outbox WHERE (chatId = :user OR jobId IN (SELECT id FROM jobs WHERE userId = :user))
+                AND (kind IS NULL OR kind != '\(OutboxKind.ephemeral)')
+            """,
+            "DELETE FROM approvals WHERE userId = :user OR jobId IN (SELECT id FROM jobs WHERE userId = :user)",
+            "DELETE FROM buttons WHERE userId = :user OR jobId IN (SELECT id FROM jobs WHERE userId = :user)",
+            "UPDATE usage SET userId = 0, jobId = 'erased-' || lower(hex(randomblob(16))) WHERE userId = :user",
+            "DELETE FROM jobs WHERE userId = :user",
             "DELETE FROM sessions WHERE userId = :user",
             "DELETE FROM session_history WHERE userId = :user",
             "DELETE FROM preferences WHERE userId = :user",
-            "DELETE FROM buttons WHERE userId = :user",
-            "DELETE FROM approvals WHERE userId = :user AND status != 'pending'",
             "DELETE FROM tokens WHERE userId = :user",
             "DELETE FROM auth_sessions WHERE userId = :user",
+            "DELETE FROM rate_buckets WHERE userId = :user",
+            """
+            DELETE FROM lockouts WHERE userId = :user
+                AND (lockedUntil IS NULL OR lockedUntil < CAST(strftime('%s', 'now') AS INTEGER) * 1000)
+            """,
+            "UPDATE lockouts SET failures = '' WHERE userId = :user",
+            "UPDATE members SET changedBy = NULL, changedAt = 0, reason = NULL WHERE userId = :user",
+            "UPDATE members SET changedBy = NULL WHERE changedBy = :user",
+            "UPDATE topic_bindings SET boundBy = 0 WHERE boundBy = :user",
             "UPDATE updates SET userId = NULL, chatId = NULL WHERE userId = :user OR chatId = :user",
             "DELETE FROM audit_subjects WHERE userId = :user",
         ]
         for statement in statements {
             try db.execute(sql: statement, arguments: ["user": userId])
         }
+    }
+
+    /// Whether `text` names `number` as a whole number (not inside a longer one, such as a time).
+    static func mentions(_ text: String, number: String) -> Bool {
+        var searchRange = text.startIndex..<text.endIndex
+        while let found = text.range(of: number, range: searchRange) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            if !(before?.isNumber ?? false) && !(after?.isNumber ?? false) { return true }
+            searchRange = found.upperBound..<text.endIndex
+        }
+        return false
     }
 }
 
@@ -641,4 +744,8 @@ extension JobFileRecord: FetchableRecord, PersistableRecord {
 
 extension JobToolRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "job_tools"
+}
+
+extension UpdateRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "updates"
 }

@@ -122,6 +122,14 @@ public struct AccessTokenIssuer: Sendable, CustomStringConvertible {
         Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(token.utf8), using: key))
     }
 
+    /// A keyed fingerprint of the secret itself: HMAC(secret, a fixed label), 16 hex characters. The guard stores it,
+    /// so `gatehouse token issue` can tell that it holds another `AUTH_TOKEN_SECRET` (its tokens would never work)
+    /// without the database ever holding the secret or anything that helps guess it.
+    public var secretFingerprint: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("gatehouse.token-secret.fingerprint.v1".utf8), using: key)
+        return String(Hex.lowercase(mac).prefix(16))
+    }
+
     /// A stable stand-in for a user id in audit entries after the user erased their data: "anon-" and 16 hex
     /// characters of HMAC(secret, "user:<id>"). The same user always maps to the same pseudonym, so the audit
     /// trail stays linkable, but the id cannot be recovered without the secret.

@@ -31,7 +31,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         static func line(_ record: AuditRecord) -> String {
             let who = record.userId.map(String.init) ?? record.subject ?? "-"
-            return "\(record.seq ?? 0)\t\(OperatorClock.format(record.at))\t\(who)\t\(record.event)\t\(record.detail)"
+            return "\(record.seq ?? 0)\t\(OperatorClock.format(record.at))\t\(who)\t\(record.event)\t\(record.text)"
         }
     }
 

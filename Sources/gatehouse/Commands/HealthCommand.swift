@@ -53,6 +53,6 @@ struct HealthCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(role): unhealthy: \(problem)\n".utf8))
             throw ExitCode(1)
         }
-        print("\(role): healthy")
+        print("\(role): healthy" + (HealthFile.detail(at: path).map { " (\($0))" } ?? ""))
     }
 }

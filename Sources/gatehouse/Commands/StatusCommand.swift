@@ -63,7 +63,7 @@ enum StatusReport {
         let problems = try ledger.auditTail(limit: 2_000).filter { problemEvents.contains($0.event) }.suffix(5)
         lines += ["", "Latest problems" + (problems.isEmpty ? ": none" : "")]
         for record in problems {
-            lines.append("  \(OperatorClock.format(record.at))  \(record.event)  \(record.detail.prefix(100))")
+            lines.append("  \(OperatorClock.format(record.at))  \(record.event)  \(record.text.prefix(100))")
         }
         return lines.joined(separator: "\n")
     }

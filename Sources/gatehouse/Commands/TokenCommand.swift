@@ -27,6 +27,21 @@ struct TokenCommand: ParsableCommand {
             guard let secret else { throw ExitCode(2) }
             let issuer = try AccessTokenIssuer(secret: Array(secret.reveal().utf8))
             let ledger = try database.open()
+            // A token hashed under another secret than the guard's would never work: refuse rather than hand it out.
+            switch try ledger.keyringValue(SQLiteLedger.tokenSecretFingerprint) {
+            case issuer.secretFingerprint?:
+                break
+            case nil:
+                FileHandle.standardError.write(Data(
+                    "note: the guard has not recorded its AUTH_TOKEN_SECRET yet (start it with ENABLE_TOKEN_AUTH=true); this token works only if the secrets are the same\n".utf8))
+            case .some:
+                FileHandle.standardError.write(Data("""
+                    gatehouse token issue: AUTH_TOKEN_SECRET is not the guard's: a token issued with it would never work. \
+                    Run this with the same AUTH_TOKEN_SECRET (or AUTH_TOKEN_SECRET_FILE) as the guard.
+
+                    """.utf8))
+                throw ExitCode(1)
+            }
             let now = OperatorClock.now()
             var issued = issuer.issue(userId: user, now: now, ttlSeconds: (OperatorClock.duration(ttl) ?? 0) / 1000)
             // Ids are 4 random bytes: on the rare clash, issue again rather than overwrite another token.
@@ -66,20 +81,40 @@ struct TokenCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token; whoever signed in with it is signed out.")
-        @Argument(help: "The token id (as `token list` shows it).") var id: String
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke one token (--token) or every token of one person (--user); whoever signed in with one is signed out.")
+        @Option(help: "The token id, as `token list` shows it.") var token: String?
+        @Option(help: "A Telegram user id: all of their tokens.") var user: Int64?
+        @Argument(help: ArgumentHelp("A token id (same as --token).", visibility: .hidden)) var id: String?
         @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            let given = [token != nil, user != nil, id != nil].filter { $0 }.count
+            guard given == 1 else { throw ValidationError("give exactly one of --token TOKEN_ID or --user USER_ID") }
+        }
 
         func run() throws {
             let ledger = try database.open()
-            guard var token = try ledger.token(id: id) else { throw ValidationError("no token with id \(id.debugDescription)") }
             let now = OperatorClock.now()
-            token.revokedAt = token.revokedAt ?? now
-            var changes = LedgerChanges(audit: [AuditEvent(at: now, userId: token.userId, event: "admin.token_revoked", detail: "token \(id) from the command line")])
-            changes.tokens = [token]
-            if try ledger.authSession(userId: token.userId)?.tokenId == id { changes.endedAuthSessions = [token.userId] }
+            let tokens: [AccessTokenRecord]
+            if let user {
+                tokens = try ledger.tokens(userId: user).filter { $0.revokedAt == nil }
+                if tokens.isEmpty { print("user \(user) has no token to revoke") }
+            } else {
+                let id = token ?? id ?? ""
+                guard let found = try ledger.token(id: id) else { throw ValidationError("no token with id \(id.debugDescription)") }
+                tokens = [found]
+            }
+            var changes = LedgerChanges()
+            for var token in tokens {
+                token.revokedAt = token.revokedAt ?? now
+                changes.tokens.append(token)
+                changes.audit.append(AuditEvent(
+                    at: now, userId: token.userId, event: "admin.token_revoked", detail: "token \(token.id) from the command line"))
+                if try ledger.authSession(userId: token.userId)?.tokenId == token.id { changes.endedAuthSessions.append(token.userId) }
+            }
             try ledger.apply(changes)
-            print("revoked \(id)")
+            for token in tokens { print("revoked \(token.id) (user \(token.userId))") }
         }
     }
 }

@@ -19,12 +19,13 @@ struct UpCommand: AsyncParsableCommand {
         // One private directory for the endpoints, unless the operator chose endpoints.
         let runDirectory = URL(fileURLWithPath: variables["GATEHOUSE_RUN_DIR"] ?? "./data/run").standardizedFileURL.path
         variables["GATEHOUSE_RUN_DIR"] = runDirectory
-        try ProgramEnvironment.ensureLocalJobKeys(&variables)
-        let environment = ProgramEnvironment(variables)
+        var environment = ProgramEnvironment(variables)
+        environment.jobKeysComing = ProgramEnvironment.makesLocalJobKeys(variables)
         LogSetup.bootstrap(reader: environment.reader)
         let logger = Logger(label: "gatehouse.up")
 
-        // Validate everything before starting anything, and report every problem at once.
+        // Validate everything before writing or starting anything (keys, directories, the database are made only
+        // for a valid configuration), and report every problem at once.
         _ = environment.guardConfiguration()
         _ = environment.ingressConfiguration()
         _ = environment.executorConfiguration()
@@ -39,6 +40,7 @@ struct UpCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("gatehouse up: --executors must be between 0 and 16\n".utf8))
             throw ExitCode(2)
         }
+        try ProgramEnvironment.ensureLocalJobKeys(&variables)
         try FileManager.default.createDirectory(
             atPath: runDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
@@ -91,7 +93,8 @@ enum RoleEnvironment {
     case guardRole, ingress, executor, egress
 
     static let common = [
-        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "LOG_LEVEL", "LOG_FORMAT", "ENVIRONMENT", "GATEHOUSE_RUN_DIR",
+        // TMPDIR: where each program writes its health file, so `gatehouse health` run alongside finds it.
+        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "LOG_LEVEL", "LOG_FORMAT", "ENVIRONMENT", "GATEHOUSE_RUN_DIR",
         "GATEHOUSE_INTAKE_ENDPOINT", "GATEHOUSE_WORK_ENDPOINT", "GATEHOUSE_DELIVERY_ENDPOINT",
     ]
     /// Link and job keys: each role gets only its own side (`LinkSecurityEnvironment`, `JobSigningEnvironment`).

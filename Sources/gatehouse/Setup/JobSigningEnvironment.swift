@@ -12,7 +12,7 @@ extension ProgramEnvironment {
 
     func jobSigner() -> JobSigner? {
         guard let path = reader.raw(Self.jobSigningKeyVariable) else {
-            if environment == .production {
+            if environment == .production && !jobKeysComing {
                 reader.report(Self.jobSigningKeyVariable, "is required: the guard signs every job (make one with `gatehouse keygen --signing --out DIR --name job-signing`)")
             }
             return nil
@@ -40,7 +40,7 @@ extension ProgramEnvironment {
             text = nil
         }
         guard let text else {
-            if environment == .production {
+            if environment == .production && !jobKeysComing {
                 reader.report(Self.jobPublicKeyVariable, "is required: executors run only jobs signed by the guard; give the guard's job-signing.pub (or \(Self.jobPublicKeyVariable)_FILE)")
             }
             return nil
@@ -53,11 +53,15 @@ extension ProgramEnvironment {
         }
     }
 
+    /// Whether `gatehouse up` uses (and makes, the first time) a pair of its own: the operator gave no job keys.
+    static func makesLocalJobKeys(_ variables: [String: String]) -> Bool {
+        variables[jobSigningKeyVariable] == nil && variables[jobPublicKeyVariable] == nil
+            && variables[jobPublicKeyVariable + "_FILE"] == nil
+    }
+
     /// For `gatehouse up`: a signing key pair next to the database, made once, unless the operator gave keys.
     static func ensureLocalJobKeys(_ variables: inout [String: String]) throws {
-        guard variables[jobSigningKeyVariable] == nil, variables[jobPublicKeyVariable] == nil,
-            variables[jobPublicKeyVariable + "_FILE"] == nil
-        else { return }
+        guard makesLocalJobKeys(variables) else { return }
         let database = variables["DATABASE_PATH"] ?? "./data/gatehouse.sqlite"
         let directory = URL(fileURLWithPath: database).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("keys").path
         let secret = directory + "/job-signing.key"

@@ -13,6 +13,9 @@ struct ProgramEnvironment {
     let reader: EnvironmentReader
     let environment: DeploymentEnvironment
     let endpoints: GuardConfiguration.Endpoints
+    /// `gatehouse up` makes the job signing pair once the configuration is valid: until then their absence is no
+    /// error (so that an invalid configuration writes nothing at all).
+    var jobKeysComing = false
 
     /// Directories no one should give Claude as its playground.
     static let systemRoots: Set<String> = [

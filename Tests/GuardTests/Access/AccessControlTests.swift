@@ -86,6 +86,6 @@ import Testing
             chat: .init(id: 100, type: "private"), messageId: 9, callback: .init(id: "cb1", data: "b:zzzzzzzz0000", messageId: 9))
         _ = try await guardian.send(press, on: .intake, from: guardian.ingress)
         let violation = try #require(try guardian.auditEvents("security.violation").first)
-        #expect(violation.detail.contains("zzzzzzzz0000"))
+        #expect(violation.text.contains("zzzzzzzz0000"))
     }
 }

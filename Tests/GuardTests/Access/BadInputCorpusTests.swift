@@ -108,7 +108,7 @@ import Testing
             let added = try guardian.ledger.audit(fromSeq: Int64(before + 1), limit: 100)
             #expect(added.contains { $0.event == testCase.event }, "\(testCase): expected \(testCase.event), audited \(added.map(\.event))")
             if let detail = testCase.detail {
-                #expect(added.contains { $0.detail.contains(detail) }, "\(testCase): no \(detail)")
+                #expect(added.contains { $0.text.contains(detail) }, "\(testCase): no \(detail)")
             }
         }
         #expect(try guardian.ledger.jobs(in: Set(JobStatus.allCases)).isEmpty, "nothing hostile became a job")

@@ -37,6 +37,19 @@ import Testing
         #expect(try restarted.queuedJobs(of: 100).count == 1)
     }
 
+    @Test func limitRefusalsCoalesceToOneAnswerPerWindowAndAreAllAudited() async throws {
+        let guardian = GuardHarness(allowed: [100]) { configuration in
+            configuration.access.rateLimit = RateLimit(requests: 1, windowSeconds: 3600, burst: 1)
+        }
+        for id in 1...6 { try await guardian.say("/cost", from: 100, updateId: Int64(id)) }
+        let slowDowns = try guardian.pendingReplies(to: 100).filter { $0.text.contains("faster than allowed") }
+        #expect(slowDowns.count == 1)
+        #expect(try guardian.auditEvents("limit.rate").count == 5)
+        guardian.clock.advance(ms: 60_000)
+        try await guardian.say("/cost", from: 100, updateId: 7)
+        #expect(try guardian.pendingReplies(to: 100).filter { $0.text.contains("faster than allowed") }.count == 2)
+    }
+
     @Test func aPersonOverTheirDailyBudgetIsRefusedUntilSpendingLeavesTheWindow() async throws {
         let guardian = GuardHarness(allowed: [100, 101]) { configuration in
             configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: 2, globalDailyUsd: nil)
@@ -129,6 +142,6 @@ import Testing
         }
         for id in 1...31 { try await guardian.say("/cost", from: 100, updateId: Int64(id)) }
         let anomaly = try #require(try guardian.auditEvents("security.anomaly").first)
-        #expect(anomaly.detail.contains("31 requests within 60 s"))
+        #expect(anomaly.text.contains("31 requests within 60 s"))
     }
 }

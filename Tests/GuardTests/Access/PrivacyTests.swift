@@ -54,7 +54,7 @@ import Testing
             #expect(data.jobs.map(\.prompt) == ["remember the zebra"])
             #expect(data.preferences?.verbosity == 2)
             #expect(data.audit.contains { $0.event == "request.accepted" })
-            #expect(data.audit.allSatisfy { $0.userId == 100 })
+            #expect(data.audit.allSatisfy { $0.role == "by you" })
         }
     }
 
@@ -77,6 +77,22 @@ import Testing
             #expect(audit.contains { $0.userId == 101 }, "others are untouched")
             #expect(audit.filter { $0.event == "request.accepted" }.count == 2, "entries are kept")
             #expect(AuditChain.verify(audit, after: AuditChain.genesis, firstSeq: 1) == nil)
+        }
+    }
+
+    @Test func forgetMeStopsARunningJobAndItsLateResultFindsNothing() async throws {
+        for ledger in [InMemoryLedger() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
+            let guardian = GuardHarness(allowed: [100], ledger: ledger)
+            let job = try await guardian.runningJob(from: 100, on: "a")
+            let out = try await guardian.say("/forgetme confirm", from: 100, updateId: 2)
+            #expect(out.messages(CancelJob.self).map(\.message.jobId) == [job.jobId], "the running job is stopped")
+            #expect(try guardian.ledger.job(id: job.jobId) == nil, "and forgotten")
+            let late = try await guardian.send(
+                JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: 5), on: .work,
+                from: Data("a".utf8))
+            #expect(late.messages(JobResultAck.self).count == 1, "a late result is only acknowledged")
+            #expect(try guardian.pendingReplies(to: 100).map(\.text) == [ReplyTexts.forgotten])
+            #expect(try guardian.ledger.personalData(userId: 100).usage.isEmpty)
         }
     }
 }

@@ -37,7 +37,7 @@ import Testing
         #expect(try guardian.queuedJobs(of: 500).count == 1)
         #expect(try guardian.auditEvents("auth.success").count == 1)
         let audit = try guardian.ledger.audit(fromSeq: 1, limit: 1_000)
-        #expect(!audit.contains { $0.detail.contains(token) }, "the token never reaches the audit log")
+        #expect(!audit.contains { $0.text.contains(token) }, "the token never reaches the audit log")
         #expect(!(try guardian.ledger.tokens(userId: 500)).contains { $0.hash.contains(token) })
     }
 
@@ -51,7 +51,7 @@ import Testing
         try await guardian.say("/auth gh_00000000_forged", from: 500, updateId: 3)
         try await guardian.say("please run", from: 500, updateId: 4)
         #expect(try guardian.queuedJobs(of: 500).isEmpty)
-        let failures = try guardian.auditEvents("auth.failure").map(\.detail)
+        let failures = try guardian.auditEvents("auth.failure").map(\.text)
         #expect(failures.count == 3)
         #expect(failures[0].contains("another user"))
         #expect(failures[1].contains("expired"))

@@ -184,6 +184,12 @@ final class FakeTelegramCore: @unchecked Sendable {
     private func injectedFault(method: String, parameters: [String: FakeTelegramValue]) -> Outcome? {
         let chatId = parameters["chat_id"].flatMap(Self.chatIdentifier)
         return locked { state -> Outcome? in
+            if let outage = state.outage {
+                if outage.until > Date() {
+                    return .failure(status: outage.failure.status, description: outage.failure.description, violation: false)
+                }
+                state.outage = nil
+            }
             if var queue = state.injectedFailures[method], !queue.isEmpty {
                 let failure = queue.removeFirst()
                 state.injectedFailures[method] = queue

@@ -169,6 +169,13 @@ public final class FakeTelegramServer: Sendable {
     /// How many calls the emulated flood limits refused.
     public var limitRefusals: Int { core.locked { $0.limiter?.refusals ?? 0 } }
 
+    /// Every call of every method gets `status` with `description` for `duration` (as when the bot's token is
+    /// refused for a moment, or Telegram's servers fail); not a violation. The calls are still recorded.
+    public func failEverything(status: Int, description: String, for duration: Duration) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        core.locked { $0.outage = (.init(status: status, description: description), Date().addingTimeInterval(seconds)) }
+    }
+
     /// The next call of `method` (after spec validation) gets `status` with `description`; not a violation.
     public func failNext(method: String, status: Int, description: String) {
         core.locked { $0.injectedFailures[method, default: []].append(.init(status: status, description: description)) }

@@ -54,6 +54,8 @@ struct FakeTelegramState {
     var rateLimits: [RateLimitRule] = []
     var penalties: [Penalty] = []
     var injectedFailures: [String: [InjectedFailure]] = [:]
+    /// Every call (getUpdates included) fails this way until then: an outage (`FakeTelegramServer.failEverything`).
+    var outage: (failure: InjectedFailure, until: Date)?
     var filesById: [String: StoredFile] = [:]
     var nextFileNumber = 1
     var callbackQueries: [String: Bool] = [:]

@@ -138,12 +138,15 @@ public final class GatehouseCluster {
         return process.terminationStatus
     }
 
-    /// Runs `gatehouse <arguments>` (an operator tool) against this cluster's database and environment.
-    public func runTool(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs `gatehouse <arguments>` (an operator tool) against this cluster's database and environment, with
+    /// `overrides` replacing some of its variables (an operator's shell that differs from the programs').
+    public func runTool(
+        _ arguments: [String], overrides: [String: String] = [:]
+    ) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuildProducts.gatehouse())
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(overrides) { _, override in override }
         process.currentDirectoryURL = root
         let output = Pipe()
         let errors = Pipe()
