@@ -78,7 +78,8 @@ public struct GuardConfiguration: Sendable {
     public var timing: Timing
     public var access = Access()
     /// Each person in their own directory (the default) or everyone in the approved directory (`WORKSPACE_MODE`).
-    public var sharedWorkspace = false
+    public var workspaceMode = GuardConfiguration.defaultWorkspaceMode
+    public static let defaultWorkspaceMode = WorkspaceMode.adminsShared
     /// Executors share Claude's session transcripts (a shared `CLAUDE_HOME` volume, `SHARED_SESSIONS`): any of them
     /// may continue any session.
     public var sharedSessions = false

@@ -6,7 +6,7 @@ import Messages
 /// answer (does this directory exist, what is in it) go out as `FileRequest`s, answered in `+Files`.
 extension GuardCore {
     var workspaces: Workspaces {
-        Workspaces(approvedDirectory: configuration.approvedDirectory, shared: configuration.sharedWorkspace)
+        Workspaces(approvedDirectory: configuration.approvedDirectory, mode: configuration.workspaceMode, admins: configuration.adminUsers)
     }
 
     func preferences(of userId: Int64) throws -> PreferencesRecord {

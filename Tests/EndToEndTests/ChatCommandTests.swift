@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The chat commands end to end with private workspaces (the product default), the real programs, the real CLI:
+/// The chat commands end to end with private workspaces, the real programs, the real CLI:
 /// directories, listings with buttons, sessions (surviving a guard restart), status, model, export and get — and a
 /// second person who never sees the first one's sessions, files or costs.
 @Suite(.serialized) struct ChatCommandTests {
@@ -38,6 +38,25 @@ import Testing
         let recent = cluster.telegram.messages(inChat: user.id).dropFirst(before)
         try #require(arrived, "no reply containing \(expected.debugDescription) to \(text.debugDescription); got \(recent.map { $0.plainText ?? $0.fileName ?? "-" })")
         return try #require(recent.first { ($0.plainText ?? $0.caption ?? $0.fileName ?? "").contains(expected) })
+    }
+
+    /// The default (`admins-shared`): an owner who points APPROVED_DIRECTORY at their projects, as
+    /// claude-code-telegram taught them, moves between them; a member stays in their own directory.
+    @Test func byDefaultTheAdminWorksInTheApprovedDirectoryAndOthersInTheirOwn() async throws {
+        var options = self.options
+        options.environment["WORKSPACE_MODE"] = "admins-shared"
+        options.environment["ADMIN_USERS"] = String(ann.id)
+        try await GatehouseCluster.with(options) { cluster in
+            try FileManager.default.createDirectory(at: cluster.approved.appendingPathComponent("shop/.git"), withIntermediateDirectories: true)
+            let projects = try await ask(cluster, ann, "/projects", expecting: "Projects")
+            #expect(projects.plainText?.contains("shop") == true, "\(projects.plainText ?? "")")
+            _ = try await ask(cluster, ann, "/cd shop", expecting: "Now in /shop")
+            _ = try await ask(cluster, bob, "/pwd", expecting: "You are in /")
+            _ = try await ask(cluster, bob, "/cd /shop", expecting: "not")
+            _ = try await ask(cluster, bob, "hello from bob", expecting: "Echo: hello from bob")
+            #expect(FileManager.default.fileExists(atPath: cluster.approved.appendingPathComponent("1002").path),
+                    "the member does not work in their own directory")
+        }
     }
 
     @Test func directoriesListingsAndFiles() async throws {

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ChatSurfaceTests {
     static func harness(ledger: any Ledger = InMemoryLedger(), models: [String] = []) -> GuardHarness {
         GuardHarness(allowed: [100, 200], ledger: ledger) { configuration in
-            configuration.sharedWorkspace = false
+            configuration.workspaceMode = .perPerson
             configuration.allowedModels = models
         }
     }

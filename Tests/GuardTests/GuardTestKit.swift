@@ -34,7 +34,7 @@ struct GuardHarness {
         configuration.approvalTimeoutSeconds = approvalTimeoutSeconds
         configuration.adminUsers = admins
         // Most suites predate private workspaces and reason about paths under the approved directory itself.
-        configuration.sharedWorkspace = true
+        configuration.workspaceMode = .shared
         configure(&configuration)
         core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
     }

@@ -1,20 +1,39 @@
 import Foundation
 
+/// Who works where (`WORKSPACE_MODE`).
+public enum WorkspaceMode: String, Sendable, CaseIterable {
+    /// Everyone in their own directory (`APPROVED_DIRECTORY/<user id>`).
+    case perPerson = "private"
+    /// Everyone in the approved directory itself.
+    case shared
+    /// The default: administrators (`ADMIN_USERS`) in the approved directory itself, as a lone owner migrating from
+    /// claude-code-telegram expects (their projects are there); everyone else in their own directory.
+    case adminsShared = "admins-shared"
+}
+
 /// Where each person works. Paths are relative to `APPROVED_DIRECTORY`; a person's root is the approved directory
-/// itself (shared) or their own directory in it, named by their user id (private, the default), so nobody sees or
-/// continues anyone else's files. Pure: the executor checks everything again on disk.
+/// itself or their own directory in it, named by their user id, so nobody but an administrator working in the
+/// approved directory sees or continues anyone else's files. Pure: the executor checks everything again on disk.
 public struct Workspaces: Sendable {
     public var approvedDirectory: String
-    public var shared: Bool
+    public var mode: WorkspaceMode
+    /// The administrators named in the configuration (`ADMIN_USERS`): people made admin from the chat keep their
+    /// own directory, so a role change never moves anyone's files.
+    public var admins: Set<Int64>
 
-    public init(approvedDirectory: String, shared: Bool) {
+    public init(approvedDirectory: String, mode: WorkspaceMode, admins: Set<Int64> = []) {
         self.approvedDirectory = approvedDirectory
-        self.shared = shared
+        self.mode = mode
+        self.admins = admins
     }
 
     /// The person's root, relative to the approved directory.
     public func root(of userId: Int64) -> String {
-        shared ? "" : String(userId)
+        switch mode {
+        case .shared: ""
+        case .perPerson: String(userId)
+        case .adminsShared: admins.contains(userId) ? "" : String(userId)
+        }
     }
 
     /// The workspace (relative to the approved directory) of a directory relative to the person's root.

@@ -63,10 +63,9 @@ struct ProgramEnvironment {
             databasePath: reader.string("DATABASE_PATH", default: "./data/gatehouse.sqlite"),
             approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
         configuration.access = access
-        switch reader.string("WORKSPACE_MODE", default: "private").lowercased() {
-        case "private": configuration.sharedWorkspace = false
-        case "shared": configuration.sharedWorkspace = true
-        case let other: reader.report("WORKSPACE_MODE", "must be private or shared, got \(other.debugDescription)")
+        switch WorkspaceMode(rawValue: reader.string("WORKSPACE_MODE", default: GuardConfiguration.defaultWorkspaceMode.rawValue).lowercased()) {
+        case let mode?: configuration.workspaceMode = mode
+        case nil: reader.report("WORKSPACE_MODE", "must be admins-shared, private or shared, got \(reader.raw("WORKSPACE_MODE")?.debugDescription ?? "")")
         }
         configuration.allowedModels = reader.list("CLAUDE_ALLOWED_MODELS")
         configuration.sharedSessions = reader.bool("SHARED_SESSIONS", default: false)

@@ -92,7 +92,7 @@ public final class GatehouseCluster {
             "CLAUDE_CODE_MAX_RETRIES": "0",
             "DATA_ENCRYPTION_KEY": dataKey,
             // The suites written before private workspaces look for files in the approved directory itself;
-            // the chat surface tests set WORKSPACE_MODE=private (the product's default).
+            // the chat surface tests set WORKSPACE_MODE=private; the product's default is admins-shared.
             "WORKSPACE_MODE": "shared",
         ]
         env.merge(options.environment) { _, override in override }
