@@ -10,6 +10,9 @@ public enum BotCommands {
         public var adminOnly: Bool
         /// Only offered when token sign-in is on.
         public var tokenAuthOnly: Bool
+        /// Other names people know it by from claude-code-telegram, with their own arguments (`repo [name]`);
+        /// understood, named in `/help` on this command's line, not in Telegram's menu.
+        public var aliases: [String] = []
 
         init(_ name: String, _ arguments: String, _ description: String, adminOnly: Bool = false, tokenAuthOnly: Bool = false) {
             self.name = name
@@ -19,19 +22,20 @@ public enum BotCommands {
             self.tokenAuthOnly = tokenAuthOnly
         }
 
-        init(_ name: String, _ description: String, adminOnly: Bool = false) {
+        init(_ name: String, _ description: String, adminOnly: Bool = false, aliases: [String] = []) {
             self.init(name, "", description, adminOnly: adminOnly)
+            self.aliases = aliases
         }
     }
 
     public static let all: [Command] = [
-        Command("new", "start a fresh Claude session in this directory"),
+        Command("new", "start a fresh Claude session in this directory", aliases: ["end"]),
         Command("continue", "[text]", "continue the session of this directory"),
         Command("resume", "pick one of your recent sessions"),
         Command("cd", "<dir>", "change directory (relative, or from the approved root)"),
         Command("ls", "[dir]", "list a directory"),
         Command("pwd", "show the current directory"),
-        Command("projects", "list the projects (top-level directories)"),
+        Command("projects", "list the projects (top-level directories)", aliases: ["repo [name]"]),
         Command("status", "directory, session, running job and usage"),
         Command("stop", "stop what is running for you"),
         Command("cost", "what your requests cost over the last 24 hours"),

@@ -50,7 +50,9 @@ import Testing
             try FileManager.default.createDirectory(at: cluster.approved.appendingPathComponent("shop/.git"), withIntermediateDirectories: true)
             let projects = try await ask(cluster, ann, "/projects", expecting: "Projects")
             #expect(projects.plainText?.contains("shop") == true, "\(projects.plainText ?? "")")
-            _ = try await ask(cluster, ann, "/cd shop", expecting: "Now in /shop")
+            // claude-code-telegram's /repo NAME and /end work as /cd /NAME and /new.
+            _ = try await ask(cluster, ann, "/repo shop", expecting: "Now in /shop")
+            _ = try await ask(cluster, ann, "/end", expecting: "Fresh start")
             _ = try await ask(cluster, bob, "/pwd", expecting: "You are in /")
             _ = try await ask(cluster, bob, "/cd /shop", expecting: "not")
             _ = try await ask(cluster, bob, "hello from bob", expecting: "Echo: hello from bob")

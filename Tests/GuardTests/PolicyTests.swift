@@ -69,4 +69,19 @@ import Testing
             Issue.record("\(command) is listed but unknown")
         }
     }
+
+    /// claude-code-telegram's names work, and /help names each once, on the line of the command it stands for.
+    @Test func claudeCodeTelegramNamesAreAliases() {
+        #expect(decide(message("/end")) == .command(.newSession))
+        #expect(decide(message("/repo")) == .command(.projects))
+        #expect(decide(message("/repo shop")) == .command(.cd("/shop")))
+        guard case .reply(let help, _, _) = decide(message("/help")) else {
+            Issue.record("/help not answered")
+            return
+        }
+        let lines = help.split(separator: "\n")
+        #expect(lines.filter { $0.contains("/end") }.count == 1 && lines.contains { $0.hasPrefix("/new") && $0.contains("(also /end)") })
+        #expect(lines.filter { $0.contains("/repo") }.count == 1 && lines.contains { $0.hasPrefix("/projects") && $0.contains("/repo [name]") })
+        #expect(!BotCommands.all.contains { $0.name == "end" || $0.name == "repo" }, "an alias in Telegram's menu")
+    }
 }

@@ -139,7 +139,9 @@ public struct IntakePolicy: Sendable {
         switch name {
         case "/start", "/help":
             return .reply(text: ReplyTexts.help(admin: standing.isAdmin, tokenAuth: tokenAuthEnabled), event: "command", reason: name)
-        case "/new": return .command(.newSession)
+        case "/new", "/end": return .command(.newSession)
+        // claude-code-telegram's agentic mode: /repo lists the projects, /repo NAME switches to one.
+        case "/repo": return .command(arguments.isEmpty ? .projects : .cd("/" + rest))
         case "/continue": return .command(.continueSession(arguments.isEmpty ? nil : rest))
         case "/resume": return .command(.resume)
         case "/pwd": return .command(.pwd)

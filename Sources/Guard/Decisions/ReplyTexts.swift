@@ -18,7 +18,8 @@ public enum ReplyTexts {
         ]
         for command in BotCommands.offered(admin: admin, tokenAuth: tokenAuth) {
             let arguments = command.arguments.isEmpty ? "" : " " + command.arguments
-            lines.append("/\(command.name)\(arguments) — \(command.description)")
+            let aliases = command.aliases.isEmpty ? "" : " (also " + command.aliases.map { "/" + $0 }.joined(separator: ", ") + ")"
+            lines.append("/\(command.name)\(arguments) — \(command.description)\(aliases)")
         }
         return lines.joined(separator: "\n")
     }
