@@ -58,7 +58,7 @@ let package = Package(
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", "ToolPolicy", "CMalloc", "Telemetry", logging, lifecycle, crypto, metrics,
+            "Messages", "Transport", "Settings", "ToolPolicy", "Rendering", "CMalloc", "Telemetry", logging, lifecycle, crypto, metrics,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [

@@ -91,7 +91,8 @@ final class DeliverySender: Sendable {
         let fileName = delivery.fileName ?? "gatehouse.txt"
         let contentType =
             delivery.fileData != nil ? "application/octet-stream"
-            : fileName.hasSuffix(".json") ? "application/json" : fileName.hasSuffix(".md") ? "text/markdown" : "text/plain"
+            : fileName.hasSuffix(".json") ? "application/json" : fileName.hasSuffix(".md") ? "text/markdown"
+            : fileName.hasSuffix(".html") ? "text/html" : "text/plain"
         let contents = delivery.fileData ?? Data((delivery.text ?? "").utf8)
         do throws(TelegramError) {
             let sent = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) -> TelegramMessage in

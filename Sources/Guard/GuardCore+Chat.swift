@@ -95,14 +95,14 @@ extension GuardCore {
             case .success(let path):
                 return try askExecutor(.read, directory: path, purpose: .get, request, threadId: threadId, now: now)
             }
-        case .export:
+        case .export(let format):
             guard let session = try ledger.session(userId: userId, workspace: workspace) else {
                 answer(ChatText.noSessionYet(Workspaces.display(current)))
                 return []
             }
             return try askExecutor(
-                .transcript, directory: current, purpose: .export, request, threadId: threadId, sessionId: session.sessionId,
-                preferred: session.executorId, now: now)
+                .transcript, directory: current, purpose: .export(format), request, threadId: threadId, sessionId: session.sessionId,
+                preferred: session.executorId, transcriptFormat: format.transcriptFormat, now: now)
         case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock:
             break
         }

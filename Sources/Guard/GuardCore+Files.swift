@@ -4,7 +4,7 @@ import Messages
 /// A question an executor is answering for a person (`/cd`, `/ls`, `/projects`, `/get`, `/export`, `/bind`).
 /// In memory only: after a guard restart the person simply asks again.
 struct PendingFileRequest: Sendable {
-    enum Purpose: Sendable { case cd, ls, projects, get, export, bind }
+    enum Purpose: Sendable, Equatable { case cd, ls, projects, get, export(ExportFormat), bind }
 
     var purpose: Purpose
     var userId: Int64
@@ -29,12 +29,14 @@ extension GuardCore {
     /// sent while they were down) before the person is told none is available.
     func askExecutor(
         _ operation: FileRequest.Operation, directory: String, purpose: PendingFileRequest.Purpose, _ request: CommandRequest,
-        threadId: Int64?, sessionId: String? = nil, preferred: String? = nil, now: Int64
+        threadId: Int64?, sessionId: String? = nil, preferred: String? = nil,
+        transcriptFormat: FileRequest.TranscriptFormat? = nil, now: Int64
     ) throws -> [Outbound] {
         let id = Self.newId()
-        let ask = FileRequest(
+        var ask = FileRequest(
             requestId: id, operation: operation, path: workspaces.workspace(of: request.userId, directory: directory),
             sessionId: sessionId, maxBytes: operation == .read ? configuration.uploads.maxBytes : nil)
+        ask.transcriptFormat = transcriptFormat
         let member = if let preferred { executors.members[preferred] } else {
             executors.members.values.min { $0.executorId < $1.executorId }
         }
@@ -115,10 +117,10 @@ extension GuardCore {
             let name = pending.directory.split(separator: "/").last.map(String.init) ?? "file"
             changes.outbox.append(file(result.data ?? Data(), fileName: name, chatId: pending.chatId, replyTo: pending.replyTo, now: now))
             changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.sent", detail: InputExcerpt.quote(shown)))
-        case .export:
+        case .export(let format):
             changes.outbox.append(document(
-                String(decoding: result.data ?? Data(), as: UTF8.self), fileName: "transcript.md", chatId: pending.chatId,
-                replyTo: pending.replyTo, now: now))
+                format.document(from: String(decoding: result.data ?? Data(), as: UTF8.self)), fileName: format.fileName,
+                chatId: pending.chatId, replyTo: pending.replyTo, now: now))
             changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.export", detail: InputExcerpt.quote(shown)))
         }
         try ledger.apply(changes)
@@ -134,7 +136,7 @@ extension GuardCore {
         for (id, pending) in late {
             fileRequests[id] = nil
             let text = if !pending.parked { ChatText.executorSilent }
-                else if pending.purpose == .export { ChatText.noTranscript }
+                else if case .export = pending.purpose { ChatText.noTranscript }
                 else { ChatText.noExecutor }
             changes.outbox.append(reply(text, chatId: pending.chatId, threadId: pending.threadId, replyTo: pending.replyTo, now: now))
         }

@@ -39,7 +39,7 @@ public enum BotCommands {
         Command("status", "directory, session, running job and usage"),
         Command("stop", "stop what is running for you"),
         Command("cost", "what your requests cost over the last 24 hours"),
-        Command("export", "the current session's transcript as a Markdown file"),
+        Command("export", "[html|json]", "the current session's transcript as a file: Markdown, a web page or JSON"),
         Command("get", "<path>", "send a file from the workspace"),
         Command("model", "[name]", "choose the Claude model"),
         Command("verbose", "0|1|2", "how much of Claude's work you see while it runs"),

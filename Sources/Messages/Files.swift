@@ -14,8 +14,14 @@ public struct FileRequest: WireMessage, Equatable {
         case stat
         /// The bytes of the file `path`, at most `maxBytes`.
         case read
-        /// The transcript of Claude session `sessionId` run in the directory `path`, as Markdown.
+        /// The transcript of Claude session `sessionId` run in the directory `path`, as Markdown (or JSON, see
+        /// `transcriptFormat`).
         case transcript
+    }
+
+    /// How a transcript comes back: Markdown (the default) or JSON (`TranscriptExport`, its entries in order).
+    public enum TranscriptFormat: String, Codable, Sendable {
+        case markdown, json
     }
 
     public var requestId: String
@@ -23,6 +29,8 @@ public struct FileRequest: WireMessage, Equatable {
     public var path: String
     public var sessionId: String?
     public var maxBytes: Int?
+    /// For `transcript`; absent means Markdown (older executors answer Markdown whatever is asked).
+    public var transcriptFormat: TranscriptFormat?
 
     public init(requestId: String, operation: Operation, path: String, sessionId: String? = nil, maxBytes: Int? = nil) {
         self.requestId = requestId
@@ -88,5 +96,40 @@ public struct JobFile: Codable, Sendable, Equatable {
         self.name = name
         self.data = data
         self.isImage = isImage
+    }
+}
+
+/// A session's transcript as data (`/export json`): what was said, in order, secrets redacted.
+public struct TranscriptExport: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        /// `person` or `claude`.
+        public var role: String
+        /// `text`, `tool` (a tool call: its name and what it worked on), `failure` (a failed tool's first line) or
+        /// `image`.
+        public var kind: String
+        public var text: String
+
+        public init(role: String, kind: String, text: String) {
+            self.role = role
+            self.kind = kind
+            self.text = text
+        }
+    }
+
+    public var sessionId: String
+    public var directory: String
+    public var startedAt: String?
+    public var title: String
+    public var entries: [Entry]
+    /// Entries left out: oversized lines in the transcript, or the oldest ones when the export would be too big.
+    public var omittedEntries: Int
+
+    public init(sessionId: String, directory: String, startedAt: String?, title: String, entries: [Entry], omittedEntries: Int) {
+        self.sessionId = sessionId
+        self.directory = directory
+        self.startedAt = startedAt
+        self.title = title
+        self.entries = entries
+        self.omittedEntries = omittedEntries
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import TestSupport
 import Testing
 
@@ -110,6 +111,17 @@ import Testing
             let export = try await ask(cluster, ann, "/export", expecting: "transcript.md")
             let markdown = String(decoding: export.documentBytes ?? Data(), as: UTF8.self)
             #expect(markdown.contains("remember the word zebra"))
+            // … as a web page that needs nothing else to read, and as JSON with the prompts in order.
+            let page = try await ask(cluster, ann, "/export html", expecting: "transcript.html")
+            let html = String(decoding: page.documentBytes ?? Data(), as: UTF8.self)
+            #expect(html.hasPrefix("<!doctype html>") && html.contains("remember the word zebra") && html.hasSuffix("</html>\n"))
+            #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("src="), "the page fetches something")
+            let data = try await ask(cluster, ann, "/export json", expecting: "transcript.json")
+            let exported = try JSONDecoder().decode(TranscriptExport.self, from: data.documentBytes ?? Data())
+            let prompts = exported.entries.filter { $0.role == "person" }.map { $0.text }
+            #expect(prompts.contains("remember the word zebra"), "\(exported.entries)")
+            #expect(exported.sessionId.count == 36)
+            _ = try await ask(cluster, ann, "/export pdf", expecting: "/export html")
 
             // /resume offers it; Bob has none and no costs.
             let resume = try await ask(cluster, ann, "/resume", expecting: "recent sessions")

@@ -144,4 +144,17 @@ import Testing
         #expect(FileRequestHandler.utf8Prefix("a😀b", maxBytes: 5) == Data("a😀".utf8))
         #expect(FileRequestHandler.utf8Prefix("éé", maxBytes: 2) == Data("é".utf8))
     }
+
+    @Test func theSameConversationAsJSONKeepsTheNewestEntriesWhenTooBig() throws {
+        var transcript = TranscriptMarkdown(workingDirectory: TranscriptFixture.workingDirectory)
+        for line in TranscriptFixture.jsonl.split(separator: "\n") { transcript.add(line: Data(line.utf8)) }
+        let full = try JSONDecoder().decode(
+            TranscriptExport.self, from: transcript.renderJSON(sessionId: Self.sessionId, workspace: "work", skippedLines: 0, maxBytes: 1 << 20))
+        #expect(full.entries.first == .init(role: "person", kind: "text", text: "Write my notes to notes.txt\nwith a second line"))
+        #expect(full.entries.contains(.init(role: "claude", kind: "tool", text: "Write: notes.txt")), "\(full.entries)")
+        #expect(full.title == "Write my notes to notes.txt" && full.directory == "work" && full.omittedEntries == 0)
+        let small = transcript.renderJSON(sessionId: Self.sessionId, workspace: "work", skippedLines: 0, maxBytes: 600)
+        let cut = try JSONDecoder().decode(TranscriptExport.self, from: small)
+        #expect(small.count <= 600 && cut.omittedEntries > 0 && cut.entries.last == full.entries.last)
+    }
 }

@@ -84,4 +84,15 @@ import Testing
         #expect(lines.filter { $0.contains("/repo") }.count == 1 && lines.contains { $0.hasPrefix("/projects") && $0.contains("/repo [name]") })
         #expect(!BotCommands.all.contains { $0.name == "end" || $0.name == "repo" }, "an alias in Telegram's menu")
     }
+
+    @Test func exportTakesAFormat() {
+        #expect(decide(message("/export")) == .command(.export(.markdown)))
+        #expect(decide(message("/export HTML")) == .command(.export(.html)))
+        #expect(decide(message("/export json")) == .command(.export(.json)))
+        guard case .reply(let text, "command.invalid", _) = decide(message("/export pdf")) else {
+            Issue.record("an unknown format was not refused")
+            return
+        }
+        #expect(text.contains("/export html") && text.contains("/export json"))
+    }
 }

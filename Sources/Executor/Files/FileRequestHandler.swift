@@ -26,10 +26,16 @@ struct FileRequestHandler: Sendable {
             case .read:
                 result.data = try FileReader(workspaces: workspaces).read(request.path, maxBytes: request.maxBytes)
             case .transcript:
-                let markdown = try transcript(of: request.sessionId ?? "", in: request.path)
+                let (transcript, skipped) = try read(transcriptOf: request.sessionId ?? "", in: request.path)
                 let limit = min(max(request.maxBytes ?? FileReader.defaultLimit, 0), FileReader.defaultLimit)
-                result.data = Self.utf8Prefix(markdown, maxBytes: limit)
-                if markdown.utf8.count > limit { result.message = "the transcript was cut at \(limit) bytes" }
+                if request.transcriptFormat == .json {
+                    result.data = transcript.renderJSON(
+                        sessionId: request.sessionId ?? "", workspace: request.path, skippedLines: skipped, maxBytes: limit)
+                } else {
+                    let markdown = transcript.render(sessionId: request.sessionId ?? "", workspace: request.path, skippedLines: skipped)
+                    result.data = Self.utf8Prefix(markdown, maxBytes: limit)
+                    if markdown.utf8.count > limit { result.message = "the transcript was cut at \(limit) bytes" }
+                }
             }
         } catch {
             result.error = error.code
@@ -45,7 +51,8 @@ struct FileRequestHandler: Sendable {
         return info.st_mode & S_IFMT == S_IFDIR
     }
 
-    private func transcript(of sessionId: String, in relative: String) throws(FileOperationError) -> String {
+    /// The session's transcript, read (and redacted) into a `TranscriptMarkdown`, with how many lines were too long.
+    private func read(transcriptOf sessionId: String, in relative: String) throws(FileOperationError) -> (TranscriptMarkdown, Int) {
         guard TranscriptLocator.isSessionId(sessionId) else { throw .badRequest("that is not a session id") }
         guard try isDirectory(relative) else { throw .notADirectory(relative) }
         let real = try workspaces.resolve(relative)
@@ -60,7 +67,7 @@ struct FileRequestHandler: Sendable {
         } catch {
             throw .unreadable("the transcript")
         }
-        return markdown.render(sessionId: sessionId, workspace: relative, skippedLines: reader.skippedLines)
+        return (markdown, reader.skippedLines)
     }
 
     /// At most `maxBytes` of the text's UTF-8, never ending inside a character.

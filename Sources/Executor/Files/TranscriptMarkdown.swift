@@ -15,6 +15,8 @@ struct TranscriptMarkdown {
     private var lastWasListItem = false
     private(set) var firstPrompt: String?
     private(set) var startedAt: String?
+    /// The same conversation as data, for `/export json`.
+    private(set) var entries: [TranscriptExport.Entry] = []
 
     init(workingDirectory: String) {
         self.workingDirectory = workingDirectory
@@ -48,11 +50,14 @@ struct TranscriptMarkdown {
                 if let text = block["text"]?.stringValue { addPrompt(text, timestamp: timestamp) }
             case "image":
                 append("_(an image)_", as: .person, listItem: false)
+                entries.append(.init(role: "person", kind: "image", text: "(an image)"))
             case "tool_result" where block["is_error"]?.boolValue == true:
                 let output = block["content"]?.stringValue
                     ?? block["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.first ?? ""
                 let oneLine = output.split(whereSeparator: \.isNewline).joined(separator: " · ")
-                append("  - failed: " + SecretRedactor.redact(Self.firstLine(oneLine, limit: 160)), as: .claude, listItem: true)
+                let failure = SecretRedactor.redact(Self.firstLine(oneLine, limit: 160))
+                append("  - failed: " + failure, as: .claude, listItem: true)
+                entries.append(.init(role: "claude", kind: "failure", text: failure))
             default:
                 break
             }
@@ -70,18 +75,23 @@ struct TranscriptMarkdown {
             startedAt = timestamp
         }
         append(SecretRedactor.redact(trimmed), as: .person, listItem: false)
+        entries.append(.init(role: "person", kind: "text", text: SecretRedactor.redact(trimmed)))
     }
 
     private mutating func addAssistant(_ block: JSONValue) {
         switch block["type"]?.stringValue {
         case "text":
             let text = (block["text"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if !text.isEmpty { append(SecretRedactor.redact(text), as: .claude, listItem: false) }
+            if !text.isEmpty {
+                append(SecretRedactor.redact(text), as: .claude, listItem: false)
+                entries.append(.init(role: "claude", kind: "text", text: SecretRedactor.redact(text)))
+            }
         case "tool_use":
             let name = block["name"]?.stringValue ?? "tool"
             let summary = ToolSummary.describe(tool: name, input: block["input"] ?? .null, workspace: workingDirectory)
             append("- **\(name)**" + (summary.isEmpty ? "" : ": `\(summary.replacingOccurrences(of: "`", with: "'"))`"),
                    as: .claude, listItem: true)
+            entries.append(.init(role: "claude", kind: "tool", text: summary.isEmpty ? name : "\(name): \(summary)"))
         default:
             break
         }
@@ -105,6 +115,22 @@ struct TranscriptMarkdown {
         header += "_"
         if skippedLines > 0 { header += "\n\n_(\(skippedLines) oversized entries left out)_" }
         return header + "\n\n" + (body.isEmpty ? "_(nothing was said in this session)_" : body) + "\n"
+    }
+
+    /// The conversation as JSON, at most `maxBytes`: when too big, the oldest entries are left out (and counted).
+    func renderJSON(sessionId: String, workspace: String, skippedLines: Int, maxBytes: Int) -> Data {
+        let title = SecretRedactor.redact(firstPrompt.map { Self.firstLine($0, limit: 80) } ?? "Claude session")
+        var kept = entries[...]
+        while true {
+            let export = TranscriptExport(
+                sessionId: sessionId, directory: workspace.isEmpty ? "." : workspace, startedAt: startedAt, title: title,
+                entries: Array(kept), omittedEntries: skippedLines + entries.count - kept.count)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(export)) ?? Data("{}".utf8)
+            if data.count <= maxBytes || kept.isEmpty { return data }
+            kept = kept.dropFirst(max(1, kept.count / 4))
+        }
     }
 
     static func firstLine(_ text: String, limit: Int) -> String {

@@ -73,7 +73,7 @@ public enum ChatText {
         case .pwd: "/pwd"
         case .projects: "/projects"
         case .status: "/status"
-        case .export: "/export"
+        case .export(let format): format == .markdown ? "/export" : "/export \(format.rawValue)"
         case .get(let path): "/get \(InputExcerpt.quote(path))"
         case .model(let name): "/model \(name.map { InputExcerpt.quote($0) } ?? "")"
         case .bind(let path): "/bind \(InputExcerpt.quote(path))"

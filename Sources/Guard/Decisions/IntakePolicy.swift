@@ -50,7 +50,7 @@ public struct IntakePolicy: Sendable {
         case pwd
         case projects
         case status
-        case export
+        case export(ExportFormat)
         case get(String)
         case model(String?)
         case bind(String)
@@ -147,7 +147,11 @@ public struct IntakePolicy: Sendable {
         case "/pwd": return .command(.pwd)
         case "/projects": return .command(.projects)
         case "/status": return .command(.status)
-        case "/export": return .command(.export)
+        case "/export":
+            guard let format = ExportFormat(argument: arguments.first) else {
+                return .reply(text: ReplyTexts.exportUsage, event: "command.invalid", reason: "/export format")
+            }
+            return .command(.export(format))
         case "/ls": return .command(.ls(arguments.isEmpty ? nil : rest))
         case "/model": return .command(.model(arguments.first))
         case "/cd", "/get", "/bind":

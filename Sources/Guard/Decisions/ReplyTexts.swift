@@ -24,6 +24,8 @@ public enum ReplyTexts {
         return lines.joined(separator: "\n")
     }
 
+    public static let exportUsage = "Use /export for Markdown, /export html for a web page, or /export json for data."
+
     public static func pathUsage(_ command: String) -> String {
         "Use \(command) followed by a path, e.g. \(command) src."
     }
