@@ -240,7 +240,9 @@ extension GuardCore {
             "job.id": "\(job.id)", "outcome": "\(result.outcome.rawValue)",
             "cost.usd": "\(result.costUSD.map { String($0) } ?? "-")",
         ])
-        return [ack] + closing + removeStatusMessage(of: job) + (try dispatchQueuedJobs()) + (try pumpOutbox())
+        // The answer goes to egress before the status message's removal, which would otherwise be first in that
+        // chat's line and hold the answer for the length of its own call.
+        return [ack] + closing + (try dispatchQueuedJobs()) + (try pumpOutbox()) + removeStatusMessage(of: job)
     }
 
     /// Jobs whose executor is gone: those not started go back to the queue; started ones lost their attempt, and

@@ -76,8 +76,11 @@ import Testing
                                     on: .delivery, from: guardian.egress)
         let out = try await guardian.send(JobResult(jobId: job.jobId, attempt: 1, outcome: .completed, text: "done", finishedAt: 1),
                                           on: .work, from: Data("a".utf8))
-        let removal = try #require(deliveries(out).first { $0.kind == .deleteMessage })
+        let sent = deliveries(out)
+        let removal = try #require(sent.first { $0.kind == .deleteMessage })
         #expect(removal.targetMessageId == 77)
+        let answerAt = try #require(sent.firstIndex { $0.kind == .message && $0.text == "done" })
+        #expect(answerAt < sent.firstIndex { $0.kind == .deleteMessage }!, "the answer goes to egress first")
         #expect(removal.priority == .progress, "egress sends it after answers, never with a token an answer needs")
     }
 
