@@ -155,7 +155,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             else { return nil }
             let finalAt = BenchClock.micros(final.receivedAt)
             if ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_TRACE"] != nil {
-                print("update \(entry.updateId) delivered \(at) µs:", chatCalls.filter { BenchClock.micros($0.receivedAt) >= at && BenchClock.micros($0.receivedAt) <= finalAt }
+                print("update \(entry.updateId) lag \((finalAt - finished * 1_000) / 1_000) ms, delivered \(at) µs:", chatCalls.filter { BenchClock.micros($0.receivedAt) >= at && BenchClock.micros($0.receivedAt) <= finalAt }
                     .map { "\($0.method) +\(BenchClock.micros($0.receivedAt) - at) µs" }.joined(separator: ", "))
             }
             return Sample(
