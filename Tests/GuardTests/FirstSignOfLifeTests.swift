@@ -9,11 +9,16 @@ import Testing
 @Suite struct FirstSignOfLifeTests {
     func deliveries(_ out: [Outbound]) -> [Delivery] { out.messages(Delivery.self).map(\.message) }
 
-    @Test func aPromptGetsTypingAndItsStatusMessageWithItsCommit() async throws {
-        let guardian = GuardHarness()
+    /// An egress and executor "a" registered, and a prompt of user 100 committed: what the guard answered.
+    func prompt(_ guardian: GuardHarness) async throws -> [Outbound] {
         _ = try await guardian.registerEgress()
         _ = try await guardian.registerExecutor("a")
-        let out = try await guardian.send(guardian.message(updateId: 1, from: 100, text: "work"), on: .intake, from: guardian.ingress)
+        return try await guardian.send(guardian.message(updateId: 1, from: 100, text: "work"), on: .intake, from: guardian.ingress)
+    }
+
+    @Test func aPromptGetsTypingAndItsStatusMessageWithItsCommit() async throws {
+        let guardian = GuardHarness()
+        let out = try await prompt(guardian)
         let job = try #require(out.messages(JobAssignment.self).first?.message)
         let sent = deliveries(out)
         #expect(sent.contains { $0.kind == .chatAction && $0.chatAction == "typing" && $0.chatId == 100 })
@@ -56,9 +61,7 @@ import Testing
 
     @Test func theStopButtonOfTheStatusMessageWorksBeforeTheCLIStarted() async throws {
         let guardian = GuardHarness()
-        _ = try await guardian.registerEgress()
-        _ = try await guardian.registerExecutor("a")
-        let out = try await guardian.send(guardian.message(updateId: 1, from: 100, text: "work"), on: .intake, from: guardian.ingress)
+        let out = try await prompt(guardian)
         let job = try #require(out.messages(JobAssignment.self).first?.message)
         let status = try #require(deliveries(out).first { $0.deliveryId == "status-\(job.jobId)" })
         let data = try #require(status.buttons?.first?.first?.callbackData)
