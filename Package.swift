@@ -115,7 +115,7 @@ let package = Package(
             "OutboundProxy", "ToolPolicy", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "EgressTests", dependencies: ["Egress", "TestSupport"]),
+        .testTarget(name: "EgressTests", dependencies: ["Egress", "Messages", "TestSupport"]),
         .testTarget(name: "IngressTests", dependencies: [
             "Ingress", "Telegram", "Messages", "HTTP", "Settings", "TestSupport", logging,
         ]),

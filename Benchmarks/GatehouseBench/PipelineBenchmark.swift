@@ -50,11 +50,13 @@ struct PipelineBenchmark: AsyncParsableCommand {
                 "outbound: CLI writes its result line → the fake Telegram has read the reply's sendMessage off the connection (it has left egress; includes loopback HTTP). The fake's own checking and storing of the call is Telegram's side, shown apart (\"to the fake's answer\").",
             ]
             report.rows = [
-                BenchRow(name: "inbound p50", target: "< 2 ms", measured: milliseconds(inbound.p50), met: inbound.p50 < 2),
+                // The p50 < 2 ms targets were replaced by what the person sees (`experience`): first sign of life
+                // ≤ 3 ms median, final reply ≤ the CLI alone + 10 ms.
+                BenchRow(name: "inbound p50", target: "", measured: milliseconds(inbound.p50), met: nil),
                 BenchRow(name: "inbound p99", target: "< 10 ms", measured: milliseconds(inbound.p99), met: inbound.p99 < 10),
                 BenchRow(name: "inbound max", target: "", measured: milliseconds(inbound.max), met: nil),
                 BenchRow(name: "inbound to first instruction p50", target: "", measured: milliseconds(toFirstInstruction.p50), met: nil),
-                BenchRow(name: "outbound p50", target: "< 2 ms", measured: milliseconds(outbound.p50), met: outbound.p50 < 2),
+                BenchRow(name: "outbound p50", target: "", measured: milliseconds(outbound.p50), met: nil),
                 BenchRow(name: "outbound p99", target: "< 10 ms", measured: milliseconds(outbound.p99), met: outbound.p99 < 10),
                 BenchRow(name: "outbound max", target: "", measured: milliseconds(outbound.max), met: nil),
                 BenchRow(name: "outbound to the fake's answer p50", target: "", measured: milliseconds(outboundToAnswer.p50), met: nil),

@@ -10,13 +10,18 @@ struct ProcessMemory {
     var anonymousKB: Int
     /// Pss: resident memory with each shared page divided among the processes sharing it.
     var proportionalKB: Int?
+    /// Pss of the process's own pages (heap, stacks) and of file-backed pages (the binary, libraries), apart.
+    var proportionalAnonKB: Int?
+    var proportionalFileKB: Int?
 
     static func read(pid: Int32) -> ProcessMemory? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         let rollup = (try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)) ?? ""
         guard let resident = field("VmRSS", in: status), let peak = field("VmHWM", in: status),
               let anonymous = field("RssAnon", in: status) else { return nil }
-        return ProcessMemory(residentKB: resident, peakKB: peak, anonymousKB: anonymous, proportionalKB: field("Pss", in: rollup))
+        return ProcessMemory(
+            residentKB: resident, peakKB: peak, anonymousKB: anonymous, proportionalKB: field("Pss", in: rollup),
+            proportionalAnonKB: field("Pss_Anon", in: rollup), proportionalFileKB: field("Pss_File", in: rollup))
     }
 
     private static func field(_ name: String, in text: String) -> Int? {

@@ -18,6 +18,8 @@ final class DeliverySender: Sendable {
     private let documentThreshold: Int
     /// A 429 asking for a longer pause than this is handed back to the guard instead of waited out here.
     static let longestWaitMs: Int64 = 20_000
+    /// The error of a status message dropped because its job's answer came first (the guard records nothing).
+    static let superseded = "superseded by the answer"
 
     init(api: TelegramBotAPI, pacer: Pacer, documentThreshold: Int, link: TelegramLinkMonitor, logger: Logger) {
         self.api = api
@@ -27,18 +29,14 @@ final class DeliverySender: Sendable {
         self.logger = logger
     }
 
-    /// A pacing key per job: its progress edits replace each other; its final answer and the removal of its status
-    /// message replace any edit still waiting.
-    static func pacingKey(_ delivery: Delivery) -> String? {
-        delivery.jobId.map { "job-\($0)" }
-    }
-
-    /// Runs one Telegram call when the rate limits allow it. Returns nil if a newer state replaced it first.
+    /// Runs one Telegram call when the rate limits allow it (see `DeliveryPacing`). Returns nil if a newer state or
+    /// the job's answer replaced it first.
     private func paced<Result>(
-        _ delivery: Delivery, _ priority: PacedPriority, key: String?,
-        _ call: () async throws(TelegramError) -> Result
+        _ delivery: Delivery, _ call: () async throws(TelegramError) -> Result
     ) async throws(TelegramError) -> Result? {
-        guard var permit = await pacer.permit(chatId: delivery.chatId, priority: priority, coalesceKey: key) else { return nil }
+        let pacing = DeliveryPacing.of(delivery)
+        guard var permit = await pacer.permit(chatId: delivery.chatId, priority: pacing.priority, coalesceKey: pacing.coalesceKey)
+        else { return nil }
         while true {
             do {
                 let result = try await call()
@@ -95,7 +93,7 @@ final class DeliverySender: Sendable {
             : fileName.hasSuffix(".html") ? "text/html" : "text/plain"
         let contents = delivery.fileData ?? Data((delivery.text ?? "").utf8)
         do throws(TelegramError) {
-            let sent = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) -> TelegramMessage in
+            let sent = try await paced(delivery) { () async throws(TelegramError) -> TelegramMessage in
                 try await api.sendDocument(
                     chatId: delivery.chatId, fileName: fileName, contents: contents,
                     contentType: contentType, caption: nil, parseMode: nil, threadId: delivery.threadId,
@@ -114,7 +112,7 @@ final class DeliverySender: Sendable {
             return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: "no message to delete")
         }
         do throws(TelegramError) {
-            _ = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) in
+            _ = try await paced(delivery) { () async throws(TelegramError) in
                 try await api.deleteMessage(chatId: delivery.chatId, messageId: messageId)
             }
             return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: [messageId])
@@ -129,8 +127,7 @@ final class DeliverySender: Sendable {
             switch delivery.kind {
             case .editMessage:
                 guard let messageId = delivery.targetMessageId else { return }
-                let progress = delivery.priority == .progress
-                _ = try await paced(delivery, progress ? .progress : .final, key: progress ? Self.pacingKey(delivery) : nil) {
+                _ = try await paced(delivery) {
                     () async throws(TelegramError) in
                     try await api.editMessageText(
                         chatId: delivery.chatId, messageId: messageId, text: delivery.text ?? "", parseMode: nil,
@@ -175,7 +172,11 @@ final class DeliverySender: Sendable {
         while index < parts.count {
             let part = parts[index]
             do {
-                let message = try await send(part, delivery: delivery, isFirst: index == 0, isLast: index == parts.count - 1)
+                guard let message = try await send(part, delivery: delivery, isFirst: index == 0, isLast: index == parts.count - 1)
+                else {
+                    // A status message the job's answer replaced before it could be sent: nobody missed it.
+                    return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: Self.superseded)
+                }
                 ids.append(message.message_id)
                 sentParts.withLock { $0[delivery.deliveryId] = ids }
                 index += 1
@@ -200,7 +201,7 @@ final class DeliverySender: Sendable {
     /// A long answer: the whole Markdown as a `.md` file, its first lines as the caption, so nothing is cut.
     private func sendDocument(_ delivery: Delivery, summary: String, fileName: String, content: String) async -> DeliveryResult {
         do throws(TelegramError) {
-            let sent = try await paced(delivery, .final, key: Self.pacingKey(delivery)) { () async throws(TelegramError) -> TelegramMessage in
+            let sent = try await paced(delivery) { () async throws(TelegramError) -> TelegramMessage in
                 do throws(TelegramError) {
                     return try await api.sendDocument(
                         chatId: delivery.chatId, fileName: fileName, contents: Data(content.utf8), contentType: "text/markdown",
@@ -225,8 +226,9 @@ final class DeliverySender: Sendable {
         var ids = ids
         for (offset, part) in parts.enumerated() {
             do {
-                let message = try await send(
+                guard let message = try await send(
                     part, delivery: delivery, isFirst: ids.isEmpty && offset == 0, isLast: offset == parts.count - 1)
+                else { return DeliveryResult(deliveryId: delivery.deliveryId, status: .rejected, error: Self.superseded) }
                 ids.append(message.message_id)
             } catch {
                 return failure(error, delivery: delivery)
@@ -237,18 +239,14 @@ final class DeliverySender: Sendable {
     }
 
     /// One part of a reply: the first answers the user's message, the last carries the buttons. Status messages
-    /// ("working…") are progress; everything else goes first.
-    private func send(_ part: Part, delivery: Delivery, isFirst: Bool, isLast: Bool) async throws(TelegramError) -> TelegramMessage {
-        let isStatus = delivery.priority == .progress
-        let sent = try await paced(delivery, isStatus ? .progress : .final, key: isStatus ? nil : Self.pacingKey(delivery)) {
+    /// ("working…") are progress; everything else goes first. nil: the job's answer replaced this status message.
+    private func send(_ part: Part, delivery: Delivery, isFirst: Bool, isLast: Bool) async throws(TelegramError) -> TelegramMessage? {
+        try await paced(delivery) {
             () async throws(TelegramError) -> TelegramMessage in
             try await api.sendMessage(
                 chatId: delivery.chatId, text: part.text, parseMode: part.html ? "HTML" : nil, threadId: delivery.threadId,
                 replyTo: isFirst ? delivery.replyToMessageId : nil, replyMarkup: isLast ? Self.keyboard(delivery.buttons) : nil)
         }
-        // Only progress requests are ever replaced; messages are not.
-        guard let sent else { throw TelegramError(code: .server, method: "sendMessage", description: "superseded") }
-        return sent
     }
 
     /// Only Telegram's definitive answer about this delivery ends it; anything else (a refused token, 5xx,

@@ -54,7 +54,10 @@ public struct EgressService: Service, CustomStringConvertible {
 
     private func deliverLoop(connection: GuardConnection, sender: DeliverySender) async {
         let inProgress = DeliveriesInHand()
-        await withTaskGroup(of: Void.self) { group in
+        // Only final deliveries count against the capacity: progress (status messages, their edits and removals)
+        // may wait long for a chat's full bucket, and must not keep answers to other chats out. The guard bounds
+        // progress itself (one status message per job, edits coalesced, one removal).
+        await withTaskGroup(of: Bool.self) { group in
             var running = 0
             for await envelope in connection.messages.cancelOnGracefulShutdown() {
                 guard envelope.type == .delivery else { continue }
@@ -67,14 +70,14 @@ public struct EgressService: Service, CustomStringConvertible {
                 }
                 // The guard re-sends a delivery it has not heard back about; one already in hand is not done twice.
                 guard inProgress.take(delivery.deliveryId) else { continue }
-                if running >= configuration.capacity {
-                    await group.next()
-                    running -= 1
+                let counted = DeliveryPacing.of(delivery).priority == .final
+                while counted && running >= configuration.capacity, let finished = await group.next() {
+                    if finished { running -= 1 }
                 }
-                running += 1
+                if counted { running += 1 }
                 group.addTask {
                     defer { inProgress.release(delivery.deliveryId) }
-                    guard let result = await sender.deliver(delivery) else { return }
+                    guard let result = await sender.deliver(delivery) else { return counted }
                     logger.info("delivery done", metadata: [
                         "delivery.id": "\(delivery.deliveryId)", "status": "\(result.status.rawValue)",
                         "job.id": "\(delivery.jobId ?? "-")", "update.id": "\(delivery.updateId.map(String.init) ?? "-")",
@@ -87,6 +90,7 @@ public struct EgressService: Service, CustomStringConvertible {
                             "delivery.id": "\(delivery.deliveryId)", "error": "\(error)",
                         ])
                     }
+                    return counted
                 }
             }
             // Drain: finish what is in progress before stopping.

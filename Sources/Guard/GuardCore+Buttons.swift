@@ -124,7 +124,10 @@ extension GuardCore {
             changes.jobs.append(cancelled)
             changes.outbox.append(reply(ReplyTexts.stoppedBeforeStart, chatId: job.chatId, threadId: job.threadId,
                                         replyTo: job.replyToMessageId, jobId: job.id, now: now))
-            return []
+            // Queued again after a dispatch, it may already show its status message.
+            statuses[job.id] = nil
+            lastTyping[job.id] = nil
+            return removeStatusMessage(of: job)
         case .dispatched, .running:
             guard let executorId = job.executorId, let peer = executors.members[executorId]?.peer else { return [] }
             logger.info("cancelling a job", metadata: ["job.id": "\(job.id)", "executor.id": "\(executorId)"])

@@ -143,17 +143,24 @@ extension GuardCore {
         if !due.isEmpty { try ledger.apply(LedgerChanges(outbox: due)) }
     }
 
+    /// `typing` for every running job, repeated every `typingIntervalMs` (Telegram shows it for about 5 s).
     func typingActions(now: Int64) throws -> [Outbound] {
         var out: [Outbound] = []
         for job in try ledger.jobs(in: [.running]) {
             if let last = lastTyping[job.id], now - last < configuration.timing.typingIntervalMs { continue }
-            guard let peer = egress.pick(inFlight: inFlight) else { break }
-            lastTyping[job.id] = now
-            out.append(try message(Delivery(
-                deliveryId: "typing-\(job.id)-\(now)", kind: .chatAction, chatId: job.chatId, threadId: job.threadId,
-                chatAction: "typing"), on: .delivery, to: peer))
+            guard let typing = try typing(for: job, now: now) else { break }
+            out.append(typing)
         }
         return out
+    }
+
+    /// `typing` in the job's chat now, if an egress can take it.
+    func typing(for job: JobRecord, now: Int64) throws -> Outbound? {
+        guard let peer = egress.pick(inFlight: inFlight) else { return nil }
+        lastTyping[job.id] = now
+        return try message(Delivery(
+            deliveryId: "typing-\(job.id)-\(now)", kind: .chatAction, chatId: job.chatId, threadId: job.threadId,
+            chatAction: "typing"), on: .delivery, to: peer)
     }
 
     private func recordStatusMessage(jobId: String, result: DeliveryResult) throws -> [Outbound] {
@@ -167,11 +174,13 @@ extension GuardCore {
         return job.status.isFinal ? removeStatusMessage(of: job) : []
     }
 
+    /// Removes the job's status message after its answer: as progress, so that egress sends it only after every
+    /// answer waiting in that chat and never with a token an answer needs.
     func removeStatusMessage(of job: JobRecord) -> [Outbound] {
         guard let messageId = job.statusMessageId, let peer = egress.pick(inFlight: inFlight),
             let out = try? message(Delivery(
                 deliveryId: "delete-\(job.id)", kind: .deleteMessage, chatId: job.chatId, targetMessageId: messageId,
-                jobId: job.id), on: .delivery, to: peer)
+                jobId: job.id, priority: .progress), on: .delivery, to: peer)
         else { return [] }
         return [out]
     }

@@ -21,7 +21,12 @@ extension GuardCore {
     /// their audit entries (refused or ignored strangers: nothing another decision reads) wait and are committed
     /// together in one transaction, then acknowledged. Anything else first commits what waits, so the order of
     /// commits stays the order of arrival, and a person's next update is decided only once theirs are committed.
-    public func receiveIntake(_ batch: [(peer: Data, frames: [Data])]) -> [Outbound] {
+    /// With `followUpLater`, the dispatch and deliveries the batch makes due are left to `intakeFollowUp()`, so that
+    /// the acknowledgements and each new job's `typing` leave before the dispatch's own commit (and before the
+    /// executor starts a CLI that competes with them for the CPU).
+    public func receiveIntake(_ batch: [(peer: Data, frames: [Data])], followUpLater: Bool = false) -> [Outbound] {
+        followUpDeferred = followUpLater
+        defer { followUpDeferred = false }
         var out: [Outbound] = []
         var waiting: [(decided: DecidedUpdate, peer: Data)] = []
         var waitingPeople: Set<Int64> = []
@@ -86,10 +91,36 @@ extension GuardCore {
         guard applied else { return out }
         countUpdate(decided)
         out += decided.effects
+        // The first sign of life: `typing` as soon as the message is committed as a job, not once a CLI has started.
+        if decided.changes.newUpdate?.disposition == "job",
+            let job = decided.changes.jobs.last(where: { $0.updateId == update.updateId && $0.attempt == 0 }),
+            let typing = try typing(for: job, now: clock.now())
+        {
+            out.append(typing)
+        }
         // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of
         // strangers, looking would cost two ledger reads per update.
-        if decided.followUp { out += try dispatchQueuedJobs() + (try pumpOutbox()) }
+        if decided.followUp {
+            if followUpDeferred {
+                followUpOwed = true
+            } else {
+                out += try dispatchQueuedJobs() + (try pumpOutbox())
+            }
+        }
         return out
+    }
+
+    /// The dispatch and deliveries owed by the last intake batch received with `followUpLater`.
+    public func intakeFollowUp() -> [Outbound] {
+        guard followUpOwed else { return [] }
+        followUpOwed = false
+        do {
+            return try dispatchQueuedJobs() + (try pumpOutbox())
+        } catch {
+            // The tick dispatches and delivers again within 250 ms.
+            logger.error("failed to dispatch after intake", metadata: ["error": "\(error)"])
+            return []
+        }
     }
 
     /// Decides what the update becomes: everything to store for it, in one transaction, and the messages to peers

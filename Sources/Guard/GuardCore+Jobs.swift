@@ -125,17 +125,15 @@ extension GuardCore {
             ])
             return [try message(CancelJob(jobId: started.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
         }
-        // A restarted job keeps the status message of its first start.
-        guard job.startedAt == nil || statuses[job.id] == nil else { return [] }
-        job.startedAt = job.startedAt ?? started.startedAt
         acceptedJobs.insert(job.id)
-        let stop = ButtonRecord(
-            nonce: Self.shortId(), action: .stop, jobId: job.id, userId: job.userId, chatId: job.chatId, createdAt: now,
-            expiresAt: now + Int64(configuration.claude.timeoutSeconds + 600) * 1000)
-        try ledger.apply(LedgerChanges(jobs: [job], buttons: [stop]))
-        lastTyping[job.id] = nil
-        let verbosity = try ledger.preferences(userId: job.userId)?.verbosity ?? 1
-        statuses[job.id] = StatusState(stopNonce: stop.nonce, verbosity: verbosity, startedAt: now)
+        // The status message was made at dispatch, and a restarted job keeps the one of its first start; only a
+        // guard restarted since then has none in memory.
+        var changes = LedgerChanges()
+        if statuses[job.id] == nil { try makeStatus(for: job, changes: &changes, now: now) }
+        guard job.startedAt == nil || !changes.buttons.isEmpty else { return [] }
+        job.startedAt = job.startedAt ?? started.startedAt
+        changes.jobs.append(job)
+        try ledger.apply(changes)
         return try sendPendingStatusMessages() + (try typingActions(now: now))
     }
 
@@ -248,7 +246,9 @@ extension GuardCore {
             "job.id": "\(job.id)", "outcome": "\(result.outcome.rawValue)",
             "cost.usd": "\(result.costUSD.map { String($0) } ?? "-")",
         ])
-        return [ack] + closing + removeStatusMessage(of: job) + (try dispatchQueuedJobs()) + (try pumpOutbox())
+        // The answer goes to egress before the status message's removal, which would otherwise be first in that
+        // chat's line and hold the answer for the length of its own call.
+        return [ack] + closing + (try dispatchQueuedJobs()) + (try pumpOutbox()) + removeStatusMessage(of: job)
     }
 
     /// Jobs whose executor is gone: those not started go back to the queue; started ones lost their attempt, and
@@ -313,7 +313,9 @@ extension GuardCore {
             job.dispatchedAt = now
             job.sessionId = resume
             Self.recordHop("queue", ms: now - job.createdAt)
-            try ledger.apply(LedgerChanges(jobs: [job]))
+            var changes = LedgerChanges(jobs: [job])
+            if statuses[job.id] == nil && job.startedAt == nil { try makeStatus(for: job, changes: &changes, now: now) }
+            try ledger.apply(changes)
             executors.assign(jobId: job.id, to: member.executorId, now: now)
             busyUsers.insert(job.userId)
             var unsigned = JobAssignment(
@@ -334,7 +336,7 @@ extension GuardCore {
             out.append(try message(assignment, on: .work, to: member.peer))
             if executors.totalFreeSlots == 0 { break }
         }
-        return out
+        return out.isEmpty ? out : out + (try sendPendingStatusMessages())
     }
 
     /// Executors silent too long are presumed dead; after a guard restart, executors get one timeout to come back.

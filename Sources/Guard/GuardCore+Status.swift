@@ -48,13 +48,25 @@ extension GuardCore {
         statuses[progress.jobId] = status
     }
 
-    /// Sends status messages owed to running jobs as soon as an egress can take them.
+    /// A job's status message and its Stop button, made when the job is first dispatched (the moment it starts
+    /// working for the person: right after the commit when nothing of theirs is running), so that the person sees
+    /// it at once rather than after the CLI has started. The button is stored with `changes`.
+    func makeStatus(for job: JobRecord, changes: inout LedgerChanges, now: Int64) throws {
+        let stop = ButtonRecord(
+            nonce: Self.shortId(), action: .stop, jobId: job.id, userId: job.userId, chatId: job.chatId, createdAt: now,
+            expiresAt: now + Int64(configuration.claude.timeoutSeconds + 600) * 1000)
+        changes.buttons.append(stop)
+        let verbosity = try ledger.preferences(userId: job.userId)?.verbosity ?? 1
+        statuses[job.id] = StatusState(stopNonce: stop.nonce, verbosity: verbosity, startedAt: now)
+    }
+
+    /// Sends status messages owed to dispatched and running jobs as soon as an egress can take them.
     func sendPendingStatusMessages() throws -> [Outbound] {
         var out: [Outbound] = []
         let now = clock.now()
         for jobId in statuses.keys.sorted() where statuses[jobId]?.sent == false {
             guard let peer = egress.pick(inFlight: inFlight), var status = statuses[jobId] else { break }
-            guard let job = try ledger.job(id: jobId), job.status == .running || (job.restarts > 0 && !job.status.isFinal) else {
+            guard let job = try ledger.job(id: jobId), job.status == .dispatched || job.status == .running || (job.restarts > 0 && !job.status.isFinal) else {
                 statuses[jobId] = nil
                 continue
             }

@@ -58,6 +58,9 @@ public actor GuardCore {
     /// When each person who may not use the bot was last answered (bounded: see `RefusalThrottle`).
     var refusals = RefusalThrottle()
     var lastHousekeeping: Int64 = 0
+    /// While an intake batch is handled with `followUpLater`; and whether it left a dispatch owed.
+    var followUpDeferred = false
+    var followUpOwed = false
     /// Questions executors are answering about files, by request id.
     var fileRequests: [String: PendingFileRequest] = [:]
     /// How many strangers get an answer (all are audited).

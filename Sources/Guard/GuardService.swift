@@ -95,7 +95,8 @@ public struct GuardService: Service, CustomStringConvertible {
                             let batch = inbox.takeAll().filter { admitted($0, .intake) }
                             guard !batch.isEmpty else { continue }
                             memory.arrived(batch.count, at: clock.now())
-                            outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }))
+                            outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }, followUpLater: true))
+                            outlet.send(await core.intakeFollowUp())
                         }
                     }
                 }

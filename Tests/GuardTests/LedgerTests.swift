@@ -74,6 +74,38 @@ import Testing
         #expect(try ledger.job(id: "job-599")?.prompt == text)
     }
 
+    @Test func theCheckpointerStartsTheLogOverItselfSoTheNextCommitOnlyAppends() async throws {
+        let path = Self.temporaryPath()
+        let ledger = try SQLiteLedger(path: path, checkpointedElsewhere: true)
+        let checkpointer = try WALCheckpointer(path: path)
+        for index in 0..<5 { try ledger.apply(LedgerChanges(newUpdate: Self.update(Int64(index)))) }
+        let first = try await checkpointer.checkpoint()
+        #expect(first.frames > 1 && first.copied == first.frames)
+        // The guard's next commit finds the log started over (the checkpointer's one frame in it) and appends.
+        try ledger.apply(LedgerChanges(newUpdate: Self.update(100)))
+        let second = try await checkpointer.checkpoint()
+        let oneCommit = try await Self.framesOfOneCommit()
+        #expect(second.frames == 1 + oneCommit, "the commit restarted the log itself (\(second.frames) frames)")
+        // Nobody committed since: nothing to copy, and the log is left as the checkpointer started it.
+        let idle = try await checkpointer.checkpoint()
+        #expect(idle.frames == 0 && idle.copied == 0)
+        try ledger.apply(LedgerChanges(newUpdate: Self.update(101)))
+        #expect(try await checkpointer.checkpoint().frames == 1 + oneCommit)
+    }
+
+    /// How many log frames committing one new update writes, on a database of its own.
+    static func framesOfOneCommit() async throws -> Int {
+        let path = temporaryPath()
+        let ledger = try SQLiteLedger(path: path, checkpointedElsewhere: true)
+        let checkpointer = try WALCheckpointer(path: path)
+        try ledger.apply(LedgerChanges(newUpdate: update(1)))
+        try await checkpointer.checkpoint()
+        try ledger.apply(LedgerChanges(newUpdate: update(2)))
+        try await checkpointer.checkpoint()
+        try ledger.apply(LedgerChanges(newUpdate: update(3)))
+        return try await checkpointer.checkpoint().frames - 1
+    }
+
     @Test func aDuplicateUpdateChangesNothingElse() throws {
         for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
             try ledger.apply(LedgerChanges(newUpdate: Self.update(1)))

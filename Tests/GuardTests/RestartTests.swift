@@ -15,10 +15,12 @@ import Testing
         let guardian = GuardHarness()
         _ = try await guardian.registerEgress()
         for id in executors { _ = try await guardian.registerExecutor(id) }
-        let job = try #require(try await guardian.say("look around", from: 100, updateId: 1).messages(JobAssignment.self).first?.message)
+        let said = try await guardian.say("look around", from: 100, updateId: 1)
+        let job = try #require(said.messages(JobAssignment.self).first?.message)
         #expect(job.attempt == 1)
-        let started = try await guardian.start(job.jobId, on: executors[0])
-        let status = try #require(started.messages(Delivery.self).first { $0.message.kind == .message }?.message)
+        _ = try await guardian.start(job.jobId, on: executors[0])
+        // The status message goes with the dispatch.
+        let status = try #require(said.messages(Delivery.self).first { $0.message.kind == .message }?.message)
         _ = try await guardian.send(DeliveryResult(deliveryId: status.deliveryId, status: .sent, telegramMessageIds: [700]),
                                     on: .delivery, from: guardian.egress)
         return (guardian, job)

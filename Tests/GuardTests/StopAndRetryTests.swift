@@ -14,9 +14,10 @@ import Testing
     func runningJob(_ guardian: GuardHarness, user: Int64 = 100) async throws -> (JobAssignment, String) {
         _ = try await guardian.registerEgress()
         _ = try await guardian.registerExecutor("a")
-        let job = try #require(try await guardian.send(guardian.message(updateId: 1, from: user, text: "work"), on: .intake, from: guardian.ingress)
-            .messages(JobAssignment.self).first?.message)
-        let out = try await guardian.start(job.jobId, on: "a")
+        let out = try await guardian.send(guardian.message(updateId: 1, from: user, text: "work"), on: .intake, from: guardian.ingress)
+        let job = try #require(out.messages(JobAssignment.self).first?.message)
+        _ = try await guardian.start(job.jobId, on: "a")
+        // The status message goes with the dispatch, before the CLI starts.
         let status = try #require(out.messages(Delivery.self).first { $0.message.kind == .message }?.message)
         #expect(status.text?.hasPrefix(ReplyTexts.working) == true)
         let stop = try #require(status.buttons?.first?.first)

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import TestSupport
+
+/// The real Claude Code CLI run directly, as a bot on the Agent SDK runs it: the same flags and stdin protocol as the
+/// executor (initialize with the PreToolUse hook; the prompt once the CLI has answered it, as the SDK does too), no
+/// confinement, no proxy, no guard. Its time from spawn to result line is what "the CLI alone" costs.
+struct DirectClaudeRun {
+    /// Spawn → the CLI's answer to `initialize`: its own start-up.
+    var startupMs: Double
+    /// Spawn → its result line.
+    var resultMs: Double
+    /// The session, for the next run's `--resume`.
+    var sessionId: String?
+
+    /// Runs one prompt to its result line on a thread of its own (the CLI is read with blocking calls) and returns
+    /// then; the CLI exits meanwhile, overlapping what comes next just as the executor's CLI does.
+    static func run(
+        executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?
+    ) async throws -> DirectClaudeRun {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                runBlocking(executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume) {
+                    continuation.resume(with: $0)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    /// Hands the run to `done` at the result line, then waits for the process to exit.
+    private static func runBlocking(
+        executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
+        done: (Result<DirectClaudeRun, any Error>) -> Void
+    ) {
+        let process = Process()
+        do {
+            done(.success(try untilResult(
+                process, executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume)))
+        } catch {
+            done(.failure(error))
+        }
+        if process.isRunning { process.waitUntilExit() }
+    }
+
+    private static func untilResult(
+        _ process: Process, executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?
+    ) throws -> DirectClaudeRun {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
+                             "--permission-prompt-tool", "stdio"] + (resume.map { ["--resume", $0] } ?? [])
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: workspace)
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let initialize = #"{"type":"control_request","request_id":"bench-initialize","request":{"subtype":"initialize","hooks":{"PreToolUse":[{"matcher":null,"hookCallbackIds":["bench-pre-tool-use"]}]}}}"#
+        let user = try JSONSerialization.data(withJSONObject: [
+            "type": "user", "message": ["role": "user", "content": prompt],
+        ])
+        let spawned = BenchClock.epochMicros()
+        try process.run()
+        input.fileHandleForWriting.write(Data((initialize + "\n").utf8))
+        var startedAt: Int64?, resultAt: Int64?, sessionId: String?
+        var pending = Data()
+        let fd = output.fileHandleForReading.fileDescriptor
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        reading: while resultAt == nil {
+            let count = read(fd, &buffer, buffer.count)
+            guard count > 0 else { break }
+            let now = BenchClock.epochMicros()
+            pending.append(contentsOf: buffer[0..<count])
+            while let newline = pending.firstIndex(of: 10) {
+                let line = pending[pending.startIndex..<newline]
+                pending = Data(pending[(newline + 1)...])
+                guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else { continue }
+                switch object["type"] as? String {
+                case "control_response" where startedAt == nil:
+                    startedAt = now
+                    input.fileHandleForWriting.write(user + Data("\n".utf8))
+                case "result":
+                    resultAt = now
+                    sessionId = object["session_id"] as? String
+                    break reading
+                default: break
+                }
+            }
+        }
+        try? input.fileHandleForWriting.close()
+        guard let resultAt else {
+            process.waitUntilExit()
+            throw HarnessError("the CLI run directly gave no result line (exit \(process.terminationStatus))")
+        }
+        return DirectClaudeRun(
+            startupMs: Double((startedAt ?? resultAt) - spawned) / 1_000, resultMs: Double(resultAt - spawned) / 1_000,
+            sessionId: sessionId)
+    }
+}

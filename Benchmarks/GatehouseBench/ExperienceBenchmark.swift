@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import TestSupport
+
+/// What the person feels, with the real Claude Code CLI against the fake model: how soon the chat shows a sign of
+/// life, how soon the answer comes, and how that compares with the same CLI run directly (interleaved with the
+/// prompts, so machine noise hits both alike). One person, prompts one after another, Telegram's flood limits
+/// emulated by the fake, so progress messages and answers compete for the chat's tokens as they would for real.
+struct ExperienceBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "experience", abstract: "What the person sees, with the real Claude Code CLI.")
+
+    @Option(help: "Prompts to time.") var prompts = 20
+    @Option(help: "Milliseconds the person waits after each answer (and after each direct run) before the next.") var gap = 500
+    @Option(help: "Milliseconds the fake model takes for each turn (0: at once).") var think = 0
+
+    func run() async throws { try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think).print() }
+
+    /// One prompt through Gatehouse, and the direct run next to it.
+    struct Sample {
+        var firstSignMs: Double
+        var finalMs: Double
+        /// The final reply left egress this long after the executor read the CLI's result line.
+        var lagBehindResultMs: Double
+        var aloneMs: Double
+        var aloneStartupMs: Double
+    }
+
+    static func measure(prompts: Int, gapMs: Int, thinkMs: Int) async throws -> BenchReport {
+        let person = FakeTelegramUser(id: 4_001, firstName: "Person")
+        var options = GatehouseCluster.Options()
+        options.allowedUsers = [person.id]
+        options.environment = [
+            "CLAUDE_CLI_PATH": try ClaudeBinary.path(),
+            "LOG_LEVEL": ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_LOG_LEVEL"] ?? "info",
+            "ENVIRONMENT": "development",
+            // The fake model's usage prices each run at about $1: the person's daily limit and rate limit would
+            // refuse the prompts this benchmark times.
+            "CLAUDE_MAX_COST_PER_USER": "off", "RATE_LIMIT_REQUESTS": "1000", "RATE_LIMIT_BURST": "1000",
+        ]
+        var report = BenchReport(title: "What the person feels (real Claude Code CLI, fake model)")
+        try await GatehouseCluster.with(options) { cluster in
+            guard await cluster.waitForPrograms(["guard", "ingress", "egress"], timeout: .seconds(20)),
+                  await poll(timeout: .seconds(20), { cluster.logs().contains("executor registered") })
+            else { throw HarnessError("the programs did not start") }
+            cluster.telegram.emulateLimits()
+            if thinkMs > 0 { cluster.anthropic.setHandler(FakeAnthropicScript.slow(.milliseconds(thinkMs))) }
+            let cli = try ClaudeBinary.path()
+            let direct = ClaudeTestEnvironment.make(baseURL: cluster.anthropic.baseURL)
+            defer { ClaudeTestEnvironment.remove(home: direct.home) }
+            let aloneWorkspace = cluster.root.appendingPathComponent("alone").path
+            try FileManager.default.createDirectory(atPath: aloneWorkspace, withIntermediateDirectories: true)
+
+            // Warm-up: one answered prompt each way (links connected, the CLI's files in the page cache, sessions made).
+            var aloneSession = try await DirectClaudeRun.run(
+                executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "warm-up", resume: nil).sessionId
+            _ = try await ask(cluster, person, "exp#warm#")
+            try await Task.sleep(for: .seconds(2))
+
+            var updates: [(updateId: Int64, alone: DirectClaudeRun)] = []
+            for index in 0..<prompts {
+                let alone = try await DirectClaudeRun.run(
+                    executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "alone#\(index)#", resume: aloneSession)
+                aloneSession = alone.sessionId ?? aloneSession
+                try await Task.sleep(for: .milliseconds(gapMs))
+                updates.append((try await ask(cluster, person, "exp#\(index)#"), alone))
+                try await Task.sleep(for: .milliseconds(gapMs))
+            }
+            try await Task.sleep(for: .seconds(3))
+            let memory = cluster.programs().compactMap { ProcessMemory.read(pid: $0.pid) }
+            let finishedAt = try finishTimes(databasePath: cluster.databasePath, chatId: person.id)
+            let samples = try collect(cluster.telegram, chatId: person.id, updates: updates, finishedAt: finishedAt)
+
+            let firstSign = Percentiles(samples.map(\.firstSignMs))
+            let final = Percentiles(samples.map(\.finalMs))
+            let alone = Percentiles(samples.map(\.aloneMs))
+            let lag = Percentiles(samples.map(\.lagBehindResultMs))
+            let paired = Percentiles(samples.map { $0.finalMs - $0.aloneMs })
+            let startup = Percentiles(samples.map(\.aloneStartupMs))
+            let pss = memory.compactMap(\.proportionalKB).reduce(0, +)
+            let rss = memory.map(\.residentKB).reduce(0, +)
+            report.notes = [
+                "\(samples.count) of \(prompts) prompts from one person, each sent \(gapMs) ms after the previous answer; the CLI run directly before each (its own session, resumed like Gatehouse's); fake model answers \(thinkMs == 0 ? "at once" : "after \(thinkMs) ms a turn"); Telegram's flood limits emulated (1/s per chat, burst 3).",
+                "first sign of life: getUpdates response → the first sendChatAction or sendMessage for that chat read by the fake Telegram. final reply: → the answer's sendMessage read by the fake Telegram.",
+                "lag behind the result line: the executor reading the CLI's result line (JobResult.finishedAt, ms) → the answer's sendMessage. CLI alone: spawn → result line, same flags and stdin protocol, unconfined, no proxy.",
+                "memory: the four programs idle 3 s after the last answer (executor without CLI children); Pss shares the common pages out.",
+            ]
+            report.rows = [
+                BenchRow(name: "first sign of life median", target: "≤ 3 ms", measured: milliseconds(firstSign.p50), met: firstSign.p50 <= 3),
+                BenchRow(name: "first sign of life p95", target: "≤ 10 ms", measured: milliseconds(firstSign.at(0.95)), met: firstSign.at(0.95) <= 10),
+                BenchRow(name: "first sign of life p99 / max", target: "", measured: "\(milliseconds(firstSign.p99)) / \(milliseconds(firstSign.max))", met: nil),
+                BenchRow(name: "final reply median (p95, p99, max)", target: "", measured: "\(milliseconds(final.p50)) (\(milliseconds(final.at(0.95))), \(milliseconds(final.p99)), \(milliseconds(final.max)))", met: nil),
+                BenchRow(name: "CLI alone median (p95, p99, max)", target: "", measured: "\(milliseconds(alone.p50)) (\(milliseconds(alone.at(0.95))), \(milliseconds(alone.p99)), \(milliseconds(alone.max)))", met: nil),
+                BenchRow(name: "CLI alone: its start-up median", target: "", measured: milliseconds(startup.p50), met: nil),
+                BenchRow(name: "final reply − CLI alone, medians", target: "≤ +10 ms", measured: String(format: "%+.1f ms", final.p50 - alone.p50), met: final.p50 - alone.p50 <= 10),
+                BenchRow(name: "final reply − CLI alone, paired median", target: "", measured: String(format: "%+.1f ms", paired.p50), met: nil),
+                BenchRow(name: "lag behind result line median (p95, p99)", target: "", measured: "\(milliseconds(lag.p50)) (\(milliseconds(lag.at(0.95))), \(milliseconds(lag.p99)))", met: nil),
+                BenchRow(name: "lag behind result line max", target: "≤ 100 ms", measured: milliseconds(lag.max), met: lag.max <= 100),
+                BenchRow(name: "idle Pss, four programs", target: "≤ 40 MB", measured: megabytes(pss), met: Double(pss) / 1024 <= 40),
+                BenchRow(name: "  of it their own pages / files", target: "",
+                         measured: "\(megabytes(memory.compactMap(\.proportionalAnonKB).reduce(0, +))) / \(megabytes(memory.compactMap(\.proportionalFileKB).reduce(0, +)))", met: nil),
+                BenchRow(name: "idle VmRSS, four programs summed", target: "", measured: megabytes(rss), met: nil),
+                BenchRow(name: "429s from the fake Telegram", target: "", measured: "\(cluster.telegram.limitRefusals)", met: nil),
+                BenchRow(name: "prompts answered", target: "\(prompts)", measured: "\(samples.count)", met: samples.count == prompts),
+            ]
+        }
+        return report
+    }
+
+    /// Sends `marker` as a message and waits for its answer (the fake model echoes it); returns the update's id.
+    private static func ask(_ cluster: GatehouseCluster, _ person: FakeTelegramUser, _ marker: String) async throws -> Int64 {
+        let updateId = cluster.telegram.enqueueMessage(from: person, text: marker)
+        let answered = await cluster.telegram.waitUntil(timeout: .seconds(60)) { server in
+            server.calls.contains { $0.method == "sendMessage" && $0.succeeded && ($0["text"]?.stringValue ?? "").contains("Echo: \(marker)") }
+        }
+        guard answered else { throw HarnessError("no answer to \(marker)") }
+        return updateId
+    }
+
+    /// When the executor read each job's result line, by the message the job answers.
+    private static func finishTimes(databasePath: String, chatId: Int64) throws -> [Int64: Int64] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let database = try DatabaseQueue(path: databasePath, configuration: configuration)
+        return try database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT replyToMessageId, finishedAt FROM jobs WHERE chatId = ? AND finishedAt IS NOT NULL
+                """, arguments: [chatId])
+            var times: [Int64: Int64] = [:]
+            for row in rows {
+                if let message: Int64 = row["replyToMessageId"], let finished: Int64 = row["finishedAt"] { times[message] = finished }
+            }
+            return times
+        }
+    }
+
+    /// Times each prompt from the calls the fake Telegram recorded.
+    private static func collect(
+        _ telegram: FakeTelegramServer, chatId: Int64, updates: [(updateId: Int64, alone: DirectClaudeRun)], finishedAt: [Int64: Int64]
+    ) throws -> [Sample] {
+        let calls = telegram.calls
+        var delivered: [Int64: (at: Int64, messageId: Int64)] = [:]
+        for call in calls where call.method == "getUpdates" && call.succeeded {
+            for update in call.result?.arrayValue ?? [] {
+                guard let id = update["update_id"]?.integerValue, let messageId = update["message"]?["message_id"]?.integerValue else { continue }
+                delivered[id] = (BenchClock.micros(call.time), messageId)
+            }
+        }
+        let chatCalls = calls.filter { $0["chat_id"]?.integerValue == chatId && $0.succeeded }
+        return updates.compactMap { entry -> Sample? in
+            guard let (at, messageId) = delivered[entry.updateId],
+                  let final = chatCalls.first(where: { $0.method == "sendMessage" && $0["reply_parameters"]?["message_id"]?.integerValue == messageId }),
+                  let sign = firstSign(chatCalls, after: at),
+                  let finished = finishedAt[messageId]
+            else { return nil }
+            let finalAt = BenchClock.micros(final.receivedAt)
+            if ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_TRACE"] != nil {
+                print("update \(entry.updateId) lag \((finalAt - finished * 1_000) / 1_000) ms, delivered \(at) µs:", chatCalls.filter { BenchClock.micros($0.receivedAt) >= at && BenchClock.micros($0.receivedAt) <= finalAt }
+                    .map { "\($0.method) +\(BenchClock.micros($0.receivedAt) - at) µs" }.joined(separator: ", "))
+            }
+            return Sample(
+                firstSignMs: Double(sign - at) / 1_000, finalMs: Double(finalAt - at) / 1_000,
+                lagBehindResultMs: Double(finalAt - finished * 1_000) / 1_000,
+                aloneMs: entry.alone.resultMs, aloneStartupMs: entry.alone.startupMs)
+        }
+    }
+
+    /// The first chat action or message for the chat that left Gatehouse after `at` (microseconds).
+    private static func firstSign(_ calls: [FakeTelegramCall], after at: Int64) -> Int64? {
+        calls.filter { ["sendChatAction", "sendMessage"].contains($0.method) }
+            .map { BenchClock.micros($0.receivedAt) }.filter { $0 >= at }.min()
+    }
+}
