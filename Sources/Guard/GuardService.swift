@@ -101,18 +101,9 @@ public struct GuardService: Service, CustomStringConvertible {
                     }
                 }
                 group.addTask {
-                    var lastStatus = ContinuousClock.now - .seconds(10)
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(250))
                         outlet.send(await core.tick())
-                        if ContinuousClock.now - lastStatus >= .seconds(2) {
-                            lastStatus = .now
-                            do {
-                                try statusStore.write(await core.statusSnapshot(keys: identities.fingerprints()))
-                            } catch {
-                                logger.debug("could not write the status snapshot", metadata: ["error": "\(error)"])
-                            }
-                        }
                         links.syncKeysIfDue()
                         if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
                         // The guard works while Telegram fails; the health file says replies are held.
@@ -122,6 +113,17 @@ public struct GuardService: Service, CustomStringConvertible {
                 }
                 group.addTask {
                     for await out in core.lateDecisions { outlet.send(out) }
+                }
+                // Who is connected, for `gatehouse status`: written every 2 s, apart from the decision loop.
+                group.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            try statusStore.write(await core.statusSnapshot(keys: identities.fingerprints()))
+                        } catch {
+                            logger.debug("could not write the status snapshot", metadata: ["error": "\(error)"])
+                        }
+                        try? await Task.sleep(for: .seconds(2))
+                    }
                 }
                 if let metrics {
                     group.addTask {
