@@ -1,16 +1,29 @@
-/// Lowercase hexadecimal, two digits per byte. Written out by hand: `String(format: "%02x")` goes through
-/// CoreFoundation's formatter for every byte, which made hashing a job's prompt for its signature cost more than
-/// checking the signature.
-public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+import Crypto
+import Foundation
 
-    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(max(bytes.underestimatedCount * 2, 64))  // a digest reports no count: room for SHA-256's
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+/// Lowercase hexadecimal text of bytes (digests, ids, fingerprints).
+public enum Hex {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    public static func lowercase(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            var index = 0
+            for byte in bytes {
+                text[index] = digits[Int(byte >> 4)]
+                text[index + 1] = digits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    public static func lowercase(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { lowercase($0) }
+    }
+
+    /// A digest or MAC through its bytes: iterating one as a `Sequence` costs thousands of instructions per byte
+    /// (the audit chain hashes every entry).
+    public static func lowercase(_ digest: some ContiguousBytes) -> String {
+        digest.withUnsafeBytes { lowercase($0) }
     }
 }

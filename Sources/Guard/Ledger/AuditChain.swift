@@ -10,13 +10,16 @@ public enum AuditChain {
     /// `actor` is the entry's subject (pseudonym), or its user id for entries written before pseudonyms, or "-".
     public static func hash(prevHash: String, at: Int64, actor: String, event: String, detail: String) -> String {
         // Length-prefixed fields: no choice of field contents can make two different entries hash alike.
-        var bytes = Data()
+        var hasher = SHA256()
         for field in [prevHash, String(at), actor, event, detail] {
-            let utf8 = Data(field.utf8)
-            bytes.append(contentsOf: "\(utf8.count):".utf8)
-            bytes.append(utf8)
+            var field = field
+            field.withUTF8 { utf8 in
+                var length = "\(utf8.count):"
+                length.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+            }
         }
-        return Hex.lowercase(SHA256.hash(data: bytes))
+        return Hex.lowercase(hasher.finalize())
     }
 
     /// Chains an event under `subject`, the pseudonym of its person (nil when it has none).
@@ -30,7 +33,9 @@ public enum AuditChain {
 
     /// A fresh random pseudonym: it says nothing about the person, so deleting its mapping really forgets them.
     static func newSubject() -> String {
-        "p-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        var random = SystemRandomNumberGenerator()
+        let bits: UInt64 = random.next()
+        return "p-" + withUnsafeBytes(of: bits) { Hex.lowercase($0) }
     }
 
     static func actor(of record: AuditRecord) -> String {

@@ -18,8 +18,15 @@ enum AuditDetailSeal {
     }
 
     static func seal(_ detail: String, subject: String, key: String) throws -> String {
-        let cipher = try ContentCipher(keyMaterial: ContentCipher.keyMaterial(from: key))
+        let cipher = try cipher(for: key)
         return prefix + subject + ":" + (try cipher.seal(detail))
+    }
+
+    /// The cipher of a key made by `newKey` (base64 of 32 bytes, decoded directly: the general key-material path trims
+    /// whitespace first, which cost more than the encryption on every refused stranger).
+    private static func cipher(for key: String) throws -> ContentCipher {
+        if let bytes = Data(base64Encoded: key), bytes.count == 32 { return try ContentCipher(keyMaterial: Array(bytes)) }
+        return try ContentCipher(keyMaterial: ContentCipher.keyMaterial(from: key))
     }
 
     /// The pseudonym whose key opens a stored detail; nil for a detail stored in the clear.
@@ -35,7 +42,7 @@ enum AuditDetailSeal {
     static func open(_ stored: String, key: String?) -> String {
         guard let subject = subject(of: stored) else { return stored }
         let sealed = String(stored.dropFirst(prefix.count + subject.count + 1))
-        guard let key, let cipher = try? ContentCipher(keyMaterial: ContentCipher.keyMaterial(from: key)),
+        guard let key, let cipher = try? cipher(for: key),
             let opened = try? cipher.open(sealed)
         else { return erased }
         return opened
