@@ -47,6 +47,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Scheduled jobs: cron expressions, next run times in a time zone, `/schedule` parsed. Pure.
+        .target(name: "Schedules"),
         // Tool screening: the shell grammar, Bash rules, file and network rules, the operator's policy file.
         .target(name: "ToolPolicy", dependencies: ["Messages"]),
         // The executor's outbound proxy: every connection a CLI (or a tool it runs) makes is screened at connect time.
@@ -58,7 +60,7 @@ let package = Package(
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", "ToolPolicy", "Rendering", "CMalloc", "Telemetry", logging, lifecycle, crypto, metrics,
+            "Messages", "Transport", "Settings", "ToolPolicy", "Schedules", "Rendering", "CMalloc", "Telemetry", logging, lifecycle, crypto, metrics,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
@@ -69,7 +71,7 @@ let package = Package(
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", "OutboundProxy", logging, lifecycle,
+            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -105,6 +107,7 @@ let package = Package(
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+        .testTarget(name: "SchedulesTests", dependencies: ["Schedules"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging]),
         .testTarget(name: "GuardTests", dependencies: [

@@ -35,6 +35,9 @@ extension GuardCore {
             return []
         case .newSession, .continueSession, .resume, .cd, .ls, .pwd, .projects, .status, .export, .get, .model, .bind:
             return try carryOutChat(command, request, update: update, changes: &changes, now: now)
+        case .schedule(let text):
+            try carryOutSchedule(text, request, update: update, changes: &changes, now: now)
+            return []
         case .stop:
             let active = try ledger.jobs(in: [.queued, .dispatched, .running]).filter { $0.userId == userId }
             changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/stop (\(active.count) active)"))

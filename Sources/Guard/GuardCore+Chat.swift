@@ -103,7 +103,7 @@ extension GuardCore {
             return try askExecutor(
                 .transcript, directory: current, purpose: .export(format), request, threadId: threadId, sessionId: session.sessionId,
                 preferred: session.executorId, transcriptFormat: format.transcriptFormat, now: now)
-        case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock:
+        case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock, .schedule:
             break
         }
         return []

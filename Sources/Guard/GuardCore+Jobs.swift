@@ -222,12 +222,15 @@ extension GuardCore {
         // Only a session whose transcript exists is continued later: a CLI killed before it saved its first turn
         // leaves an id that no `--resume` can open.
         let saved = result.sessionSaved ?? (result.outcome == .completed)
-        if result.freshSession == true && !(saved && result.sessionId != nil) {
+        let ownSession = job.scheduleId == nil
+        if ownSession && result.freshSession == true && !(saved && result.sessionId != nil) {
             changes.endedSessions.append(SessionKey(userId: job.userId, workspace: job.workspace))
         }
         if let sessionId = result.sessionId, saved {
-            changes.sessions.append(SessionRecord(
-                userId: job.userId, workspace: job.workspace, sessionId: sessionId, executorId: executorId, updatedAt: now))
+            if ownSession {
+                changes.sessions.append(SessionRecord(
+                    userId: job.userId, workspace: job.workspace, sessionId: sessionId, executorId: executorId, updatedAt: now))
+            }
             var history = try ledger.sessionHistory(sessionId: sessionId) ?? SessionHistoryRecord(
                 sessionId: sessionId, userId: job.userId, workspace: job.workspace, executorId: executorId,
                 startedAt: job.startedAt ?? now, lastUsedAt: now, firstPrompt: String(prompt.prefix(200)), costUSD: 0, runs: 0)
@@ -287,7 +290,8 @@ extension GuardCore {
         var busyUsers = Set(active.filter { $0.status != .queued }.map(\.userId))
         var out: [Outbound] = []
         for var job in active where job.status == .queued && !busyUsers.contains(job.userId) && (job.notBefore ?? 0) <= now {
-            let session = try ledger.session(userId: job.userId, workspace: job.workspace)
+            // A scheduled run starts a fresh session: it must not continue (or be continued by) its owner's chat.
+            let session = job.scheduleId == nil ? try ledger.session(userId: job.userId, workspace: job.workspace) : nil
             var resume = session?.sessionId
             let holder = session?.executorId
             let member: ExecutorPool.Member

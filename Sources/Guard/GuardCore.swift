@@ -132,6 +132,7 @@ public actor GuardCore {
             out += try expireDispatches(now: now)
             out += try expireApprovals(now: now)
             try expireEgress(now: now)
+            try runDueSchedules(now: now)
             out += try dispatchQueuedJobs()
             out += try reviewExecutorOutage(now: now)
             out += try pumpOutbox()

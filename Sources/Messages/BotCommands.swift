@@ -44,6 +44,7 @@ public enum BotCommands {
         Command("model", "[name]", "choose the Claude model"),
         Command("verbose", "0|1|2", "how much of Claude's work you see while it runs"),
         Command("bind", "<dir>", "bind this forum topic to a project directory"),
+        Command("schedule", "add|list|pause|resume|remove", "run a prompt on a schedule (cron times)"),
         Command("mydata", "everything stored about you, as a file"),
         Command("forgetme", "erase what is stored about you"),
         Command("auth", "<token>", "sign in with a token an administrator gave you", tokenAuthOnly: true),

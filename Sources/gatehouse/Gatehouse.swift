@@ -9,7 +9,7 @@ struct Gatehouse: AsyncParsableCommand {
         subcommands: [
             UpCommand.self, GuardCommand.self, IngressCommand.self, ExecutorCommand.self, EgressCommand.self,
             UsersCommand.self, TokenCommand.self, AuditCommand.self, KeygenCommand.self, KeysCommand.self,
-            HealthCommand.self, StatusCommand.self,
+            HealthCommand.self, StatusCommand.self, SchedulesCommand.self,
         ]
     )
 }

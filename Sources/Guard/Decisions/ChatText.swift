@@ -77,7 +77,7 @@ public enum ChatText {
         case .get(let path): "/get \(InputExcerpt.quote(path))"
         case .model(let name): "/model \(name.map { InputExcerpt.quote($0) } ?? "")"
         case .bind(let path): "/bind \(InputExcerpt.quote(path))"
-        case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock: "command"
+        case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock, .schedule: "command"
         }
     }
 }

@@ -54,6 +54,8 @@ public struct IntakePolicy: Sendable {
         case get(String)
         case model(String?)
         case bind(String)
+        /// `/schedule …`: what follows the command, parsed by the guard (`ScheduleCommand`).
+        case schedule(String)
     }
 
     /// The longest prompt taken (Telegram's own limit is 4,096 characters; captions 1,024).
@@ -159,6 +161,8 @@ public struct IntakePolicy: Sendable {
                 return .reply(text: ReplyTexts.pathUsage(name), event: "command.invalid", reason: "\(name) without a path")
             }
             return .command(name == "/cd" ? .cd(rest) : name == "/get" ? .get(rest) : .bind(rest))
+        case "/schedule":
+            return .command(.schedule(rest))
         case "/stop":
             return .command(.stop)
         case "/verbose":

@@ -126,6 +126,8 @@ public struct PersonalData: Codable, Sendable {
     public var replies: [Reply] = []
     /// Tool calls allowed in their running jobs (kept until the job ends).
     public var toolCalls: [JobToolRecord] = []
+    /// Prompts they scheduled, with their times.
+    public var schedules: [ScheduleRecord] = []
     /// Tool calls they were asked about, with the tool's input.
     public var approvals: [ApprovalRecord] = []
     /// Files waiting with a running job: names only (the content is theirs already).

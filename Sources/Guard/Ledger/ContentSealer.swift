@@ -13,6 +13,8 @@ struct ContentSealer: Sendable {
     func opened(_ file: JobFileRecord) throws -> JobFileRecord { try open(file, \.data) }
     func sealed(_ approval: ApprovalRecord) throws -> ApprovalRecord { try seal(approval, \.input) }
     func opened(_ approval: ApprovalRecord) throws -> ApprovalRecord { try open(approval, \.input) }
+    func sealed(_ schedule: ScheduleRecord) throws -> ScheduleRecord { try seal(schedule, \.prompt) }
+    func opened(_ schedule: ScheduleRecord) throws -> ScheduleRecord { try open(schedule, \.prompt) }
     func sealed(_ tool: JobToolRecord) throws -> JobToolRecord { try seal(tool, \.summary) }
     func opened(_ tool: JobToolRecord) throws -> JobToolRecord { try open(tool, \.summary) }
 

@@ -26,6 +26,7 @@ public final class InMemoryLedger: Ledger {
         var topicBindings: [String: TopicBindingRecord] = [:]
         var jobFiles: [String: [JobFileRecord]] = [:]
         var jobTools: [String: [JobToolRecord]] = [:]
+        var schedules: [String: ScheduleRecord] = [:]
 
         /// As `SQLiteLedger`'s erasure, but audit details are not sealed here (no per-person keys in memory).
         mutating func erase(_ userId: Int64) {
@@ -42,6 +43,7 @@ public final class InMemoryLedger: Ledger {
             jobFiles = jobFiles.filter { !theirJobs.contains($0.key) }
             jobTools = jobTools.filter { !theirJobs.contains($0.key) }
             preferences[userId] = nil
+            schedules = schedules.filter { $0.value.ownerId != userId }
             buttons = buttons.filter { $0.value.userId != userId }
             approvals = approvals.filter { $0.value.userId != userId }
             tokens = tokens.filter { $0.value.userId != userId }
@@ -140,6 +142,8 @@ public final class InMemoryLedger: Ledger {
             state.outbox[id] = nil
             state.outboxOrder.removeAll { $0 == id }
         }
+        for schedule in changes.schedules { state.schedules[schedule.id] = schedule }
+        for id in changes.deletedSchedules { state.schedules[id] = nil }
         for userId in changes.erasures { state.erase(userId) }
         return true
     }
@@ -251,6 +255,25 @@ public final class InMemoryLedger: Ledger {
         state.withLock { ($0.jobFiles[jobId] ?? []).sorted { $0.seq < $1.seq } }
     }
 
+    // MARK: - Schedules
+
+    public func schedule(id: String) throws -> ScheduleRecord? {
+        state.withLock { $0.schedules[id] }
+    }
+
+    public func schedules(ownerId: Int64?) throws -> [ScheduleRecord] {
+        state.withLock { state in
+            state.schedules.values.filter { ownerId == nil || $0.ownerId == ownerId }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
+    public func dueSchedules(now: Int64) throws -> [ScheduleRecord] {
+        state.withLock { state in
+            state.schedules.values.filter { !$0.paused && ($0.nextRunAt ?? .max) <= now }
+                .sorted { ($0.nextRunAt ?? 0, $0.id) < ($1.nextRunAt ?? 0, $1.id) }
+        }
+    }
+
     // MARK: - Access
 
     public func member(userId: Int64) throws -> MemberRecord? {
@@ -328,6 +351,7 @@ public final class InMemoryLedger: Ledger {
             data.lockout = state.lockouts[userId]
             data.rateBucket = state.rateBuckets[userId]
             data.topicBindings = state.topicBindings.values.filter { $0.boundBy == userId }
+            data.schedules = state.schedules.values.filter { $0.ownerId == userId }.sorted { $0.createdAt < $1.createdAt }
             return data
         }
     }

@@ -64,6 +64,14 @@ public protocol Ledger: Sendable {
     func jobFiles(jobId: String) throws -> [JobFileRecord]
     /// The tool calls allowed in one attempt of a job, in the order they were allowed.
     func jobTools(jobId: String, attempt: Int) throws -> [JobToolRecord]
+
+    // MARK: Schedules
+
+    func schedule(id: String) throws -> ScheduleRecord?
+    /// One person's schedules (every schedule for nil), oldest first.
+    func schedules(ownerId: Int64?) throws -> [ScheduleRecord]
+    /// Schedules not paused whose next run is at or before `now`, earliest first.
+    func dueSchedules(now: Int64) throws -> [ScheduleRecord]
 }
 
 /// Replies not yet delivered: how many, and when the oldest was written.

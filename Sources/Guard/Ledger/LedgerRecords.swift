@@ -70,6 +70,9 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var mediaGroupId: String?
     /// How often the guard dispatched it again by itself after an attempt was lost with nothing changed.
     public var restarts: Int = 0
+    /// The schedule this job is a run of; nil for a prompt someone sent. A scheduled run starts a fresh Claude
+    /// session and leaves its owner's current one alone.
+    public var scheduleId: String? = nil
 
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
@@ -245,6 +248,14 @@ public struct SessionRecord: Codable, Sendable, Equatable {
     public var sessionId: String
     public var executorId: String?
     public var updatedAt: Int64
+
+    public init(userId: Int64, workspace: String, sessionId: String, executorId: String?, updatedAt: Int64) {
+        self.userId = userId
+        self.workspace = workspace
+        self.sessionId = sessionId
+        self.executorId = executorId
+        self.updatedAt = updatedAt
+    }
 }
 
 /// One entry of the append-only audit log. `hash` commits to the entry and to `prevHash`.
@@ -325,6 +336,9 @@ public struct LedgerChanges: Sendable {
     public var erasures: [Int64] = []
     /// Outbox entries to delete (an ephemeral reply once Telegram answered it).
     public var deletedOutbox: [String] = []
+    /// Schedules made, changed or run (`nextRunAt` moved in the same transaction as the run's job: never twice).
+    public var schedules: [ScheduleRecord] = []
+    public var deletedSchedules: [String] = []
     public var audit: [AuditEvent] = []
 
     public init(
@@ -355,6 +369,7 @@ public struct LedgerChanges: Sendable {
             && approvals.isEmpty && rules.isEmpty && audit.isEmpty && members.isEmpty && tokens.isEmpty
             && authSessions.isEmpty && endedAuthSessions.isEmpty && lockouts.isEmpty && rateBuckets.isEmpty
             && usage.isEmpty && erasures.isEmpty && sessionHistory.isEmpty && topicBindings.isEmpty && jobFiles.isEmpty
-            && endedSessions.isEmpty && jobTools.isEmpty && deletedOutbox.isEmpty
+            && endedSessions.isEmpty && jobTools.isEmpty && deletedOutbox.isEmpty && schedules.isEmpty
+            && deletedSchedules.isEmpty
     }
 }

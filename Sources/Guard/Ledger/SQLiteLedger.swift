@@ -202,6 +202,18 @@ public final class SQLiteLedger: Ledger {
             // Each person's audit details are sealed with a key of their own, erased with their pseudonym.
             try db.execute(sql: "ALTER TABLE audit_subjects ADD COLUMN sealKey TEXT")
         }
+        migrator.registerMigration("v10-schedules") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN scheduleId TEXT;
+                CREATE TABLE schedules (
+                    id TEXT PRIMARY KEY, ownerId INTEGER NOT NULL, chatId INTEGER NOT NULL, threadId INTEGER,
+                    workspace TEXT NOT NULL, cron TEXT NOT NULL, timeZone TEXT NOT NULL, prompt TEXT NOT NULL,
+                    missed TEXT NOT NULL, paused INTEGER NOT NULL, nextRunAt INTEGER, lastRunAt INTEGER,
+                    runs INTEGER NOT NULL, createdAt INTEGER NOT NULL);
+                CREATE INDEX schedules_due ON schedules(paused, nextRunAt);
+                CREATE INDEX schedules_by_owner ON schedules(ownerId, createdAt);
+                """)
+        }
         return migrator
     }
 
@@ -263,6 +275,8 @@ public final class SQLiteLedger: Ledger {
         for binding in changes.topicBindings { try binding.save(db) }
         for file in changes.jobFiles { try sealer.sealed(file).save(db) }
         for tool in changes.jobTools { try sealer.sealed(tool).save(db) }
+        for schedule in changes.schedules { try sealer.sealed(schedule).save(db) }
+        for id in changes.deletedSchedules { _ = try ScheduleRecord.deleteOne(db, key: id) }
         for key in changes.endedSessions {
             _ = try SessionRecord.deleteOne(db, key: ["userId": key.userId, "workspace": key.workspace])
         }
@@ -532,6 +546,8 @@ public final class SQLiteLedger: Ledger {
             data.lockout = try LockoutRecord.fetchOne(db, key: userId)
             data.rateBucket = try RateBucketRecord.fetchOne(db, key: userId)
             data.topicBindings = try TopicBindingRecord.filter(Column("boundBy") == userId).fetchAll(db)
+            data.schedules = try ScheduleRecord.filter(Column("ownerId") == userId).order(Column("createdAt")).fetchAll(db)
+                .map(sealer.opened)
             return data
         }
     }
@@ -560,6 +576,27 @@ public final class SQLiteLedger: Ledger {
     public func jobTools(jobId: String, attempt: Int) throws -> [JobToolRecord] {
         try read { db in
             try Self.all(JobToolRecord.self, db, where: "jobId = ? AND attempt = ? ORDER BY allowedAt, rowid", [jobId, attempt])
+        }.map(sealer.opened)
+    }
+
+    // MARK: - Schedules
+
+    public func schedule(id: String) throws -> ScheduleRecord? {
+        try read { db in try Self.one(ScheduleRecord.self, db, where: "id = ?", [id]) }.map(sealer.opened)
+    }
+
+    public func schedules(ownerId: Int64?) throws -> [ScheduleRecord] {
+        try read { db in
+            if let ownerId {
+                return try Self.all(ScheduleRecord.self, db, where: "ownerId = ? ORDER BY createdAt, id", [ownerId])
+            }
+            return try Self.all(ScheduleRecord.self, db, where: "1 ORDER BY createdAt, id", [])
+        }.map(sealer.opened)
+    }
+
+    public func dueSchedules(now: Int64) throws -> [ScheduleRecord] {
+        try read { db in
+            try Self.all(ScheduleRecord.self, db, where: "paused = 0 AND nextRunAt <= ? ORDER BY nextRunAt, id", [now])
         }.map(sealer.opened)
     }
 
@@ -641,6 +678,7 @@ public final class SQLiteLedger: Ledger {
             "DELETE FROM sessions WHERE userId = :user",
             "DELETE FROM session_history WHERE userId = :user",
             "DELETE FROM preferences WHERE userId = :user",
+            "DELETE FROM schedules WHERE ownerId = :user",
             "DELETE FROM tokens WHERE userId = :user",
             "DELETE FROM auth_sessions WHERE userId = :user",
             "DELETE FROM rate_buckets WHERE userId = :user",
@@ -745,6 +783,10 @@ extension UsageRecord: FetchableRecord, PersistableRecord {
 
 extension SessionHistoryRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "session_history"
+}
+
+extension ScheduleRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "schedules"
 }
 
 extension TopicBindingRecord: FetchableRecord, PersistableRecord {

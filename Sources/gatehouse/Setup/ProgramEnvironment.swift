@@ -63,10 +63,7 @@ struct ProgramEnvironment {
             databasePath: reader.string("DATABASE_PATH", default: "./data/gatehouse.sqlite"),
             approvedDirectory: approved, allowedUsers: allowed, adminUsers: admins, claude: claude)
         configuration.access = access
-        switch WorkspaceMode(rawValue: reader.string("WORKSPACE_MODE", default: GuardConfiguration.defaultWorkspaceMode.rawValue).lowercased()) {
-        case let mode?: configuration.workspaceMode = mode
-        case nil: reader.report("WORKSPACE_MODE", "must be admins-shared, private or shared, got \(reader.raw("WORKSPACE_MODE")?.debugDescription ?? "")")
-        }
+        configuration.workspaceMode = workspaceMode()
         configuration.allowedModels = reader.list("CLAUDE_ALLOWED_MODELS")
         configuration.sharedSessions = reader.bool("SHARED_SESSIONS", default: false)
         if let model = claude.model, !configuration.allowedModels.isEmpty, !configuration.allowedModels.contains(model) {
@@ -77,6 +74,7 @@ struct ProgramEnvironment {
         configuration.jobSigner = jobSigner()
         configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
         configuration.metricsAddress = metricsAddress()
+        configuration.scheduler = schedulerConfiguration()
         if let path = reader.raw("POLICY_FILE") {
             do {
                 configuration.toolPolicy = try ToolPolicyFile.load(path: path)
@@ -85,6 +83,30 @@ struct ProgramEnvironment {
             }
         }
         return configuration
+    }
+
+    /// `WORKSPACE_MODE`.
+    func workspaceMode() -> WorkspaceMode {
+        let raw = reader.string("WORKSPACE_MODE", default: GuardConfiguration.defaultWorkspaceMode.rawValue)
+        guard let mode = WorkspaceMode(rawValue: raw.lowercased()) else {
+            reader.report("WORKSPACE_MODE", "must be admins-shared, private or shared, got \(raw.debugDescription)")
+            return GuardConfiguration.defaultWorkspaceMode
+        }
+        return mode
+    }
+
+    /// `ENABLE_SCHEDULER`, `SCHEDULE_TIME_ZONE`, `SCHEDULES_PER_PERSON`.
+    func schedulerConfiguration() -> ScheduleBook.Configuration {
+        var scheduler = ScheduleBook.Configuration()
+        scheduler.enabled = reader.bool("ENABLE_SCHEDULER", default: false)
+        let zone = reader.string("SCHEDULE_TIME_ZONE", default: "UTC")
+        if let parsed = TimeZone(identifier: zone) {
+            scheduler.defaultTimeZone = parsed
+        } else {
+            reader.report("SCHEDULE_TIME_ZONE", "must be a time zone name such as Europe/Berlin or UTC, got \(zone.debugDescription)")
+        }
+        scheduler.perPersonLimit = reader.int("SCHEDULES_PER_PERSON", default: 10, in: 0...1_000)
+        return scheduler
     }
 
     /// `METRICS_ADDRESS`: `host:port`, or `:port` for every interface; unset, metrics are off.
