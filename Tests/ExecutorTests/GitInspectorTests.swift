@@ -45,6 +45,12 @@ import Testing
             return result.standardOutput
         }
 
+        /// Another repository, `relative` to the tree (made if missing), with nothing committed.
+        func newRepository(_ relative: String) async throws {
+            try tree.directory(relative)
+            try await git(["init", "-q"], in: tree.path(relative))
+        }
+
         func inspector() throws -> GitInspector {
             GitInspector(workspaces: try tree.workspaces(), runner: InertGitRunner(searchPath: "/usr/bin:/bin"))
         }
@@ -59,10 +65,10 @@ import Testing
             _ = await inspector.facts(path: "1001/app", root: "1001")
         }
 
-        func requestFor(_ view: GitView) -> FileRequest {
-            var request = FileRequest(requestId: "r", operation: .git, path: "1001/app")
+        func requestFor(_ view: GitView, path: String = "1001/app", root: String = "1001") -> FileRequest {
+            var request = FileRequest(requestId: "r", operation: .git, path: path)
             request.gitView = view
-            request.root = "1001"
+            request.root = root
             return request
         }
 
@@ -94,21 +100,15 @@ import Testing
     }
 
     @Test func aRepositoryWithoutCommitsShowsItsChangesAgainstNothing() async throws {
-        let tree = try FileTree()
-        defer { tree.remove() }
-        try tree.file("approved/1001/fresh/a.txt", "hello\n")
         let project = try await Project()
         defer { project.tree.remove() }
-        try await project.git(["init", "-q"], in: tree.path("approved/1001/fresh"))
-        try await project.git(["add", "a.txt"], in: tree.path("approved/1001/fresh"))
-        let inspector = GitInspector(workspaces: try tree.workspaces(), runner: InertGitRunner(searchPath: "/usr/bin:/bin"))
-        var request = FileRequest(requestId: "r", operation: .git, path: "1001/fresh")
-        request.root = "1001"
-        request.gitView = .diff
-        let diff = await inspector.answer(request)
+        try await project.newRepository("approved/1001/fresh")
+        try project.tree.file("approved/1001/fresh/a.txt", "hello\n")
+        try await project.git(["add", "a.txt"], in: project.tree.path("approved/1001/fresh"))
+        let inspector = try project.inspector()
+        let diff = await inspector.answer(project.requestFor(.diff, path: "1001/fresh"))
         #expect(String(decoding: diff.data ?? Data(), as: UTF8.self).contains("+hello"))
-        request.gitView = .log
-        #expect(await inspector.answer(request).error == "no_commits")
+        #expect(await inspector.answer(project.requestFor(.log, path: "1001/fresh")).error == "no_commits")
     }
 
     @Test func aDirectoryOutsideAnyRepositoryOrAboveTheRootIsNotShown() async throws {
@@ -116,12 +116,9 @@ import Testing
         defer { project.tree.remove() }
         try project.tree.directory("approved/1002/notes")
         // A repository at the approved directory itself is above person 1002's root: not theirs to see.
-        try await project.git(["init", "-q"], in: project.tree.path("approved"))
+        try await project.newRepository("approved")
         let inspector = try project.inspector()
-        var request = FileRequest(requestId: "r", operation: .git, path: "1002/notes")
-        request.gitView = .status
-        request.root = "1002"
-        let result = await inspector.answer(request)
+        let result = await inspector.answer(project.requestFor(.status, path: "1002/notes", root: "1002"))
         #expect(result.error == "not_a_repository", "\(result)")
         #expect(await inspector.facts(path: "1002/notes", root: "1002").isGitRepository == false)
     }
@@ -129,8 +126,7 @@ import Testing
     @Test func aRepositoryPointingOutsideTheRootIsRefused() async throws {
         let project = try await Project()
         defer { project.tree.remove() }
-        try project.tree.directory("outside")
-        try await project.git(["init", "-q"], in: project.tree.path("outside"))
+        try await project.newRepository("outside")
         let inspector = try project.inspector()
         // core.worktree: the repository inside, its working tree elsewhere.
         try await project.git(["config", "core.worktree", project.tree.path("outside")])
@@ -138,10 +134,7 @@ import Testing
         try await project.git(["config", "--unset", "core.worktree"])
         // A `.git` file naming a git directory elsewhere.
         try project.tree.file("approved/1001/other/.git", "gitdir: \(project.tree.path("outside/.git"))\n")
-        var request = FileRequest(requestId: "r", operation: .git, path: "1001/other")
-        request.gitView = .log
-        request.root = "1001"
-        #expect(await inspector.answer(request).error == "outside")
+        #expect(await inspector.answer(project.requestFor(.log, path: "1001/other")).error == "outside")
     }
 
     /// A key, how the hostile repository sets it, and a plain git command that runs the plant.
@@ -150,6 +143,18 @@ import Testing
         var plant: @Sendable (Project) async throws -> Void
         var control: [String]
         var description: String { key }
+
+        /// A driver named in an attributes file of the repository, its program set at `key` in its config.
+        static func driver(
+            _ name: String, attributesFile: String = ".gitattributes", attribute: String, programIn key: String,
+            also extra: (String, String)? = nil, control: [String]
+        ) -> Hostility {
+            Hostility(key: name, plant: { project in
+                try project.tree.file("approved/1001/app/" + attributesFile, "* \(attribute)\n")
+                try await project.git(["config", key, project.plant])
+                if let extra { try await project.git(["config", extra.0, extra.1]) }
+            }, control: control)
+        }
     }
 
     static let hostilities: [Hostility] = [
@@ -165,23 +170,14 @@ import Testing
             try await project.git(["config", "core.hooksPath", project.tree.path("hooks")])
         }, control: ["status"]),
         Hostility(key: "diff.external", plant: { try await $0.git(["config", "diff.external", $0.plant]) }, control: ["diff"]),
-        Hostility(key: "diff.<driver>.command", plant: { project in
-            try project.tree.file("approved/1001/app/.gitattributes", "* diff=evil\n")
-            try await project.git(["config", "diff.evil.command", project.plant])
-        }, control: ["diff"]),
-        Hostility(key: "diff.<driver>.textconv", plant: { project in
-            try project.tree.file("approved/1001/app/.git/info/attributes", "* diff=evil\n")
-            try await project.git(["config", "diff.evil.textconv", project.plant])
-        }, control: ["show", "HEAD"]),
-        Hostility(key: "filter.<driver>.clean", plant: { project in
-            try project.tree.file("approved/1001/app/.gitattributes", "* filter=evil\n")
-            try await project.git(["config", "filter.evil.clean", project.plant])
-            try await project.git(["config", "filter.evil.required", "true"])
-        }, control: ["diff"]),
-        Hostility(key: "filter.<driver>.process", plant: { project in
-            try project.tree.file("approved/1001/app/.gitattributes", "* filter=evil\n")
-            try await project.git(["config", "filter.evil.process", project.plant])
-        }, control: ["diff"]),
+        .driver("diff.<driver>.command", attribute: "diff=evil", programIn: "diff.evil.command", control: ["diff"]),
+        .driver(
+            "diff.<driver>.textconv", attributesFile: ".git/info/attributes", attribute: "diff=evil",
+            programIn: "diff.evil.textconv", control: ["show", "HEAD"]),
+        .driver(
+            "filter.<driver>.clean", attribute: "filter=evil", programIn: "filter.evil.clean",
+            also: ("filter.evil.required", "true"), control: ["diff"]),
+        .driver("filter.<driver>.process", attribute: "filter=evil", programIn: "filter.evil.process", control: ["diff"]),
         Hostility(key: "a filter driver whose name holds an equals sign", plant: { project in
             try project.tree.file("approved/1001/app/.gitattributes", "* filter=ev=il\n")
             try project.tree.file("approved/1001/app/.git/config-extra", "[filter \"ev=il\"]\n\tclean = \(project.plant)\n")
