@@ -84,6 +84,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
         }
         let files = FileRequestService(
             handler: FileRequestHandler(workspaces: workspaces, claudeHome: configuration.claude.home),
+            git: GitInspector(workspaces: workspaces, runner: InertGitRunner(searchPath: JobLauncher.searchPath)),
             connection: connection, logger: logger)
         if configuration.jobVerifier == nil {
             logger.warning("no GATEHOUSE_JOB_PUBLIC_KEY: running jobs without checking the guard's signature (development only)")

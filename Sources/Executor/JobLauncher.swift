@@ -133,7 +133,8 @@ struct JobLauncher: Sendable {
                 outcome = try await ClaudeRunner(logger: logger).run(
                     invocation, cancellation: cancellation, release: release,
                     onCompleted: { outcome in
-                        await report(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh))
+                        await report(await surveyed(
+                            Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh), job: job))
                     },
                     onEvent: { event in await progress.hear(event) },
                     decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
@@ -151,13 +152,26 @@ struct JobLauncher: Sendable {
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
                 "fresh_session": "\(fresh)",
             ])
-            return Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)
+            return await surveyed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh), job: job)
         } catch {
             // The runner throws only before the CLI exists, so the release was never asked for.
             logger.error("claude could not be run", metadata: ["error": "\(error)"])
             return await failedAfterGo(job, detail: "cannot run the CLI: \(error)")
         }
     }
+
+    /// A completed run's result with what its workspace now is as a project (git, pending changes, a test
+    /// command): the guard's quick actions are chosen from it.
+    private func surveyed(_ result: JobResult, job: JobAssignment) async -> JobResult {
+        guard result.outcome == .completed, let root = job.root else { return result }
+        var result = result
+        let inspector = GitInspector(workspaces: workspaces, runner: InertGitRunner(searchPath: Self.searchPath))
+        result.project = await inspector.facts(path: job.workspace, root: root)
+        return result
+    }
+
+    /// The executor's PATH, where git is looked for.
+    static var searchPath: String { ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin" }
 
     /// The prompt with the uploads saved into the workspace and named in it, or why the run cannot go on.
     private static func prompt(for job: JobAssignment, workspace: String, logger: Logger) -> ClaudePromptRelease {

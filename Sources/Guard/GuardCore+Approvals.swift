@@ -180,7 +180,7 @@ extension GuardCore {
         else { return (ReplyTexts.alreadyDecided, []) }
         let who = presser.map { $0.username.map { "@" + $0 } ?? $0.firstName ?? "user \($0.id)" } ?? "someone"
         switch button.action {
-        case .retry, .stop, .cd, .resume, .model:
+        case .retry, .stop, .cd, .resume, .model, .typed:
             return (ReplyTexts.buttonExpired, [])
         case .answer:
             guard let question = button.question, let choice = button.choice else { return (ReplyTexts.buttonExpired, []) }

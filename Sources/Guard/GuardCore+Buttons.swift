@@ -33,7 +33,7 @@ extension GuardCore {
         case .unblock(let target):
             try change(target, to: nil, request, changes: &changes, now: now)
             return []
-        case .newSession, .continueSession, .resume, .cd, .ls, .pwd, .projects, .status, .export, .get, .model, .bind:
+        case .newSession, .continueSession, .resume, .cd, .ls, .pwd, .projects, .status, .export, .get, .model, .bind, .git, .actions:
             return try carryOutChat(command, request, update: update, changes: &changes, now: now)
         case .schedule(let text):
             try carryOutSchedule(text, request, update: update, changes: &changes, now: now)
@@ -72,6 +72,15 @@ extension GuardCore {
         guard button.userId == presser || configuration.adminUsers.contains(presser) else {
             return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
         }
+        if button.action == .typed {
+            // Pressed, it is the person's own message: only they may send it (not even an admin).
+            guard button.userId == presser else {
+                return try refuse(ReplyTexts.buttonNotYours, "button.refused", "typed button of user \(button.userId)", about: button.userId)
+            }
+            changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.typed", detail: InputExcerpt.quote(button.argument ?? "")))
+            let out = try sendTyped(button.argument ?? "", update: update, changes: &changes, now: now)
+            return try answerButton(callbackId, text: "…", chatId: chatId) + out
+        }
         if [.cd, .resume, .model].contains(button.action) {
             // Chat surface buttons belong to no job; only their owner may press them (not even an admin).
             guard button.userId == presser else {
@@ -96,7 +105,7 @@ extension GuardCore {
         case .allowOnce, .allowSession, .deny, .answer:
             let (text, out) = try answerApproval(button, by: update.sender, changes: &changes, now: now)
             return try answerButton(callbackId, text: text, chatId: chatId) + out
-        case .cd, .resume, .model:
+        case .cd, .resume, .model, .typed:
             return []
         case .retry:
             guard job.status == .interrupted, !job.prompt.isEmpty else {

@@ -103,6 +103,10 @@ extension GuardCore {
             return try askExecutor(
                 .transcript, directory: current, purpose: .export(format), request, threadId: threadId, sessionId: session.sessionId,
                 preferred: session.executorId, transcriptFormat: format.transcriptFormat, now: now)
+        case .git(let view):
+            return try showGit(view, request, directory: current, workspace: workspace, threadId: threadId, changes: &changes, now: now)
+        case .actions:
+            return try askExecutor(.project, directory: current, purpose: .actions, request, threadId: threadId, now: now)
         case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock, .schedule:
             break
         }
@@ -166,7 +170,7 @@ extension GuardCore {
             changes.preferences.append(prefs)
             changes.outbox.append(reply(ChatText.modelSet(argument), chatId: button.chatId, threadId: update.chat?.threadId, replyTo: nil, now: now))
             return (ChatText.modelSet(argument), [])
-        case .retry, .stop, .allowOnce, .allowSession, .deny, .answer:
+        case .retry, .stop, .allowOnce, .allowSession, .deny, .answer, .typed:
             return (ReplyTexts.buttonExpired, [])
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
 import Messages
 
-/// A question an executor is answering for a person (`/cd`, `/ls`, `/projects`, `/get`, `/export`, `/bind`).
+/// A question an executor is answering for a person (`/cd`, `/ls`, `/projects`, `/get`, `/export`, `/bind`, `/git`,
+/// `/actions`).
 /// In memory only: after a guard restart the person simply asks again.
 struct PendingFileRequest: Sendable {
-    enum Purpose: Sendable, Equatable { case cd, ls, projects, get, export(ExportFormat), bind }
+    enum Purpose: Sendable, Equatable { case cd, ls, projects, get, export(ExportFormat), bind, git(GitView), actions }
 
     var purpose: Purpose
     var userId: Int64
@@ -30,13 +31,15 @@ extension GuardCore {
     func askExecutor(
         _ operation: FileRequest.Operation, directory: String, purpose: PendingFileRequest.Purpose, _ request: CommandRequest,
         threadId: Int64?, sessionId: String? = nil, preferred: String? = nil,
-        transcriptFormat: FileRequest.TranscriptFormat? = nil, now: Int64
+        transcriptFormat: FileRequest.TranscriptFormat? = nil, gitView: GitView? = nil, now: Int64
     ) throws -> [Outbound] {
         let id = Self.newId()
         var ask = FileRequest(
             requestId: id, operation: operation, path: workspaces.workspace(of: request.userId, directory: directory),
             sessionId: sessionId, maxBytes: operation == .read ? configuration.uploads.maxBytes : nil)
         ask.transcriptFormat = transcriptFormat
+        ask.gitView = gitView
+        if operation == .git || operation == .project { ask.root = workspaces.root(of: request.userId) }
         let member = if let preferred { executors.members[preferred] } else {
             executors.members.values.min { $0.executorId < $1.executorId }
         }
@@ -68,6 +71,14 @@ extension GuardCore {
         }
         let request = CommandRequest(userId: pending.userId, chatId: pending.chatId, messageId: pending.replyTo, standing: .user)
         let shown = Workspaces.display(pending.directory)
+        switch pending.purpose {
+        case .git(let view):
+            return try showGitResult(result, view: view, pending, now: now)
+        case .actions:
+            return try offerActions(result, pending, now: now)
+        case .cd, .ls, .projects, .get, .export, .bind:
+            break
+        }
         if result.error != nil {
             answer(ChatText.fileProblem(result.message))
             changes.audit.append(AuditEvent(
@@ -122,6 +133,8 @@ extension GuardCore {
                 format.document(from: String(decoding: result.data ?? Data(), as: UTF8.self)), fileName: format.fileName,
                 chatId: pending.chatId, replyTo: pending.replyTo, now: now))
             changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.export", detail: InputExcerpt.quote(shown)))
+        case .git, .actions:
+            break
         }
         try ledger.apply(changes)
         return try pumpOutbox()

@@ -139,6 +139,33 @@ extension GuardCore {
         if let userId, standing?.mayUseBot == true {
             decision = try admit(decision, userId: userId, changes: &changes, now: now)
         }
+        effects += try act(on: decision, update: update, standing: standing, changes: &changes, now: now)
+        if let userId {
+            try watch(userId: userId, changes: &changes, now: now)
+            if standing == .authenticated, !changes.endedAuthSessions.contains(userId), !changes.erasures.contains(userId),
+                var session = try ledger.authSession(userId: userId)
+            {
+                session.lastSeenAt = now
+                changes.authSessions.append(session)
+            }
+        }
+
+        var followUp = true
+        switch decision {
+        case .reply, .refuse, .ignore: followUp = !changes.outbox.isEmpty
+        default: break
+        }
+        return DecidedUpdate(update: update, changes: changes, effects: effects, followUp: followUp)
+    }
+
+    /// Carries out what the intake policy (and the limits) decided for an update: what it stores goes into
+    /// `changes`; the messages to peers it causes are returned.
+    func act(
+        on decision: IntakePolicy.Decision, update: InboundUpdate, standing: Standing?, changes: inout LedgerChanges, now: Int64
+    ) throws -> [Outbound] {
+        let userId = update.sender?.id
+        let chatId = update.chat?.id
+        var effects: [Outbound] = []
         switch decision {
         case .runPrompt(let prompt):
             effects += try startJob(prompt: prompt, update: update, changes: &changes, now: now)
@@ -184,22 +211,7 @@ extension GuardCore {
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))
             effects += try answerButton(callbackId, text: text, chatId: chatId ?? userId ?? 0)
         }
-        if let userId {
-            try watch(userId: userId, changes: &changes, now: now)
-            if standing == .authenticated, !changes.endedAuthSessions.contains(userId), !changes.erasures.contains(userId),
-                var session = try ledger.authSession(userId: userId)
-            {
-                session.lastSeenAt = now
-                changes.authSessions.append(session)
-            }
-        }
-
-        var followUp = true
-        switch decision {
-        case .reply, .refuse, .ignore: followUp = !changes.outbox.isEmpty
-        default: break
-        }
-        return DecidedUpdate(update: update, changes: changes, effects: effects, followUp: followUp)
+        return effects
     }
 
     /// A final reply, stored in the outbox.

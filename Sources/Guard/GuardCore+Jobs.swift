@@ -210,8 +210,14 @@ extension GuardCore {
         if result.outcome == .overBudget {
             changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "limit.cost", detail: "job \(job.id) stopped at its budget"))
         }
+        // In a git project the answer carries the quick actions chosen from what the executor saw after the run.
+        var buttons: [[Delivery.Button]]?
+        if result.outcome == .completed, let project = result.project, project.isGitRepository {
+            let owner = CommandRequest(userId: job.userId, chatId: job.chatId, messageId: nil, standing: .user)
+            buttons = quickActionButtons(QuickActions.choose(project), owner, changes: &changes, now: now)
+        }
         changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
-                                    replyTo: job.replyToMessageId, jobId: job.id, now: now))
+                                    replyTo: job.replyToMessageId, jobId: job.id, buttons: buttons, now: now))
         if let sessionId = result.sessionId {
             // "Allow for this session" rules made during the job now belong to its session.
             for rule in try ledger.rules(scopes: ["job:\(job.id)"]) {
@@ -332,6 +338,7 @@ extension GuardCore {
             unsigned.files = try files(of: job)
             unsigned.localReads = tools.defaultsHoldForReads
             unsigned.updateId = job.updateId
+            unsigned.root = workspaces.root(of: job.userId)
             let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
             logger.info("job dispatched", metadata: [
                 "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",

@@ -41,6 +41,8 @@ public enum BotCommands {
         Command("cost", "what your requests cost over the last 24 hours"),
         Command("export", "[html|json]", "the current session's transcript as a file: Markdown, a web page or JSON"),
         Command("get", "<path>", "send a file from the workspace"),
+        Command("git", "[diff|diff last|log|branches]", "the project's git status, changes, last commit, log or branches (read-only)"),
+        Command("actions", "quick next steps for this project: run the tests, show the diff, commit, undo"),
         Command("model", "[name]", "choose the Claude model"),
         Command("verbose", "0|1|2", "how much of Claude's work you see while it runs"),
         Command("bind", "<dir>", "bind this forum topic to a project directory"),

@@ -2,7 +2,8 @@ import Foundation
 
 /// A question about the files in `APPROVED_DIRECTORY` that only an executor can answer, because only it sees the
 /// disk: list a directory (`/ls`, `/projects`), check one (`/cd`), read a file (`/get`), or render a session's
-/// transcript (`/export`). Paths are relative to the approved directory and were checked lexically by the guard;
+/// transcript (`/export`), show the project's git state (`/git`) or the facts its quick actions are chosen from
+/// (`/actions`). Paths are relative to the approved directory and were checked lexically by the guard;
 /// the executor checks them again physically (real path after symlinks must stay inside) before touching anything.
 public struct FileRequest: WireMessage, Equatable {
     public static let type = MessageType.fileRequest
@@ -17,6 +18,10 @@ public struct FileRequest: WireMessage, Equatable {
         /// The transcript of Claude session `sessionId` run in the directory `path`, as Markdown (or JSON, see
         /// `transcriptFormat`).
         case transcript
+        /// The git view `gitView` of the project directory `path`, as text (git run inert, read-only).
+        case git
+        /// What `path` is as a project (`ProjectFacts`): git, pending changes, a test command.
+        case project
     }
 
     /// How a transcript comes back: Markdown (the default) or JSON (`TranscriptExport`, its entries in order).
@@ -31,6 +36,11 @@ public struct FileRequest: WireMessage, Equatable {
     public var maxBytes: Int?
     /// For `transcript`; absent means Markdown (older executors answer Markdown whatever is asked).
     public var transcriptFormat: TranscriptFormat?
+    /// For `git`: which view.
+    public var gitView: GitView?
+    /// For `git` and `project`: the person's root (relative to the approved directory); the repository must lie
+    /// inside it.
+    public var root: String?
 
     public init(requestId: String, operation: Operation, path: String, sessionId: String? = nil, maxBytes: Int? = nil) {
         self.requestId = requestId
@@ -68,8 +78,10 @@ public struct FileResult: WireMessage, Equatable {
     public var entries: [Entry]?
     /// `stat`: the path exists and is a directory.
     public var isDirectory: Bool?
-    /// `read`: the file's bytes; `transcript`: the Markdown, UTF-8.
+    /// `read`: the file's bytes; `transcript`: the Markdown, UTF-8; `git`: git's output, UTF-8.
     public var data: Data?
+    /// `project`: what the directory is as a project.
+    public var project: ProjectFacts?
 
     public init(
         requestId: String, error: String? = nil, message: String? = nil, entries: [Entry]? = nil,

@@ -62,6 +62,9 @@ public struct JobAssignment: WireMessage, Equatable {
     /// The Telegram update that caused the job, for the executor's log lines (`update.id`), so one update can be
     /// followed through every program's log. Not signed: it changes nothing but logs.
     public var updateId: Int64?
+    /// The person's root (relative to the approved directory): after the run the executor reports the workspace's
+    /// git state (`JobResult.project`) only for a repository inside it. Not signed: it only bounds what is reported.
+    public var root: String?
 
     public init(
         jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,
@@ -251,6 +254,9 @@ public struct JobResult: WireMessage, Equatable {
     /// The CLI ended without a result line and without being stopped (crashed, killed from outside, OOM): the
     /// attempt was lost like one whose executor died.
     public var cliDied: Bool?
+    /// What the executor saw of the job's workspace after the run (git, pending changes, a test command): the guard
+    /// offers quick actions from it. Absent from older executors, and when the run did not complete.
+    public var project: ProjectFacts?
 
     public init(
         jobId: String, attempt: Int, outcome: Outcome, text: String? = nil, costUSD: Double? = nil,

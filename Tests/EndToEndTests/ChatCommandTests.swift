@@ -20,14 +20,7 @@ import Testing
         return options
     }
 
-    func buttons(_ message: FakeTelegramMessage) -> [(text: String, data: String)] {
-        (message.replyMarkup?["inline_keyboard"]?.arrayValue ?? []).flatMap { row in
-            (row.arrayValue ?? []).compactMap { button in
-                guard let text = button["text"]?.stringValue, let data = button["callback_data"]?.stringValue else { return nil }
-                return (text, data)
-            }
-        }
-    }
+    func buttons(_ message: FakeTelegramMessage) -> [(text: String, data: String)] { message.inlineButtons }
 
     /// Sends `text` and waits for the bot's reply containing `expected`.
     func ask(_ cluster: GatehouseCluster, _ user: FakeTelegramUser, _ text: String, expecting expected: String) async throws -> FakeTelegramMessage {

@@ -36,6 +36,9 @@ struct FileRequestHandler: Sendable {
                     result.data = Self.utf8Prefix(markdown, maxBytes: limit)
                     if markdown.utf8.count > limit { result.message = "the transcript was cut at \(limit) bytes" }
                 }
+            case .git, .project:
+                // Answered by `GitInspector`, which runs git: `FileRequestService` sends them there.
+                throw .badRequest("not a disk question")
             }
         } catch {
             result.error = error.code

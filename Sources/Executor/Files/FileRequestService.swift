@@ -11,6 +11,8 @@ struct FileRequestService: Sendable {
     static let backlog = 32
 
     let handler: FileRequestHandler
+    /// `/git` and `/actions`: git runs as a subprocess, awaited rather than blocking a thread.
+    let git: GitInspector
     let connection: GuardConnection
     let logger: Logger
     let slots = FileRequestSlots(concurrency: Self.concurrency, backlog: Self.backlog)
@@ -18,8 +20,13 @@ struct FileRequestService: Sendable {
     func handle(_ request: FileRequest) async {
         let result: FileResult
         if await slots.acquire() {
-            result = await withCheckedContinuation { continuation in
-                DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: handler.answer(request)) }
+            switch request.operation {
+            case .git, .project:
+                result = await git.answer(request)
+            case .list, .stat, .read, .transcript:
+                result = await withCheckedContinuation { continuation in
+                    DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: handler.answer(request)) }
+                }
             }
             await slots.release()
         } else {

@@ -34,6 +34,11 @@ public enum ChatText {
         entries.isEmpty ? "No projects yet: create a directory (ask Claude, or send a file)." : "Projects (git repositories marked ●):\n"
             + entries.joined(separator: "\n")
     }
+    static let gitWhileWorking = "Claude is working in this project right now; ask /git again once it has answered (git reads the project's configuration, which a running job may be changing)."
+    static func noQuickActions(_ directory: String) -> String {
+        "No quick actions in \(directory): it is not a git repository and no test command was found."
+    }
+    static func quickActions(_ directory: String) -> String { "Quick actions for \(directory):" }
     static let noTranscript = "That session's transcript is not on any machine that is connected."
     static func exportCaption(_ session: String) -> String { "Transcript of session \(session.prefix(8))." }
 
@@ -77,6 +82,8 @@ public enum ChatText {
         case .get(let path): "/get \(InputExcerpt.quote(path))"
         case .model(let name): "/model \(name.map { InputExcerpt.quote($0) } ?? "")"
         case .bind(let path): "/bind \(InputExcerpt.quote(path))"
+        case .git(let view): "/git \(view.argument)"
+        case .actions: "/actions"
         case .stop, .verbose, .auth, .cost, .myData, .forgetMe, .users, .allow, .block, .unblock, .schedule: "command"
         }
     }

@@ -56,6 +56,10 @@ public struct IntakePolicy: Sendable {
         case bind(String)
         /// `/schedule …`: what follows the command, parsed by the guard (`ScheduleCommand`).
         case schedule(String)
+        /// A read-only git view of the current project.
+        case git(GitView)
+        /// The quick actions for the current project, on demand.
+        case actions
     }
 
     /// The longest prompt taken (Telegram's own limit is 4,096 characters; captions 1,024).
@@ -155,6 +159,12 @@ public struct IntakePolicy: Sendable {
             }
             return .command(.export(format))
         case "/ls": return .command(.ls(arguments.isEmpty ? nil : rest))
+        case "/git":
+            guard let view = GitView(arguments: arguments) else {
+                return .reply(text: ReplyTexts.gitUsage, event: "command.invalid", reason: "/git view")
+            }
+            return .command(.git(view))
+        case "/actions": return .command(.actions)
         case "/model": return .command(.model(arguments.first))
         case "/cd", "/get", "/bind":
             guard !arguments.isEmpty else {

@@ -24,6 +24,7 @@ public enum ReplyTexts {
         return lines.joined(separator: "\n")
     }
 
+    public static let gitUsage = "Use /git for the status, /git diff for your changes, /git diff last for the last commit, /git log or /git branches."
     public static let exportUsage = "Use /export for Markdown, /export html for a web page, or /export json for data."
 
     public static func pathUsage(_ command: String) -> String {

@@ -164,6 +164,9 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
         case cd
         case resume
         case model
+        /// Sends `argument` as if the person had typed it (a quick action's prompt, a `/git` view): it goes through
+        /// the intake policy, the limits and the audit like any message.
+        case typed
     }
 
     public var nonce: String

@@ -22,4 +22,14 @@ public struct FakeTelegramMessage: Sendable {
 
     public var documentFilename: String? { kind == "document" ? fileName : nil }
     public var documentBytes: Data? { kind == "document" ? fileBytes : nil }
+
+    /// The inline keyboard's buttons, row after row: each one's text and callback data.
+    public var inlineButtons: [(text: String, data: String)] {
+        (replyMarkup?["inline_keyboard"]?.arrayValue ?? []).flatMap { row in
+            (row.arrayValue ?? []).compactMap { button in
+                guard let text = button["text"]?.stringValue, let data = button["callback_data"]?.stringValue else { return nil }
+                return (text, data)
+            }
+        }
+    }
 }
