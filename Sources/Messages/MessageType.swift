@@ -7,6 +7,10 @@ public enum MessageType: String, Sendable, CaseIterable {
     // intake: ingress ⇄ guard
     case update = "intake.update"
     case updateAck = "intake.update_ack"
+    // intake: webhook receiver ⇄ guard
+    case webhookEvent = "intake.webhook"
+    case webhookAck = "intake.webhook_ack"
+    case webhookRefusals = "intake.webhook_refusals"
 
     // work: executor ⇄ guard
     case executorReady = "work.ready"
