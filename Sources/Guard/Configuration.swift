@@ -99,6 +99,8 @@ public struct GuardConfiguration: Sendable {
     public var jobSigner: JobSigner?
     /// Where the program reports whether it is really working (`gatehouse health`).
     public var health: HealthSignal?
+    /// Which webhook events start which prompts (`WEBHOOK_RULES_FILE`).
+    public var webhooks = WebhookRules()
     /// Scheduled prompts (`ENABLE_SCHEDULER`, `SCHEDULE_TIME_ZONE`, `SCHEDULES_PER_PERSON`).
     public var scheduler = ScheduleBook.Configuration()
     /// `host:port` of the Prometheus endpoint (`METRICS_ADDRESS`); nil: metrics off.

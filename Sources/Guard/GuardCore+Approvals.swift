@@ -30,6 +30,10 @@ extension GuardCore {
             }
         }
         if request.toolName == "AskUserQuestion" {
+            if job.questions == "deny" {
+                try audit(job, "tool.denied", request, Self.nobodyWatching, now: now)
+                return [try decision(request, allow: false, reason: Self.nobodyWatching, peer: peer)]
+            }
             return try askQuestion(request, job: job, executorId: executorId, now: now)
         }
         let context = toolContext(request, job: job, executorId: executorId)
@@ -49,9 +53,17 @@ extension GuardCore {
             try audit(job, "tool.denied", request, reason, now: now)
             return [try decision(request, allow: false, reason: reason, peer: peer)]
         case .ask(let reason):
+            if job.questions == "deny" {
+                let denial = "\(Self.nobodyWatching) (\(reason))"
+                try audit(job, "tool.denied", request, denial, now: now)
+                return [try decision(request, allow: false, reason: denial, peer: peer)]
+            }
             return try ask(request, reason: reason, job: job, executorId: executorId, now: now)
         }
     }
+
+    /// Why a tool call that would be asked about is denied in an unattended run whose rule says `questions: deny`.
+    static let nobodyWatching = "no one is watching this automated run, and its rule denies what would need asking"
 
     /// A read the executor allowed by itself: recorded and audited like one the guard allowed, after checking that
     /// the guard's own policy agrees (a disagreement is logged and audited as a violation: the call already ran).

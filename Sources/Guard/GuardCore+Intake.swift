@@ -11,6 +11,11 @@ extension GuardCore {
             return try conclude(decided, applied: try ledger.apply(decided.changes), to: peer)
         case .heartbeat:
             return [try heartbeat(on: .intake, to: peer, registered: nil)]
+        case .webhookEvent:
+            return try receiveWebhook(try WireCodec.decode(WebhookEvent.self, from: envelope), from: peer)
+        case .webhookRefusals:
+            try receiveWebhookRefusals(try WireCodec.decode(WebhookRefusals.self, from: envelope))
+            return []
         default:
             logger.warning("unexpected message on intake", metadata: ["type": "\(envelope.type.rawValue)"])
             return []

@@ -228,7 +228,7 @@ extension GuardCore {
         // Only a session whose transcript exists is continued later: a CLI killed before it saved its first turn
         // leaves an id that no `--resume` can open.
         let saved = result.sessionSaved ?? (result.outcome == .completed)
-        let ownSession = job.scheduleId == nil
+        let ownSession = job.trigger == nil
         if ownSession && result.freshSession == true && !(saved && result.sessionId != nil) {
             changes.endedSessions.append(SessionKey(userId: job.userId, workspace: job.workspace))
         }
@@ -296,8 +296,8 @@ extension GuardCore {
         var busyUsers = Set(active.filter { $0.status != .queued }.map(\.userId))
         var out: [Outbound] = []
         for var job in active where job.status == .queued && !busyUsers.contains(job.userId) && (job.notBefore ?? 0) <= now {
-            // A scheduled run starts a fresh session: it must not continue (or be continued by) its owner's chat.
-            let session = job.scheduleId == nil ? try ledger.session(userId: job.userId, workspace: job.workspace) : nil
+            // A scheduled or webhook run starts a fresh session: it must not continue (or be continued by) its owner's chat.
+            let session = job.trigger == nil ? try ledger.session(userId: job.userId, workspace: job.workspace) : nil
             var resume = session?.sessionId
             let holder = session?.executorId
             let member: ExecutorPool.Member
@@ -331,10 +331,10 @@ extension GuardCore {
             var unsigned = JobAssignment(
                 jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
                 prompt: job.prompt, resumeSessionId: resume,
-                model: try ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model,
+                model: try job.model ?? ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model,
                 maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
                 issuedAt: now)
-            unsigned.maxBudgetUSD = try runBudget(userId: job.userId, now: now)
+            unsigned.maxBudgetUSD = [try runBudget(userId: job.userId, now: now), job.maxBudgetUSD].compactMap { $0 }.min()
             unsigned.files = try files(of: job)
             unsigned.localReads = tools.defaultsHoldForReads
             unsigned.updateId = job.updateId

@@ -124,7 +124,7 @@ extension GuardCore {
         var job = JobRecord(
             id: Self.newId(), updateId: nil, userId: owner, chatId: schedule.chatId, threadId: schedule.threadId,
             workspace: schedule.workspace, prompt: schedule.prompt, status: .queued, attempt: 0, createdAt: now)
-        job.scheduleId = schedule.id
+        job.trigger = "schedule \(schedule.id)"
         changes.jobs.append(job)
         changes.outbox.append(notice(ScheduleTexts.starting(schedule), for: schedule, now: now))
         changes.audit.append(AuditEvent(

@@ -27,6 +27,7 @@ public final class InMemoryLedger: Ledger {
         var jobFiles: [String: [JobFileRecord]] = [:]
         var jobTools: [String: [JobToolRecord]] = [:]
         var schedules: [String: ScheduleRecord] = [:]
+        var webhookDeliveries: [String: WebhookDeliveryRecord] = [:]
 
         /// As `SQLiteLedger`'s erasure, but audit details are not sealed here (no per-person keys in memory).
         mutating func erase(_ userId: Int64) {
@@ -85,6 +86,11 @@ public final class InMemoryLedger: Ledger {
         if let update = changes.newUpdate {
             if state.updates[update.updateId] != nil { return false }
             state.updates[update.updateId] = update
+        }
+        if let delivery = changes.webhookDelivery {
+            let key = delivery.hook + "/" + delivery.deliveryId
+            if state.webhookDeliveries[key] != nil { return false }
+            state.webhookDeliveries[key] = delivery
         }
         for job in changes.jobs {
             if state.jobs[job.id] == nil { state.jobOrder.append(job.id) }

@@ -70,9 +70,15 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var mediaGroupId: String?
     /// How often the guard dispatched it again by itself after an attempt was lost with nothing changed.
     public var restarts: Int = 0
-    /// The schedule this job is a run of; nil for a prompt someone sent. A scheduled run starts a fresh Claude
-    /// session and leaves its owner's current one alone.
-    public var scheduleId: String? = nil
+    /// What started it when no one sent it: "schedule <id>" or "webhook <rule>"; nil for a prompt someone sent. Such
+    /// a run starts a fresh Claude session and leaves its owner's current one alone.
+    public var trigger: String? = nil
+    /// The model for this job (a webhook rule's); nil: the owner's choice or the configured one.
+    public var model: String? = nil
+    /// This job's own budget (a webhook rule's), never above what the owner's limits leave.
+    public var maxBudgetUSD: Double? = nil
+    /// "deny": tool questions are denied instead of asked (no one is watching an unattended run); nil: asked in the chat.
+    public var questions: String? = nil
 
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
@@ -311,6 +317,8 @@ public struct AuditEvent: Sendable, Equatable {
 public struct LedgerChanges: Sendable {
     /// If set, the changes apply only if this update was never committed before.
     public var newUpdate: UpdateRecord?
+    /// Likewise for a webhook delivery: the changes apply only if its (hook, delivery id) was never committed.
+    public var webhookDelivery: WebhookDeliveryRecord?
     public var jobs: [JobRecord] = []
     public var outbox: [OutboxRecord] = []
     public var sessions: [SessionRecord] = []
@@ -373,6 +381,6 @@ public struct LedgerChanges: Sendable {
             && authSessions.isEmpty && endedAuthSessions.isEmpty && lockouts.isEmpty && rateBuckets.isEmpty
             && usage.isEmpty && erasures.isEmpty && sessionHistory.isEmpty && topicBindings.isEmpty && jobFiles.isEmpty
             && endedSessions.isEmpty && jobTools.isEmpty && deletedOutbox.isEmpty && schedules.isEmpty
-            && deletedSchedules.isEmpty
+            && deletedSchedules.isEmpty && webhookDelivery == nil
     }
 }

@@ -202,9 +202,17 @@ public final class SQLiteLedger: Ledger {
             // Each person's audit details are sealed with a key of their own, erased with their pseudonym.
             try db.execute(sql: "ALTER TABLE audit_subjects ADD COLUMN sealKey TEXT")
         }
-        migrator.registerMigration("v10-schedules") { db in
+        migrator.registerMigration("v10-schedules-webhooks") { db in
             try db.execute(sql: """
-                ALTER TABLE jobs ADD COLUMN scheduleId TEXT;
+                ALTER TABLE jobs ADD COLUMN trigger TEXT;
+                ALTER TABLE jobs ADD COLUMN model TEXT;
+                ALTER TABLE jobs ADD COLUMN maxBudgetUSD REAL;
+                ALTER TABLE jobs ADD COLUMN questions TEXT;
+                CREATE TABLE webhook_deliveries (
+                    hook TEXT NOT NULL, deliveryId TEXT NOT NULL, event TEXT, receivedAt INTEGER NOT NULL,
+                    committedAt INTEGER NOT NULL, outcome TEXT NOT NULL, runs INTEGER NOT NULL,
+                    PRIMARY KEY (hook, deliveryId));
+                CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries(committedAt);
                 CREATE TABLE schedules (
                     id TEXT PRIMARY KEY, ownerId INTEGER NOT NULL, chatId INTEGER NOT NULL, threadId INTEGER,
                     workspace TEXT NOT NULL, cron TEXT NOT NULL, timeZone TEXT NOT NULL, prompt TEXT NOT NULL,
@@ -248,6 +256,18 @@ public final class SQLiteLedger: Ledger {
                     update.updateId, update.receivedAt, update.committedAt, update.userId, update.chatId,
                     update.kind, update.disposition,
                 ])
+            if db.changesCount == 0 { return false }
+        }
+        if let delivery = changes.webhookDelivery {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO webhook_deliveries (hook, deliveryId, event, receivedAt, committedAt, outcome, runs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                delivery.hook, delivery.deliveryId, delivery.event, delivery.receivedAt, delivery.committedAt,
+                delivery.outcome, delivery.runs,
+            ])
             if db.changesCount == 0 { return false }
         }
         for job in changes.jobs {

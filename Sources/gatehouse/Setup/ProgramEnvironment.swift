@@ -75,6 +75,13 @@ struct ProgramEnvironment {
         configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
         configuration.metricsAddress = metricsAddress()
         configuration.scheduler = schedulerConfiguration()
+        if let path = reader.raw("WEBHOOK_RULES_FILE") {
+            do {
+                configuration.webhooks = try WebhookRules.load(path: path)
+            } catch {
+                reader.report("WEBHOOK_RULES_FILE", "\(error)")
+            }
+        }
         if let path = reader.raw("POLICY_FILE") {
             do {
                 configuration.toolPolicy = try ToolPolicyFile.load(path: path)

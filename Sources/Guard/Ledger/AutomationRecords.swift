@@ -45,3 +45,26 @@ public struct ScheduleRecord: Codable, Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// A webhook delivery the guard committed: its (hook, delivery id) is what makes a sender's retry a duplicate.
+public struct WebhookDeliveryRecord: Codable, Sendable, Equatable {
+    public var hook: String
+    public var deliveryId: String
+    public var event: String?
+    public var receivedAt: Int64
+    public var committedAt: Int64
+    /// `accepted` or `ignored` (`WebhookAck.Outcome`).
+    public var outcome: String
+    /// Jobs it started.
+    public var runs: Int
+
+    public init(hook: String, deliveryId: String, event: String?, receivedAt: Int64, committedAt: Int64, outcome: String, runs: Int) {
+        self.hook = hook
+        self.deliveryId = deliveryId
+        self.event = event
+        self.receivedAt = receivedAt
+        self.committedAt = committedAt
+        self.outcome = outcome
+        self.runs = runs
+    }
+}
