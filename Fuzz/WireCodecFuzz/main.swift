@@ -14,7 +14,7 @@ import Messages
 
 /// Every wire message type; checked against `MessageType.allCases` on the first input.
 private let messageTypes: [any WireMessage.Type] = [
-    Heartbeat.self, InboundUpdate.self, UpdateAck.self, ExecutorReady.self, JobAssignment.self, JobAccepted.self,
+    Heartbeat.self, InboundUpdate.self, UpdateAck.self, WebhookEvent.self, WebhookAck.self, WebhookRefusals.self, ExecutorReady.self, JobAssignment.self, JobAccepted.self,
     JobGo.self, JobStarted.self, JobProgress.self, PermissionRequest.self, PermissionDecision.self, JobResult.self,
     JobResultAck.self, CancelJob.self, FileRequest.self, FileResult.self, EgressReady.self, Delivery.self, DeliveryResult.self,
 ]

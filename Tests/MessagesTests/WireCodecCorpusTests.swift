@@ -20,7 +20,7 @@ import Testing
 
     static let allTypes: [any WireMessage.Type] = [
         Heartbeat.self,
-        InboundUpdate.self, UpdateAck.self,
+        InboundUpdate.self, UpdateAck.self, WebhookEvent.self, WebhookAck.self, WebhookRefusals.self,
         ExecutorReady.self, JobAssignment.self, JobAccepted.self, JobGo.self, JobStarted.self, JobProgress.self,
         PermissionRequest.self, PermissionDecision.self, JobResult.self, JobResultAck.self, CancelJob.self,
         FileRequest.self, FileResult.self,
