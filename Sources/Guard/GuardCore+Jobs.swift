@@ -218,6 +218,10 @@ extension GuardCore {
         }
         changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
                                     replyTo: job.replyToMessageId, jobId: job.id, buttons: buttons, now: now))
+        // A notification's other chats get the answer too (without buttons: those act in the first chat).
+        for chatId in job.copyChatIds {
+            changes.outbox.append(reply(text, format: format, chatId: chatId, threadId: nil, replyTo: nil, now: now))
+        }
         if let sessionId = result.sessionId {
             // "Allow for this session" rules made during the job now belong to its session.
             for rule in try ledger.rules(scopes: ["job:\(job.id)"]) {

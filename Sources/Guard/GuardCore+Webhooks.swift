@@ -50,9 +50,11 @@ extension GuardCore {
         _ rule: WebhookRules.Rule, payload: JSONValue, trigger: String, delivery: String, changes: inout LedgerChanges, now: Int64
     ) throws -> Bool {
         let owner = rule.owner
+        let targets = rule.targets(defaults: configuration.webhooks.defaultChats)
+        guard let chat = targets.first else { return false }  // refused when the rules were loaded
         let prompt = String(WebhookPrompt.render(rule.prompt, payload: payload).prefix(IntakePolicy.maxPromptLength))
         func notice(_ text: String) {
-            changes.outbox.append(reply(text, chatId: rule.chat, threadId: rule.topic, replyTo: nil, now: now))
+            changes.outbox.append(reply(text, chatId: chat, threadId: rule.topic, replyTo: nil, now: now))
         }
         guard try standing(of: owner, now: now).mayUseBot else {
             changes.audit.append(AuditEvent(
@@ -66,13 +68,14 @@ extension GuardCore {
             return false
         }
         var job = JobRecord(
-            id: Self.newId(), updateId: nil, userId: owner, chatId: rule.chat, threadId: rule.topic,
+            id: Self.newId(), updateId: nil, userId: owner, chatId: chat, threadId: rule.topic,
             workspace: workspaces.workspace(of: owner, directory: rule.directory ?? ""), prompt: prompt, status: .queued,
             attempt: 0, createdAt: now)
         job.trigger = "webhook \(rule.name)"
         job.model = rule.model
         job.maxBudgetUSD = rule.maxBudgetUSD
         job.questions = rule.questions == .deny ? "deny" : nil
+        if targets.count > 1 { job.copyTo = targets.dropFirst().map(String.init).joined(separator: ",") }
         changes.jobs.append(job)
         notice(WebhookTexts.starting(rule.name, trigger: trigger))
         changes.audit.append(AuditEvent(at: now, userId: owner, event: "webhook.run", detail: "\(delivery) \(trigger) rule \(rule.name): job \(job.id)"))

@@ -18,8 +18,10 @@ import Testing
         return rule
     }
 
-    func harness(_ rules: [WebhookRules.Rule], admins: Set<Int64> = [1]) async throws -> GuardHarness {
-        let guardian = GuardHarness(allowed: [100, 200], admins: admins) { $0.webhooks = WebhookRules(rules: rules) }
+    func harness(_ rules: [WebhookRules.Rule], admins: Set<Int64> = [1], defaultChats: [Int64] = []) async throws -> GuardHarness {
+        let guardian = GuardHarness(allowed: [100, 200], admins: admins) {
+            $0.webhooks = WebhookRules(rules: rules, defaultChats: defaultChats)
+        }
         _ = try await guardian.registerEgress()
         _ = try await guardian.registerExecutor("a", capacity: 4)
         return guardian
@@ -100,6 +102,27 @@ import Testing
         #expect(decision.message?.contains("no one is watching") == true)
     }
 
+    @Test func theAnswerReachesEveryChatOfTheRuleOrTheNotificationChats() async throws {
+        let guardian = try await harness([
+            rule("fan-out") { $0.chat = nil; $0.topic = nil; $0.chats = [-1001, -1002] },
+            rule("default") { $0.chat = nil; $0.topic = nil; $0.events = ["release"] },
+        ], defaultChats: [-1003])
+        let job = try #require(try await deliver(guardian, payload: push).messages(JobAssignment.self).first?.message)
+        #expect(job.chatId == -1001)
+        _ = try await guardian.start(job.jobId, on: "a")
+        _ = try await guardian.send(
+            JobResult(jobId: job.jobId, attempt: 1, outcome: .completed, text: "Two commits, both fine.", costUSD: 0.01, sessionId: "s-9", finishedAt: 2),
+            on: .work, from: Data("a".utf8))
+        for chat: Int64 in [-1001, -1002] {
+            #expect(try guardian.pendingReplies(to: chat).contains { $0.text == "Two commits, both fine." }, "chat \(chat)")
+        }
+        let release = try #require(try await deliver(guardian, id: "r-1", event: "release", payload: "{}").messages(WebhookAck.self).first?.message)
+        #expect(release.runs == 1)
+        #expect(try guardian.pendingReplies(to: -1003).contains { $0.text.hasPrefix("Webhook “default”") })
+        // The person's own chat session was not touched by the runs.
+        #expect(try guardian.ledger.session(userId: 100, workspace: "") == nil)
+    }
+
     @Test func theReceiversRefusalsAreAuditedAsCounts() async throws {
         let guardian = try await harness([rule()])
         _ = try await guardian.send(WebhookRefusals(counts: [
@@ -120,6 +143,9 @@ import Testing
             return try WebhookRules.load(path: path)
         }
         let good = try load(#"{"rules":[{"name":"a","hook":"github","events":["push"],"owner":1,"chat":1,"prompt":"p {{ref}}"}]}"#)
+        #expect(throws: WebhookRules.FileError.self) {
+            try load(#"{"rules":[{"name":"a","hook":"github","owner":1,"prompt":"p"}]}"#)  // no chat, no defaults
+        }
         #expect(good.hooks == ["github"])
         for (json, expected) in [
             (#"{"rules":[{"name":"a","hook":"Git Hub","owner":1,"chat":1,"prompt":"p"}]}"#, "hook must be"),

@@ -17,9 +17,11 @@ public struct WebhookRules: Sendable, Codable, Equatable {
         public var actions: [String]?
         /// The Telegram user the run belongs to.
         public var owner: Int64
-        /// Where the answer goes, and the forum topic in it.
-        public var chat: Int64
+        /// Where the answer goes, and the forum topic in it; absent: `chats`, else `NOTIFICATION_CHAT_IDS`.
+        public var chat: Int64?
         public var topic: Int64?
+        /// More chats for the answer: the first is where the run's questions are asked, the others get a copy.
+        public var chats: [Int64]?
         /// Relative to the owner's root; absent: the root.
         public var directory: String?
         /// The prompt; `{{field.path}}` takes a value from the event, quoted as data.
@@ -34,7 +36,15 @@ public struct WebhookRules: Sendable, Codable, Equatable {
             case chat, deny
         }
 
-        public init(name: String, hook: String, owner: Int64, chat: Int64, prompt: String) {
+        /// The chats the answer goes to, the first being where the run happens.
+        public func targets(defaults: [Int64]) -> [Int64] {
+            var all = (chat.map { [$0] } ?? []) + (chats ?? [])
+            if all.isEmpty { all = defaults }
+            var seen = Set<Int64>()
+            return all.filter { seen.insert($0).inserted }
+        }
+
+        public init(name: String, hook: String, owner: Int64, chat: Int64?, prompt: String) {
             self.name = name
             self.hook = hook
             self.owner = owner
@@ -51,9 +61,16 @@ public struct WebhookRules: Sendable, Codable, Equatable {
     }
 
     public var rules: [Rule]
+    /// Where a rule without `chat` or `chats` posts (`NOTIFICATION_CHAT_IDS`); not part of the file.
+    public var defaultChats: [Int64] = []
 
-    public init(rules: [Rule] = []) {
+    enum CodingKeys: String, CodingKey {
+        case rules
+    }
+
+    public init(rules: [Rule] = [], defaultChats: [Int64] = []) {
         self.rules = rules
+        self.defaultChats = defaultChats
     }
 
     /// The hooks some rule names: a delivery to any other is refused as unknown.
@@ -67,13 +84,14 @@ public struct WebhookRules: Sendable, Codable, Equatable {
         public var description: String
     }
 
-    public static func load(path: String) throws(FileError) -> WebhookRules {
+    public static func load(path: String, defaultChats: [Int64] = []) throws(FileError) -> WebhookRules {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(description: "cannot read \(path.debugDescription)")
         }
-        let file: WebhookRules
+        var file: WebhookRules
         do {
             file = try JSONDecoder().decode(WebhookRules.self, from: data)
+            file.defaultChats = defaultChats
         } catch {
             throw FileError(description: "\(path.debugDescription) is not a valid rules file: \(error)")
         }
@@ -96,6 +114,9 @@ public struct WebhookRules: Sendable, Codable, Equatable {
                 throw FileError(description: "\(where_): prompt is empty")
             }
             guard rule.owner > 0 else { throw FileError(description: "\(where_): owner must be a Telegram user id") }
+            guard !rule.targets(defaults: defaultChats).isEmpty else {
+                throw FileError(description: "\(where_): no chat to post to (give chat or chats, or set NOTIFICATION_CHAT_IDS)")
+            }
             if let directory = rule.directory,
                 directory.hasPrefix("/") || directory.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
             {

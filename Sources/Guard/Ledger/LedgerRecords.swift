@@ -79,6 +79,10 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var maxBudgetUSD: Double? = nil
     /// "deny": tool questions are denied instead of asked (no one is watching an unattended run); nil: asked in the chat.
     public var questions: String? = nil
+    /// More chats that get the final answer (a webhook rule's other chats), comma-separated ids.
+    public var copyTo: String? = nil
+
+    public var copyChatIds: [Int64] { (copyTo ?? "").split(separator: ",").compactMap { Int64($0) } }
 
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,

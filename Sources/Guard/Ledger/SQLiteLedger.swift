@@ -208,6 +208,7 @@ public final class SQLiteLedger: Ledger {
                 ALTER TABLE jobs ADD COLUMN model TEXT;
                 ALTER TABLE jobs ADD COLUMN maxBudgetUSD REAL;
                 ALTER TABLE jobs ADD COLUMN questions TEXT;
+                ALTER TABLE jobs ADD COLUMN copyTo TEXT;
                 CREATE TABLE webhook_deliveries (
                     hook TEXT NOT NULL, deliveryId TEXT NOT NULL, event TEXT, receivedAt INTEGER NOT NULL,
                     committedAt INTEGER NOT NULL, outcome TEXT NOT NULL, runs INTEGER NOT NULL,

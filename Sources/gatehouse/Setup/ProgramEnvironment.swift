@@ -77,7 +77,7 @@ struct ProgramEnvironment {
         configuration.scheduler = schedulerConfiguration()
         if let path = reader.raw("WEBHOOK_RULES_FILE") {
             do {
-                configuration.webhooks = try WebhookRules.load(path: path)
+                configuration.webhooks = try WebhookRules.load(path: path, defaultChats: notificationChats())
             } catch {
                 reader.report("WEBHOOK_RULES_FILE", "\(error)")
             }
@@ -90,6 +90,17 @@ struct ProgramEnvironment {
             }
         }
         return configuration
+    }
+
+    /// `NOTIFICATION_CHAT_IDS`: where webhook rules without chats of their own post.
+    func notificationChats() -> [Int64] {
+        reader.list("NOTIFICATION_CHAT_IDS").compactMap { item in
+            guard let id = Int64(item) else {
+                reader.report("NOTIFICATION_CHAT_IDS", "must be chat ids separated by commas, got \(item.debugDescription)")
+                return nil
+            }
+            return id
+        }
     }
 
     /// `WORKSPACE_MODE`.
