@@ -169,8 +169,13 @@ extension GuardCore {
         case .completed:
             let answer = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             text = (result.freshSession == true ? ReplyTexts.freshSession + "\n\n" : "")
+                + (result.notice.map { $0 + "\n\n" } ?? "")
                 + (answer.isEmpty ? ReplyTexts.emptyAnswer : answer)
             if !answer.isEmpty { format = .markdown }
+            job.status = .done
+        case .failed where result.refusalNotice != nil:
+            // Refused before Claude started (an archive that would not unpack safely): the reason is the answer.
+            text = result.refusalNotice ?? ""
             job.status = .done
         case .failed:
             let incident = Self.shortId()

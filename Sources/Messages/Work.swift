@@ -251,6 +251,12 @@ public struct JobResult: WireMessage, Equatable {
     /// The CLI ended without a result line and without being stopped (crashed, killed from outside, OOM): the
     /// attempt was lost like one whose executor died.
     public var cliDied: Bool?
+    /// For the person, shown before the answer: what the executor did with the uploads (an archive's unpacked
+    /// files). Absent from older executors.
+    public var notice: String?
+    /// The job did not run because its uploads were refused (an archive that would not unpack safely): shown to
+    /// the person instead of the failure message, which would hide the reason behind an incident id.
+    public var refusalNotice: String?
 
     public init(
         jobId: String, attempt: Int, outcome: Outcome, text: String? = nil, costUSD: Double? = nil,
