@@ -108,6 +108,8 @@ struct JobLauncher: Sendable {
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
         invocation.launcher = confinement.launcher
+        let sender = FileToChatSender(workspaces: workspaces, connection: connection, state: state, logger: logger)
+        invocation.tools = GatehouseToolServer { path in await sender.send(path, job: job, workspace: workspace) }
         // The prompt is made once (uploads saved once), even when the run has to start over in a fresh session.
         let released = Mutex<JobUploads.Placed?>(nil)
         let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in

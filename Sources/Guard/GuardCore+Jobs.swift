@@ -38,6 +38,8 @@ extension GuardCore {
             return try finish(try WireCodec.decode(JobResult.self, from: envelope), executorId: executorId, peer: peer, now: now)
         case .fileResult:
             return try receiveFileResult(try WireCodec.decode(FileResult.self, from: envelope), now: now)
+        case .fileToChat:
+            return try receiveFileToChat(try WireCodec.decode(FileToChat.self, from: envelope), executorId: executorId, peer: peer, now: now)
         default:
             logger.warning("unexpected message on work", metadata: ["type": "\(envelope.type.rawValue)"])
             return []

@@ -12,6 +12,8 @@ enum ClaudeStdinMessage {
     case initialize
     /// The runner's answer to a `hook_callback` for its PreToolUse hook.
     case hookDecision(requestId: String, answer: ClaudePermissionAnswer)
+    /// The JSON-RPC reply of Gatehouse's in-process MCP server to a `mcp_message`.
+    case mcpResponse(requestId: String, message: JSONValue)
 
     var json: JSONValue {
         switch self {
@@ -69,6 +71,15 @@ enum ClaudeStdinMessage {
                     "subtype": .string("success"),
                     "request_id": .string(requestId),
                     "response": .object(["hookSpecificOutput": .object(output)]),
+                ]),
+            ])
+        case .mcpResponse(let requestId, let message):
+            return .object([
+                "type": .string("control_response"),
+                "response": .object([
+                    "subtype": .string("success"),
+                    "request_id": .string(requestId),
+                    "response": .object(["mcp_response": message]),
                 ]),
             ])
         case .controlError(let requestId, let message):
