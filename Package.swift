@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // C libraries, thin shims only.
@@ -66,6 +67,8 @@ let package = Package(
         .target(name: "Executor", dependencies: [
             "Messages", "Transport", "PeerLink", "Settings", "ToolPolicy", "OutboundProxy", logging, lifecycle, crypto,
             .product(name: "Subprocess", package: "swift-subprocess"),
+            // Archive uploads: gzip and raw deflate streams inflated a window at a time.
+            .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Egress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Rendering", "Settings", logging, lifecycle]),
 
@@ -103,6 +106,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: [
             "Messages", logging,
             .product(name: "Subprocess", package: "swift-subprocess"),
+            // Archives built byte by byte for the archive tests (gzip and deflate through zlib).
+            .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ], path: "Tests/Support", resources: [.copy("Fixtures")]),
 
         .testTarget(name: "MessagesTests", dependencies: ["Messages"]),

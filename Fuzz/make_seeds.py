@@ -211,6 +211,10 @@ BODIES = {
                                       {"name": "README.md", "isDirectory": False, "isGitRepository": False,
                                        "size": 1024}],
                           "isDirectory": True, "data": "IyBUaXRsZQo="},
+    "work.file_to_chat": {"jobId": "j1", "attempt": 1, "requestId": "r-9", "fileName": "chart.png",
+                          "data": "iVBORw0KGgo=", "asPhoto": True},
+    "work.file_to_chat_receipt": {"jobId": "j1", "requestId": "r-9", "accepted": False,
+                                  "reason": "the job is not running on this executor"},
     "delivery.ready": {"egressId": "egress-1", "capacity": 4},
     "delivery.send": {"deliveryId": "d-1", "kind": "message", "chatId": -1001234567890, "threadId": 77,
                       "replyToMessageId": 42, "text": "**done** in `app/api`", "format": "markdown",
@@ -240,6 +244,9 @@ def wire_seeds():
          '{"jobId":"j","requestId":"r","toolName":"T","input":' + "[" * 200 + "]" * 200 + "}")
     wire("valid-work.job-with-files", "work.job", dict(BODIES["work.job"], files=[
         {"name": "photo.jpg", "data": "/9j/4AAQ", "isImage": True}, {"name": "notes.txt", "data": "", "isImage": False}]))
+    wire("valid-delivery.send-photo", "delivery.send",
+         {"deliveryId": "d-3", "kind": "photo", "chatId": 1, "format": "plain", "fileName": "chart.png",
+          "fileData": "iVBORw0KGgo=", "jobId": "j1"})
     wire("valid-work.files-list", "work.files", {"requestId": "f-2", "operation": "list", "path": ""})
     wire("valid-work.files_result-refused", "work.files_result", {"requestId": "f-3", "error": "outside",
                                                                   "message": "outside the approved directory"})

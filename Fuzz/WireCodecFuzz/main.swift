@@ -16,7 +16,7 @@ import Messages
 private let messageTypes: [any WireMessage.Type] = [
     Heartbeat.self, InboundUpdate.self, UpdateAck.self, WebhookEvent.self, WebhookAck.self, WebhookRefusals.self, ExecutorReady.self, JobAssignment.self, JobAccepted.self,
     JobGo.self, JobStarted.self, JobProgress.self, PermissionRequest.self, PermissionDecision.self, JobResult.self,
-    JobResultAck.self, CancelJob.self, FileRequest.self, FileResult.self, EgressReady.self, Delivery.self, DeliveryResult.self,
+    JobResultAck.self, CancelJob.self, FileRequest.self, FileResult.self, FileToChat.self, FileToChatReceipt.self, EgressReady.self, Delivery.self, DeliveryResult.self,
 ]
 private let everyTypeCovered = Set(messageTypes.map { $0.type.rawValue }) == Set(MessageType.allCases.map(\.rawValue))
 

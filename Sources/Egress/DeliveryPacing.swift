@@ -26,7 +26,7 @@ public struct DeliveryPacing: Sendable, Equatable {
             return progress ? DeliveryPacing(priority: .progress, coalesceKey: nil) : DeliveryPacing(priority: .final, coalesceKey: key)
         case .editMessage:
             return progress ? DeliveryPacing(priority: .progress, coalesceKey: key) : DeliveryPacing(priority: .final, coalesceKey: nil)
-        case .message, .document, .chatAction, .answerCallback:
+        case .message, .document, .photo, .chatAction, .answerCallback:
             return DeliveryPacing(priority: progress ? .progress : .final, coalesceKey: key)
         }
     }

@@ -76,6 +76,8 @@ final class DeliverySender: Sendable {
             return await sendMessage(delivery)
         case .document:
             return await sendFile(delivery)
+        case .photo:
+            return await sendPhoto(delivery)
         case .deleteMessage:
             return await delete(delivery)
         case .editMessage, .answerCallback:
@@ -98,6 +100,28 @@ final class DeliverySender: Sendable {
                     chatId: delivery.chatId, fileName: fileName, contents: contents,
                     contentType: contentType, caption: nil, parseMode: nil, threadId: delivery.threadId,
                     replyTo: delivery.replyToMessageId, replyMarkup: nil)
+            }
+            guard let sent else { return DeliveryResult(deliveryId: delivery.deliveryId, status: .retry, error: "superseded") }
+            return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: [sent.message_id])
+        } catch {
+            return failure(error, delivery: delivery)
+        }
+    }
+
+    /// A picture Claude sent (its `send_file` tool): shown inline; the executor checked it is one Telegram takes.
+    private func sendPhoto(_ delivery: Delivery) async -> DeliveryResult {
+        let fileName = delivery.fileName ?? "picture.png"
+        let contentType = switch fileName.split(separator: ".").last?.lowercased() {
+        case "png": "image/png"
+        case "gif": "image/gif"
+        case "webp": "image/webp"
+        default: "image/jpeg"
+        }
+        do throws(TelegramError) {
+            let sent = try await paced(delivery) { () async throws(TelegramError) -> TelegramMessage in
+                try await api.sendPhoto(
+                    chatId: delivery.chatId, fileName: fileName, contents: delivery.fileData ?? Data(), contentType: contentType,
+                    threadId: delivery.threadId, replyTo: delivery.replyToMessageId)
             }
             guard let sent else { return DeliveryResult(deliveryId: delivery.deliveryId, status: .retry, error: "superseded") }
             return DeliveryResult(deliveryId: delivery.deliveryId, status: .sent, telegramMessageIds: [sent.message_id])
@@ -136,7 +160,7 @@ final class DeliverySender: Sendable {
             case .answerCallback:
                 guard let id = delivery.callbackQueryId else { return }
                 try await api.answerCallbackQuery(id: id, text: delivery.text)
-            case .message, .chatAction, .document, .deleteMessage:
+            case .message, .chatAction, .document, .photo, .deleteMessage:
                 return
             }
         } catch let error where error.isNotModified {

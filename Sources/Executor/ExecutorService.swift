@@ -138,6 +138,8 @@ public struct ExecutorService: Service, CustomStringConvertible {
                     logger.info("cancel requested", metadata: ["job.id": "\(cancel.jobId)", "found": "\(found)"])
                 case .permissionDecision:
                     await state.answer(try WireCodec.decode(PermissionDecision.self, from: envelope))
+                case .fileToChatReceipt:
+                    await state.receive(try WireCodec.decode(FileToChatReceipt.self, from: envelope))
                 case .jobResultAck:
                     await state.acknowledge(jobId: try WireCodec.decode(JobResultAck.self, from: envelope).jobId)
                 case .fileRequest:

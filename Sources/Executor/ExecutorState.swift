@@ -12,6 +12,8 @@ actor ExecutorState {
     private var running: [String: ClaudeCancellation] = [:]
     private var unackedResults: [String: JobResult] = [:]
     private var questions: [String: PendingQuestion] = [:]
+    /// Files sent to the chat waiting for the guard's receipt (nil: none came in time).
+    private var receipts: [String: CheckedContinuation<FileToChatReceipt?, Never>] = [:]
     /// Where an admitted job stands with the guard's go-ahead. The go can arrive before the launcher asks for it
     /// (the CLI is being started meanwhile), so it is kept until then.
     private enum GoAhead {
@@ -113,6 +115,19 @@ actor ExecutorState {
     }
 
     var pendingQuestions: [PermissionRequest] { questions.values.map(\.request) }
+
+    func awaitReceipt(for file: FileToChat, continuation: CheckedContinuation<FileToChatReceipt?, Never>) {
+        receipts[Self.key(file.jobId, file.requestId)] = continuation
+    }
+
+    func receive(_ receipt: FileToChatReceipt) {
+        receipts.removeValue(forKey: Self.key(receipt.jobId, receipt.requestId))?.resume(returning: receipt)
+    }
+
+    /// The guard did not answer in time (or could not be written to): the tool call is told the file was not sent.
+    func expireReceipt(for file: FileToChat) {
+        receipts.removeValue(forKey: Self.key(file.jobId, file.requestId))?.resume(returning: nil)
+    }
 
     private static func key(_ jobId: String, _ requestId: String) -> String { jobId + "/" + requestId }
 }

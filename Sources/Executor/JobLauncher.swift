@@ -108,17 +108,25 @@ struct JobLauncher: Sendable {
             interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
         invocation.maxBudgetUSD = job.maxBudgetUSD
         invocation.launcher = confinement.launcher
+        let sender = FileToChatSender(workspaces: workspaces, connection: connection, state: state, logger: logger)
+        invocation.tools = GatehouseToolServer { path in await sender.send(path, job: job, workspace: workspace) }
         // The prompt is made once (uploads saved once), even when the run has to start over in a fresh session.
-        let released = Mutex<ClaudePromptRelease?>(nil)
+        let released = Mutex<JobUploads.Placed?>(nil)
         let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in
-            if let made = released.withLock({ $0 }) { return made }
+            if let made = released.withLock({ $0 }) { return made.release }
             guard await state.waitForGo(jobId: job.jobId) else {
                 logger.info("job cancelled before it started")
                 return .withheld(reason: nil)
             }
-            let made = Self.prompt(for: job, workspace: workspace, logger: logger)
+            let made = JobUploads.place(job, workspace: workspace, logger: logger)
             released.withLock { $0 = made }
-            return made
+            return made.release
+        }
+        let noticed: @Sendable (JobResult) -> JobResult = { result in
+            guard let placed = released.withLock({ $0 }), let notice = placed.notice else { return result }
+            var result = result
+            if case .withheld = placed.release { result.refusalNotice = notice } else { result.notice = notice }
+            return result
         }
         let facts = WorkspaceFacts(workspace: workspace)
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
@@ -133,8 +141,8 @@ struct JobLauncher: Sendable {
                 outcome = try await ClaudeRunner(logger: logger).run(
                     invocation, cancellation: cancellation, release: release,
                     onCompleted: { outcome in
-                        await report(await surveyed(
-                            Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh), job: job))
+                        await report(await surveyed(noticed(
+                            Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh)), job: job))
                     },
                     onEvent: { event in await progress.hear(event) },
                     decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
@@ -152,7 +160,7 @@ struct JobLauncher: Sendable {
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
                 "fresh_session": "\(fresh)",
             ])
-            return await surveyed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh), job: job)
+            return await surveyed(noticed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), job: job)
         } catch {
             // The runner throws only before the CLI exists, so the release was never asked for.
             logger.error("claude could not be run", metadata: ["error": "\(error)"])
@@ -172,21 +180,6 @@ struct JobLauncher: Sendable {
 
     /// The executor's PATH, where git is looked for.
     static var searchPath: String { ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin" }
-
-    /// The prompt with the uploads saved into the workspace and named in it, or why the run cannot go on.
-    private static func prompt(for job: JobAssignment, workspace: String, logger: Logger) -> ClaudePromptRelease {
-        guard let files = job.files, !files.isEmpty else { return .prompt(job.prompt) }
-        do {
-            let saved = try UploadWriter.save(files, into: workspace)
-            logger.info("saved the uploads", metadata: [
-                "files.count": "\(saved.count)", "files.renamed": "\(saved.filter { $0.saved != $0.requested }.count)",
-            ])
-            return .prompt(job.prompt + UploadWriter.note(for: saved))
-        } catch {
-            logger.error("uploads not saved", metadata: ["reason": "\(error)"])
-            return .withheld(reason: "the uploaded files could not be saved: \(error)")
-        }
-    }
 
     /// A job that could not start: failed once the guard has said go, cancelled if it never does.
     private func failedAfterGo(_ job: JobAssignment, detail: String) async -> JobResult {

@@ -49,6 +49,11 @@ struct UploadWriter {
         return saved
     }
 
+    /// Takes saved uploads out again (a later upload of the same job was refused).
+    static func remove(_ saved: [Saved], from directory: String) {
+        for file in saved { unlink(directory + "/" + file.saved) }
+    }
+
     /// Defence in depth: the guard checked the name, but a name that is a path would escape the workspace.
     static func checkName(_ name: String) throws(Failure) {
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0),

@@ -69,7 +69,7 @@ extension GuardCore {
             Self.recordHop("reply", ms: now - entry.createdAt)
             entry.telegramMessageIds = result.telegramMessageIds.map(String.init).joined(separator: ",")
             // A file's content is the person's now; keeping it would only keep a copy.
-            if OutboxKind.deliveryKind(entry.kind) == .document { entry.text = "" }
+            if [.document, .photo].contains(OutboxKind.deliveryKind(entry.kind)) { entry.text = "" }
             logger.info("reply delivered", metadata: ["delivery.id": "\(entry.id)", "chat.id": "\(entry.chatId)"])
         case .rejected:
             // Only Telegram's definitive answer about this one reply ends it (egress: `TelegramFailureScope`).
@@ -115,7 +115,7 @@ extension GuardCore {
                 targetMessageId: entry.targetMessageId, jobId: entry.jobId)
             delivery.fileName = entry.fileName
             delivery.updateId = try entry.jobId.flatMap { try ledger.job(id: $0)?.updateId }
-            if entry.kind == OutboxKind.binaryDocument {
+            if entry.kind == OutboxKind.binaryDocument || entry.kind == OutboxKind.photo {
                 delivery.fileData = Data(base64Encoded: entry.text) ?? Data()
                 delivery.text = nil
             }
@@ -207,6 +207,8 @@ enum OutboxKind {
     static let document = "document"
     /// A document whose `text` is the base64 of its bytes (`/get`).
     static let binaryDocument = "file"
+    /// A picture whose `text` is the base64 of its bytes (Claude's `send_file`), sent with `sendPhoto`.
+    static let photo = "photo"
     static let delete = "delete"
     /// A message deleted once Telegram has answered (sent or refused): the last word to someone just erased.
     static let ephemeral = "ephemeral"
@@ -214,6 +216,7 @@ enum OutboxKind {
     static func deliveryKind(_ kind: String?) -> Delivery.Kind {
         switch kind {
         case document, binaryDocument: .document
+        case photo: .photo
         case delete: .deleteMessage
         default: .message
         }

@@ -38,6 +38,8 @@ extension GuardCore {
             return try finish(try WireCodec.decode(JobResult.self, from: envelope), executorId: executorId, peer: peer, now: now)
         case .fileResult:
             return try receiveFileResult(try WireCodec.decode(FileResult.self, from: envelope), now: now)
+        case .fileToChat:
+            return try receiveFileToChat(try WireCodec.decode(FileToChat.self, from: envelope), executorId: executorId, peer: peer, now: now)
         default:
             logger.warning("unexpected message on work", metadata: ["type": "\(envelope.type.rawValue)"])
             return []
@@ -169,8 +171,13 @@ extension GuardCore {
         case .completed:
             let answer = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             text = (result.freshSession == true ? ReplyTexts.freshSession + "\n\n" : "")
+                + (result.notice.map { $0 + "\n\n" } ?? "")
                 + (answer.isEmpty ? ReplyTexts.emptyAnswer : answer)
             if !answer.isEmpty { format = .markdown }
+            job.status = .done
+        case .failed where result.refusalNotice != nil:
+            // Refused before Claude started (an archive that would not unpack safely): the reason is the answer.
+            text = result.refusalNotice ?? ""
             job.status = .done
         case .failed:
             let incident = Self.shortId()

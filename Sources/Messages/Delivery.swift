@@ -33,6 +33,9 @@ public struct Delivery: WireMessage, Equatable {
         case answerCallback = "answer_callback"
         /// A file named `fileName` whose content is `text`. Confirmed like a message.
         case document
+        /// A picture (`fileData`, named `fileName`) sent with `sendPhoto`, which Telegram shows inline. Confirmed
+        /// like a message.
+        case photo
     }
 
     /// How egress paces it: final deliveries go first and are never dropped; progress (the status message and its

@@ -26,6 +26,8 @@ public enum MessageType: String, Sendable, CaseIterable {
     case cancelJob = "work.cancel"
     case fileRequest = "work.files"
     case fileResult = "work.files_result"
+    case fileToChat = "work.file_to_chat"
+    case fileToChatReceipt = "work.file_to_chat_receipt"
 
     // delivery: egress ⇄ guard
     case egressReady = "delivery.ready"

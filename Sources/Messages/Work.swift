@@ -257,6 +257,12 @@ public struct JobResult: WireMessage, Equatable {
     /// What the executor saw of the job's workspace after the run (git, pending changes, a test command): the guard
     /// offers quick actions from it. Absent from older executors, and when the run did not complete.
     public var project: ProjectFacts?
+    /// For the person, shown before the answer: what the executor did with the uploads (an archive's unpacked
+    /// files). Absent from older executors.
+    public var notice: String?
+    /// The job did not run because its uploads were refused (an archive that would not unpack safely): shown to
+    /// the person instead of the failure message, which would hide the reason behind an incident id.
+    public var refusalNotice: String?
 
     public init(
         jobId: String, attempt: Int, outcome: Outcome, text: String? = nil, costUSD: Double? = nil,

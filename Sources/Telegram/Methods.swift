@@ -72,6 +72,21 @@ extension TelegramBotAPI {
         return try await upload("sendDocument", parts: parts)
     }
 
+    /// A picture shown in the chat (at most 10 MB, width plus height at most 10,000, sides at most 20:1).
+    public func sendPhoto(
+        chatId: Int64, fileName: String, contents: Data, contentType: String, threadId: Int64? = nil, replyTo: Int64? = nil
+    ) async throws(TelegramError) -> TelegramMessage {
+        var parts = [
+            MultipartPart(name: "chat_id", value: String(chatId)),
+            MultipartPart(name: "photo", data: contents, filename: fileName, contentType: contentType),
+        ]
+        if let threadId { parts.append(MultipartPart(name: "message_thread_id", value: String(threadId))) }
+        if let replyTo, let json = Self.json(ReplyParameters(messageId: replyTo)) {
+            parts.append(MultipartPart(name: "reply_parameters", value: json))
+        }
+        return try await upload("sendPhoto", parts: parts)
+    }
+
     private static func json<T: Encodable>(_ value: T) -> String? {
         (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }

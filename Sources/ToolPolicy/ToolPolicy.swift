@@ -53,6 +53,7 @@ public struct ToolPolicy: Sendable {
     }
 
     private func defaultVerdict(toolName: String, input: JSONValue, context: ToolCallContext) -> PolicyVerdict {
+        if toolName == Self.sendFileTool { return sendFileVerdict(input: input, context: context) }
         if let pathFields = Self.fileTools[toolName] {
             return fileVerdict(toolName: toolName, input: input, pathFields: pathFields, context: context)
         }
@@ -121,6 +122,19 @@ public struct ToolPolicy: Sendable {
         default:
             break
         }
+        return .allow
+    }
+
+    /// Gatehouse's own tool (the executor's MCP server `gatehouse`): sends a file to the person's chat.
+    public static let sendFileTool = "mcp__gatehouse__send_file"
+
+    /// A file goes to the chat only from inside the workspace and only if it holds no secret; the CLI's own files
+    /// under its home (which reads may reach) are never sent.
+    private func sendFileVerdict(input: JSONValue, context: ToolCallContext) -> PolicyVerdict {
+        guard let path = input["path"]?.stringValue, !path.isEmpty else { return .deny(reason: "the path is missing") }
+        let workspaceOnly = ToolCallContext(
+            workspace: context.workspace, confined: context.confined, workspaceHoldsSecrets: context.workspaceHoldsSecrets)
+        if let problem = Self.problem(with: path, context: workspaceOnly, reading: true) { return .deny(reason: problem) }
         return .allow
     }
 

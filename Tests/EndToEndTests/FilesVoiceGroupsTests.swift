@@ -76,6 +76,33 @@ import Testing
         }
     }
 
+    /// A zip is unpacked into the workspace: Claude is told what is where, the person gets the list with the
+    /// answer. A zip with an entry leaving the folder is refused whole: nothing written, Claude never started.
+    @Test func archivesAreUnpackedOrRefusedWhole() async throws {
+        try await GatehouseCluster.with(options) { cluster in
+            let home = cluster.approved.appendingPathComponent("1001")
+            let project = ArchiveFixture.zip([
+                try .file("README.md", "# Demo\n"), try .file("src/main.py", String(repeating: "print('hi')\n", count: 40), deflate: true),
+            ])
+            cluster.telegram.enqueueDocument(
+                from: ann, fileName: "project.zip", bytes: Data(project), mimeType: "application/zip", caption: "review the project")
+            let prompt = try #require(await prompt(containing: "review the project", in: cluster))
+            #expect(prompt.contains("The archive project.zip the user sent was unpacked into the current directory (2 files): README.md, src/main.py"))
+            #expect(try String(contentsOf: home.appendingPathComponent("src/main.py"), encoding: .utf8).hasPrefix("print('hi')"))
+            _ = try #require(await cluster.reply(in: ann.id, containing: "Unpacked project.zip: 2 files", timeout: .seconds(60)))
+
+            let before = cluster.anthropic.requests.count
+            let evil = ArchiveFixture.zip([try .file("fine.txt", "fine"), try .file("../escaped.txt", "out")])
+            cluster.telegram.enqueueDocument(from: ann, fileName: "evil.zip", bytes: Data(evil), mimeType: "application/zip", caption: "unpack this")
+            let refusal = try #require(await cluster.reply(in: ann.id, containing: "I did not unpack evil.zip", timeout: .seconds(60)))
+            #expect((refusal.plainText ?? "").contains("uses .. and could leave the folder"))
+            #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("fine.txt").path))
+            #expect(!FileManager.default.fileExists(atPath: cluster.approved.appendingPathComponent("escaped.txt").path))
+            #expect(cluster.anthropic.requests.count == before, "Claude was started for a refused archive")
+            #expect(cluster.telegram.violations.isEmpty, "\(cluster.telegram.violations)")
+        }
+    }
+
     @Test func voiceNotesAreTranscribedShownAndRun() async throws {
         let transcription = FakeTranscriptionServer(apiKey: "voice-SECRET-key-123")
         try transcription.start()

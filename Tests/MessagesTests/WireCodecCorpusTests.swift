@@ -23,7 +23,7 @@ import Testing
         InboundUpdate.self, UpdateAck.self, WebhookEvent.self, WebhookAck.self, WebhookRefusals.self,
         ExecutorReady.self, JobAssignment.self, JobAccepted.self, JobGo.self, JobStarted.self, JobProgress.self,
         PermissionRequest.self, PermissionDecision.self, JobResult.self, JobResultAck.self, CancelJob.self,
-        FileRequest.self, FileResult.self,
+        FileRequest.self, FileResult.self, FileToChat.self, FileToChatReceipt.self,
         EgressReady.self, Delivery.self, DeliveryResult.self,
     ]
 

@@ -23,6 +23,9 @@ public struct ClaudeInvocation: Sendable {
     /// `launcher + [CLI path] + arguments`. The executor puts `gatehouse-confine` and the job's sandbox plan here;
     /// empty runs the CLI directly.
     public var launcher: [String] = []
+    /// Gatehouse's own tools for Claude (`send_file`), offered as the in-process MCP server `gatehouse`; nil
+    /// offers none.
+    var tools: GatehouseToolServer?
 
     public init(
         executable: String,
@@ -61,6 +64,7 @@ public struct ClaudeInvocation: Sendable {
         if let model { arguments += ["--model", model] }
         if let maxTurns { arguments += ["--max-turns", String(maxTurns)] }
         if let maxBudgetUSD { arguments += ["--max-budget-usd", String(format: "%.4f", maxBudgetUSD)] }
+        if tools != nil { arguments += ["--mcp-config", GatehouseToolServer.configuration] }
         return arguments
     }
 }

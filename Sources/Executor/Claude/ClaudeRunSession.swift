@@ -180,6 +180,16 @@ final class ClaudeRunSession: Sendable {
             await write(.controlError(requestId: requestId, message: "unsupported control request: \(subtype)"), to: stdin)
         case .controlResponse(let requestId, let error):
             if requestId == ClaudeControl.initializeRequestId { hookRegistration.settle(failure: error) }
+        case .mcpMessage(let requestId, let serverName, let message):
+            guard let tools = invocation.tools, serverName == GatehouseToolServer.name else {
+                await write(.controlError(requestId: requestId, message: "no MCP server named \(serverName)"), to: stdin)
+                return
+            }
+            // Off the reading loop: sending a file waits for the guard, and output must keep flowing meanwhile.
+            Task {
+                let reply = await tools.respond(to: message)
+                await self.write(.mcpResponse(requestId: requestId, message: reply), to: stdin)
+            }
         case .controlCancel(let requestId):
             let task = pendingDecisions.withLock { $0.removeValue(forKey: requestId) }
             task?.cancel()

@@ -12,6 +12,16 @@ enum ClaudeStdinMessage {
     case initialize
     /// The runner's answer to a `hook_callback` for its PreToolUse hook.
     case hookDecision(requestId: String, answer: ClaudePermissionAnswer)
+    /// The JSON-RPC reply of Gatehouse's in-process MCP server to a `mcp_message`.
+    case mcpResponse(requestId: String, message: JSONValue)
+
+    /// A successful control response to the CLI's request `requestId`.
+    private static func success(requestId: String, response: JSONValue) -> JSONValue {
+        .object([
+            "type": .string("control_response"),
+            "response": .object(["subtype": .string("success"), "request_id": .string(requestId), "response": response]),
+        ])
+    }
 
     var json: JSONValue {
         switch self {
@@ -31,14 +41,7 @@ enum ClaudeStdinMessage {
                 decision = ["behavior": .string("deny"), "message": .string(message)]
             }
             if let toolUseId { decision["toolUseID"] = .string(toolUseId) }
-            return .object([
-                "type": .string("control_response"),
-                "response": .object([
-                    "subtype": .string("success"),
-                    "request_id": .string(requestId),
-                    "response": .object(decision),
-                ]),
-            ])
+            return Self.success(requestId: requestId, response: .object(decision))
         case .initialize:
             return .object([
                 "type": .string("control_request"),
@@ -63,14 +66,9 @@ enum ClaudeStdinMessage {
                 output["permissionDecision"] = .string("deny")
                 output["permissionDecisionReason"] = .string(message)
             }
-            return .object([
-                "type": .string("control_response"),
-                "response": .object([
-                    "subtype": .string("success"),
-                    "request_id": .string(requestId),
-                    "response": .object(["hookSpecificOutput": .object(output)]),
-                ]),
-            ])
+            return Self.success(requestId: requestId, response: .object(["hookSpecificOutput": .object(output)]))
+        case .mcpResponse(let requestId, let message):
+            return Self.success(requestId: requestId, response: .object(["mcp_response": message]))
         case .controlError(let requestId, let message):
             return .object([
                 "type": .string("control_response"),

@@ -7,6 +7,8 @@ enum ClaudeStreamLine: Equatable {
     case permissionQuestion(ClaudePermissionQuestion)
     /// A control request the runner does not handle: answered with an error so the CLI doesn't wait forever.
     case unsupportedControlRequest(requestId: String, subtype: String)
+    /// A JSON-RPC message for an in-process ("sdk") MCP server; the answer goes back as `mcp_response`.
+    case mcpMessage(requestId: String, serverName: String, message: JSONValue)
     /// The CLI withdrew a question (e.g. the turn was aborted): its answer is no longer wanted.
     case controlCancel(requestId: String)
     /// The CLI's answer to a control request of the runner's (`initialize`): `error` nil on success.
@@ -120,6 +122,9 @@ enum ClaudeStreamLine: Equatable {
                 toolUseId: input?["tool_use_id"]?.stringValue ?? request?["tool_use_id"]?.stringValue,
                 channel: .preToolUseHook
             ))
+        case "mcp_message":
+            return .mcpMessage(
+                requestId: requestId, serverName: request?["server_name"]?.stringValue ?? "", message: request?["message"] ?? .null)
         default:
             return .unsupportedControlRequest(requestId: requestId, subtype: subtype)
         }

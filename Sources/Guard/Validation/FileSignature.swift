@@ -1,6 +1,7 @@
 /// What the first bytes of a file say it is, whatever its name claims.
 enum FileSignature: Equatable {
     case png, jpeg, gif, webp, pdf
+    case zip, gzip, tar
     case elf, machO, portableExecutable, webAssembly
     case shebang
 
@@ -18,6 +19,9 @@ enum FileSignature: Equatable {
         case .gif: "a GIF image"
         case .webp: "a WebP image"
         case .pdf: "a PDF document"
+        case .zip: "a zip archive"
+        case .gzip: "a gzip stream"
+        case .tar: "a tar archive"
         case .elf: "a Linux program (ELF)"
         case .machO: "a macOS program (Mach-O)"
         case .portableExecutable: "a Windows program (PE)"
@@ -33,6 +37,10 @@ enum FileSignature: Equatable {
         if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
         if starts(Array("RIFF".utf8)), head.count >= 12, head[8..<12].elementsEqual("WEBP".utf8) { return .webp }
         if starts(Array("%PDF-".utf8)) { return .pdf }
+        // A zip starts with a local header, or is empty (only the end record).
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if starts([0x1F, 0x8B]) { return .gzip }
+        if head.count >= 263, head[257..<262].elementsEqual("ustar".utf8) { return .tar }
         if starts([0x7F, 0x45, 0x4C, 0x46]) { return .elf }
         let machOMagics: [[UInt8]] = [
             [0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF], [0xCE, 0xFA, 0xED, 0xFE], [0xCF, 0xFA, 0xED, 0xFE],

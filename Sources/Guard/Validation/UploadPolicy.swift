@@ -5,8 +5,9 @@
 /// - Shell scripts (`.sh`, `.bash`, `.zsh`) are allowed: they are ordinary project files, an upload only writes
 ///   the file (nothing runs it), and every command Claude later wants to run goes through the tool policy.
 ///   Windows scripts (`.bat`, `.cmd`, `.ps1`) stay refused as executables, as the brief asks.
-/// - Archives (`.zip`, `.tar`, `.gz`, `.7z`, also `.docx`/`.xlsx`, which are zips) are refused: their content
-///   escapes every check here (executables, secrets, `../` entries on extraction, decompression bombs).
+/// - `.zip`, `.tar`, `.tar.gz` and `.tgz` are accepted and unpacked by the executor, which checks every entry
+///   (no `../`, absolute names, links or devices, caps on count, size and ratio, nothing overwritten) and refuses
+///   the whole archive otherwise. Other archives (`.7z`, `.rar`, a lone `.gz`, `.docx`/`.xlsx`) stay refused.
 /// - Files without an extension are refused except well-known project files (`Makefile`, `Dockerfile`, …),
 ///   which are checked as text.
 public struct UploadPolicy: Sendable {
@@ -17,6 +18,8 @@ public struct UploadPolicy: Sendable {
         /// Text that may start with `#!`.
         case script
         case png, jpeg, gif, webp, pdf
+        /// Archives the executor unpacks: checked here only as what they claim to be.
+        case zip, tar, gzip
     }
 
     /// Lower-case extension (no dot) to how its content is checked.
@@ -41,6 +44,11 @@ public struct UploadPolicy: Sendable {
         extensions["gif"] = .gif
         extensions["webp"] = .webp
         extensions["pdf"] = .pdf
+        extensions["zip"] = .zip
+        extensions["tar"] = .tar
+        extensions["tgz"] = .gzip
+        // Only as `.tar.gz` (see `UploadValidator`): a lone gzip file is not unpacked.
+        extensions["gz"] = .gzip
         allowedExtensions = extensions
     }
 

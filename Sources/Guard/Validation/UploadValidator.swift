@@ -105,6 +105,8 @@ public struct UploadValidator: Sendable {
         if policy.allowedBareNames.contains(name) { return .text }
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         let ext = name[name.index(after: dot)...].lowercased()
+        // gzip only around a tar: a lone `.gz` would be saved as an opaque blob, not unpacked.
+        if ext == "gz", !name.lowercased().hasSuffix(".tar.gz") { return nil }
         return policy.allowedExtensions[ext]
     }
 
@@ -135,7 +137,8 @@ public struct UploadValidator: Sendable {
 
     private static let specificMimeTypes: [String: UploadPolicy.ContentKind] = [
         "image/png": .png, "image/jpeg": .jpeg, "image/jpg": .jpeg, "image/gif": .gif, "image/webp": .webp,
-        "application/pdf": .pdf,
+        "application/pdf": .pdf, "application/zip": .zip, "application/x-tar": .tar, "application/gzip": .gzip,
+        "application/x-gzip": .gzip,
     ]
 
     private func contentRefusal(_ bytes: [UInt8], kind: UploadPolicy.ContentKind, signature: FileSignature?,
@@ -155,6 +158,9 @@ public struct UploadValidator: Sendable {
         case .gif: expected = .gif
         case .webp: expected = .webp
         case .pdf: expected = .pdf
+        case .zip: expected = .zip
+        case .tar: expected = .tar
+        case .gzip: expected = .gzip
         }
         guard signature == expected else {
             let found = signature.map { "it is \($0.displayName)" } ?? "its content is not recognised"
@@ -171,6 +177,9 @@ public struct UploadValidator: Sendable {
         case .gif: "a GIF image"
         case .webp: "a WebP image"
         case .pdf: "a PDF document"
+        case .zip: "a zip archive"
+        case .tar: "a tar archive"
+        case .gzip: "a gzip-compressed tar archive"
         }
     }
 

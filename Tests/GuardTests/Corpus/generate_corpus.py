@@ -196,10 +196,10 @@ N("executable_file", ["a.exe", "a.dll", "a.so", "libssl.so.3", "libc.so.6", "a.d
   "photo.jpg.scr", "a.EXE", "a.Exe", "a.vbs", "a.jar", "a.class", "a.lnk", "a.reg", "a.hta", "a.ipa", "a.dmg",
   "a.pkg", "a.AppImage", "a.o", "a.ko", "a.pif", "a.wsf", "a.cpl", "a.msix", "setup.exe", "notes.txt.bat",
   "\u05e9\u05dc\u05d5\u05dd.exe", "example.com"])
-N("extension_not_allowed", ["a.zip", "a.tar", "a.tar.gz", "a.gz", "a.7z", "a.rar", "a.docx", "a.xlsx", "a.pptx",
+N("extension_not_allowed", ["a.gz", "notes.txt.gz", "a.7z", "a.rar", "a.docx", "a.xlsx", "a.pptx",
   "a.iso", "a.img", "a.xyz", "Makefile2", "noext", "a.bmp", "a.tiff", "a.heic", "a.mp4", "a.mp3", "a.wav",
   "a.svgz", "a.php5", "a.phtml", "a.jsp", "a.asp", "a.aspx", "a.cgi", "a.db", "a.sqlite", "a.pyc", "a.swp",
-  "a.bak", "a.pdf.zip", "notes.md~", "makefile", gen(("a.", 1), ("x", 200))])
+  "a.bak", "notes.md~", "makefile", gen(("a.", 1), ("x", 200))])
 
 for good in ["notes.md", "r\u00e9sum\u00e9.md", "\u65e5\u672c\u8a9e.txt", "my file.txt", "main.swift", "App.tsx",
              "script.sh", "Makefile", "Dockerfile", ".gitignore", ".gitkeep", "image.PNG", "photo.jpeg", "doc.pdf",
@@ -209,7 +209,9 @@ for good in ["notes.md", "r\u00e9sum\u00e9.md", "\u65e5\u672c\u8a9e.txt", "my fi
              "con-notes.md", "com10.txt", "Cargo.lock", "patch.diff", "\U0001F680 launch.md",
              "\u05e9\u05dc\u05d5\u05dd.txt", "\u0414\u043e\u043a\u0443\u043c\u0435\u043d\u0442.md", "a..b.txt",
              "e\u0301.md", "env.md", "keys.md", "monkey.txt", "photo.gif", "sticker.webp", "README", "LICENSE",
-             "(1) draft.md", "notes [old].txt", "backup~1.txt", "it's.py", "10:30 standup.md", "c++.md"]:
+             "(1) draft.md", "notes [old].txt", "backup~1.txt", "it's.py", "10:30 standup.md", "c++.md",
+             # Archives the executor unpacks (entry by entry, all or nothing).
+             "a.zip", "a.tar", "a.tar.gz", "a.tgz", "Project.TAR.GZ", "a.pdf.zip"]:
     names.append(case(good, "ok", result=good))
 names.append(case(gen(("x", 251), (".txt", 1)), "ok", "255 bytes", result="x" * 251 + ".txt"))
 
@@ -222,6 +224,9 @@ PDF = "255044462d312e370a"
 ELF = "7f454c46020101000000000000000000"
 MZ = "4d5a90000300000004000000ffff0000" + "00" * 48
 MACHO = "cffaedfe0c000001"
+ZIP = "504b0304140000000800"
+GZIP = "1f8b0800000000000003"
+TAR = "61" + "00" * 256 + "7573746172003030"  # "ustar\0" at offset 257
 def h(s):
     return s.encode("utf-8").hex()
 uploads = []
@@ -272,6 +277,16 @@ U("a.txt", "content_mismatch", h("hi"), mime="image/png")
 U("a.py", "content_mismatch", h("print(1)"), mime="IMAGE/JPEG; q=1")
 U("a.exe", "executable_file", MZ)
 U(".env", "secret_file", h("TOKEN=x"))
+U("a.zip", "ok", ZIP, size=100)
+U("a.zip", "ok", "504b0506" + "00" * 18, note="empty zip: only the end record")
+U("a.tar.gz", "ok", GZIP, size=100)
+U("a.tgz", "ok", GZIP, size=100, mime="application/gzip")
+U("a.tar", "ok", TAR, size=1024)
+U("a.zip", "content_mismatch", h("not a zip at all"), note="text named .zip")
+U("a.tar.gz", "content_mismatch", ZIP, note="zip named .tar.gz")
+U("a.tar", "content_mismatch", GZIP, note="gzip named .tar")
+U("a.zip", "executable_file", ELF, note="a program named .zip")
+U("a.zip", "content_mismatch", ZIP, size=100, mime="application/gzip", note="client says gzip")
 U("../a.txt", "path_separator", h("x"))
 
 U("a.png", "ok", PNG)

@@ -1,0 +1,80 @@
+import Messages
+
+/// The tools Gatehouse offers Claude, as an MCP server that lives inside the executor: the CLI is started with
+/// `--mcp-config` naming an "sdk" server, and sends each JSON-RPC message to it as a `mcp_message` control
+/// request on stdout; the answer goes back as the control response's `mcp_response` (measured against the real
+/// CLI, see docs/claude-control-protocol.md). No process, no socket: nothing else can talk to it.
+///
+/// Calling a tool is screened like any other: the CLI's PreToolUse hook asks the guard first
+/// (`mcp__gatehouse__send_file`), and only an allowed call reaches `tools/call` here.
+struct GatehouseToolServer: Sendable {
+    static let name = "gatehouse"
+    static let sendFile = "send_file"
+    /// What `--mcp-config` is given.
+    static let configuration = #"{"mcpServers":{"gatehouse":{"type":"sdk","name":"gatehouse"}}}"#
+
+    /// Sends the file at `path` (as Claude named it) to the person's chat: the text for Claude on success ("sent
+    /// report.pdf to the chat"), or the refusal's reason.
+    let send: @Sendable (_ path: String) async -> Result<String, SendFileRefusal>
+
+    /// The JSON-RPC reply to one message (requests get their `id` back; notifications an empty result, which the
+    /// CLI accepts).
+    func respond(to message: JSONValue) async -> JSONValue {
+        guard let id = message["id"] else { return .object(["jsonrpc": .string("2.0"), "result": .object([:])]) }
+        func result(_ value: JSONValue) -> JSONValue { .object(["jsonrpc": .string("2.0"), "id": id, "result": value]) }
+        func error(_ code: Double, _ text: String) -> JSONValue {
+            .object(["jsonrpc": .string("2.0"), "id": id, "error": .object(["code": .number(code), "message": .string(text)])])
+        }
+        switch message["method"]?.stringValue ?? "" {
+        case "initialize":
+            return result(.object([
+                "protocolVersion": message["params"]?["protocolVersion"] ?? .string("2025-06-18"),
+                "capabilities": .object(["tools": .object([:])]),
+                "serverInfo": .object(["name": .string(Self.name), "version": .string("1")]),
+            ]))
+        case "ping":
+            return result(.object([:]))
+        case "tools/list":
+            return result(.object(["tools": .array([Self.sendFileTool])]))
+        case "tools/call":
+            let params = message["params"]
+            guard params?["name"]?.stringValue == Self.sendFile else { return error(-32602, "unknown tool") }
+            guard let path = params?["arguments"]?["path"]?.stringValue, !path.isEmpty else {
+                return result(Self.toolResult("refused: the path is missing", isError: true))
+            }
+            switch await send(path) {
+            case .success(let text): return result(Self.toolResult(text, isError: false))
+            case .failure(let refusal): return result(Self.toolResult("refused: \(refusal.reason)", isError: true))
+            }
+        default:
+            return error(-32601, "method not found")
+        }
+    }
+
+    static func toolResult(_ text: String, isError: Bool) -> JSONValue {
+        .object(["content": .array([.object(["type": .string("text"), "text": .string(text)])]), "isError": .bool(isError)])
+    }
+
+    /// `anthropic/alwaysLoad`: without it the CLI defers MCP tools behind its ToolSearch tool, and the model would
+    /// not see `send_file` until it searched for it.
+    static let sendFileTool: JSONValue = .object([
+        "name": .string(sendFile),
+        "description": .string(
+            "Send a file from the current working directory to the user's Telegram chat: an image (PNG, JPEG, GIF, "
+                + "WebP) arrives as a photo, anything else as a document. Use it when the user asks for a file or a "
+                + "picture you made (say in your answer what it is). At most 20 MB; files holding secrets are refused."),
+        "inputSchema": .object([
+            "type": .string("object"),
+            "properties": .object([
+                "path": .object(["type": .string("string"), "description": .string("The file, relative to the working directory or absolute inside it.")]),
+            ]),
+            "required": .array([.string("path")]),
+        ]),
+        "_meta": .object(["anthropic/alwaysLoad": .bool(true)]),
+    ])
+}
+
+/// Why a file was not sent; Claude gets the reason.
+struct SendFileRefusal: Error, Sendable, Equatable {
+    var reason: String
+}
