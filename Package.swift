@@ -92,7 +92,7 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", logging,
+            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", logging, crypto,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             // Guard: `ContentCipher`, to read the database as the privacy tests must (decrypted).
-            "TestSupport", "Messages", "Guard", .product(name: "GRDB", package: "GRDB.swift"),
+            "TestSupport", "Messages", "Guard", crypto, .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SupportTests", dependencies: [
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),

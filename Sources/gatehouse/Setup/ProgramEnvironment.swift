@@ -75,7 +75,7 @@ struct ProgramEnvironment {
         configuration.approvalTimeoutSeconds = reader.int("APPROVAL_TIMEOUT_SECONDS", default: 300, in: 5...86_400)
         configuration.metricsAddress = metricsAddress()
         configuration.scheduler = schedulerConfiguration()
-        if let path = reader.raw("WEBHOOK_RULES_FILE") {
+        if let path = webhookRulesPath(databasePath: configuration.databasePath) {
             do {
                 configuration.webhooks = try WebhookRules.load(path: path, defaultChats: notificationChats())
             } catch {
@@ -90,6 +90,13 @@ struct ProgramEnvironment {
             }
         }
         return configuration
+    }
+
+    /// `WEBHOOK_RULES_FILE`, else `webhook-rules.json` next to the database when there is one.
+    func webhookRulesPath(databasePath: String) -> String? {
+        if let path = reader.raw("WEBHOOK_RULES_FILE") { return path }
+        let beside = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("webhook-rules.json").path
+        return FileManager.default.fileExists(atPath: beside) ? beside : nil
     }
 
     /// `NOTIFICATION_CHAT_IDS`: where webhook rules without chats of their own post.
