@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, thin shims only.
@@ -68,10 +69,15 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "Egress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Rendering", "Settings", logging, lifecycle]),
+        // The webhook receiver: the one program exposed to the internet, holding only the webhook secrets.
+        .target(name: "Webhooks", dependencies: [
+            "Messages", "Transport", "PeerLink", "Settings", logging, lifecycle, crypto,
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
+            "Ingress", "Guard", "Executor", "Egress", "Webhooks", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -134,5 +140,8 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Executor"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "WebhooksTests", dependencies: [
+            "Webhooks", "Messages", "Transport", "Settings", "HTTP", logging, crypto, lifecycle,
+        ]),
     ]
 )
