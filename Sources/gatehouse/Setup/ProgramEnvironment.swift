@@ -153,7 +153,7 @@ struct ProgramEnvironment {
         if configuration.githubSecret == nil, configuration.apiSecret == nil,
             reader.raw("GITHUB_WEBHOOK_SECRET_FILE") == nil, reader.raw("WEBHOOK_API_SECRET_FILE") == nil
         {
-            reader.report("GITHUB_WEBHOOK_SECRET", "or WEBHOOK_API_SECRET is required by the webhook receiver: without a secret it refuses every delivery (set either, or its _FILE)")
+            reader.report("GITHUB_WEBHOOK_SECRET", "is required by the webhook receiver unless WEBHOOK_API_SECRET is set: without a secret it refuses every delivery (set either, or its _FILE)")
         }
         for (variable, secret) in [("GITHUB_WEBHOOK_SECRET", configuration.githubSecret), ("WEBHOOK_API_SECRET", configuration.apiSecret)] {
             if let secret, secret.reveal().utf8.count < 16 {
