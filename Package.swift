@@ -95,7 +95,7 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", logging,
+            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", "HTTP", logging, crypto,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
@@ -107,7 +107,7 @@ let package = Package(
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
         .target(name: "TestSupport", dependencies: [
-            "Messages", logging,
+            "Messages", "Transport", logging,
             .product(name: "Subprocess", package: "swift-subprocess"),
         ], path: "Tests/Support", resources: [.copy("Fixtures")]),
 
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: [
-            "Webhooks", "Messages", "Transport", "Settings", "HTTP", logging, crypto, lifecycle,
+            "Webhooks", "Messages", "Transport", "Settings", "HTTP", "TestSupport", logging, crypto, lifecycle,
         ]),
     ]
 )

@@ -6,16 +6,17 @@ import Messages
 import ServiceLifecycle
 import Settings
 import Synchronization
+import TestSupport
 import Transport
 @testable import Webhooks
 
-/// The real webhook receiver (`WebhooksService`, Hummingbird on a free loopback port) linked to a `FakeGuard`, and
+/// The real webhook receiver (`WebhooksService`, Hummingbird on a free loopback port) linked to a `FakeWebhookGuard`, and
 /// a real HTTP client (libcurl) to talk to it.
 struct ReceiverHarness {
     static let githubSecret = "It's a Secret to Everybody"
     static let apiSecret = "api-secret-0123456789"
 
-    let fakeGuard: FakeGuard
+    let fakeGuard: FakeWebhookGuard
     let port: Int
     let http: HTTPClient
     let context: ZMQContext
@@ -28,7 +29,7 @@ struct ReceiverHarness {
         var logger = Logger(label: "webhooks-test")
         logger.logLevel = .warning
         let context = try ZMQContext()
-        let fakeGuard = try FakeGuard(context: context, logger: logger)
+        let fakeGuard = try FakeWebhookGuard(context: context, logger: logger)
         var configuration = WebhooksConfiguration(guardEndpoint: fakeGuard.endpoint, webhooksId: "webhooks-test")
         configuration.host = "127.0.0.1"
         configuration.port = 0

@@ -6,36 +6,36 @@ import Transport
 
 /// Stands in for the guard on the intake link: a real ROUTER socket that answers heartbeats as the guard does, records
 /// every webhook event and refusal report, and acknowledges events as the test tells it (after a delay, or never).
-final class FakeGuard: Sendable {
+public final class FakeWebhookGuard: Sendable {
     /// How to answer one event: nil to stay silent.
-    typealias Answer = @Sendable (WebhookEvent) -> (delay: Duration, ack: WebhookAck)?
+    public typealias Answer = @Sendable (WebhookEvent) -> (delay: Duration, ack: WebhookAck)?
 
-    let router: RouterSocket
+    public let router: RouterSocket
     private let answer: Mutex<Answer>
     private let events = Mutex<[(event: WebhookEvent, at: ContinuousClock.Instant)]>([])
     private let refusalReports = Mutex<[WebhookRefusals]>([])
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    var endpoint: String { router.boundEndpoints[0] }
+    public var endpoint: String { router.boundEndpoints[0] }
 
-    init(context: ZMQContext, logger: Logger, answer: @escaping Answer = FakeGuard.accept) throws {
+    public init(context: ZMQContext, logger: Logger, answer: @escaping Answer = FakeWebhookGuard.accept) throws {
         router = try RouterSocket(context: context, bind: ["tcp://127.0.0.1:*"], logger: logger)
         self.answer = Mutex(answer)
         let loop = Task { [self] in await serve() }
         task.withLock { $0 = loop }
     }
 
-    static let accept: Answer = { event in
+    public static let accept: Answer = { event in
         (.zero, WebhookAck(hook: event.hook, deliveryId: event.deliveryId, outcome: .accepted, runs: 1))
     }
 
-    func answer(with answer: @escaping Answer) { self.answer.withLock { $0 = answer } }
+    public func answer(with answer: @escaping Answer) { self.answer.withLock { $0 = answer } }
 
-    var receivedEvents: [WebhookEvent] { events.withLock { $0.map(\.event) } }
-    var firstEventAt: ContinuousClock.Instant? { events.withLock { $0.first?.at } }
-    var reports: [WebhookRefusals] { refusalReports.withLock { $0 } }
+    public var receivedEvents: [WebhookEvent] { events.withLock { $0.map(\.event) } }
+    public var firstEventAt: ContinuousClock.Instant? { events.withLock { $0.first?.at } }
+    public var reports: [WebhookRefusals] { refusalReports.withLock { $0 } }
 
-    func stop() async {
+    public func stop() async {
         task.withLock { $0 }?.cancel()
         await router.close()
     }
