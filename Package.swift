@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, thin shims only.
@@ -71,10 +72,15 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Egress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Rendering", "Settings", logging, lifecycle]),
+        // The webhook receiver: the one program exposed to the internet, holding only the webhook secrets.
+        .target(name: "Webhooks", dependencies: [
+            "Messages", "Transport", "PeerLink", "Settings", logging, lifecycle, crypto,
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Executor", "Egress", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
+            "Ingress", "Guard", "Executor", "Egress", "Webhooks", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -92,7 +98,7 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", logging, crypto,
+            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", "HTTP", logging, crypto,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
@@ -104,7 +110,7 @@ let package = Package(
 
         // Test doubles for what lives outside the machine: Telegram and the Anthropic API.
         .target(name: "TestSupport", dependencies: [
-            "Messages", logging,
+            "Messages", "Transport", logging,
             .product(name: "Subprocess", package: "swift-subprocess"),
             // Archives built byte by byte for the archive tests (gzip and deflate through zlib).
             .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -139,5 +145,8 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Executor"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", logging]),
         .testTarget(name: "NetworkTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "WebhooksTests", dependencies: [
+            "Webhooks", "Messages", "Transport", "Settings", "HTTP", "TestSupport", logging, crypto, lifecycle,
+        ]),
     ]
 )

@@ -10,7 +10,7 @@ struct GatehouseBench: AsyncParsableCommand {
         subcommands: [
             AllBenchmarks.self, PipelineBenchmark.self, FloodBenchmark.self, MemoryBenchmark.self, ScalingBenchmark.self,
             StartupBenchmark.self, DeliveryBenchmark.self, IntakeCoreBenchmark.self, JobCoreBenchmark.self,
-            ToolCallBenchmark.self, ConfineBenchmark.self, ExperienceBenchmark.self, WebhookFloodBenchmark.self,
+            ToolCallBenchmark.self, ConfineBenchmark.self, ExperienceBenchmark.self, WebhookFloodBenchmark.self, WebhookReceiverBenchmark.self,
         ]
     )
 }

@@ -22,7 +22,7 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
 
     static func measure(requests: Int, connections: Int, allowedEveryMs: Int) async throws -> BenchReport {
         var report = BenchReport(title: "Webhook flood: \(requests) bad-signature deliveries over \(connections) connections, 5 allowed users prompting")
-        let port = Int.random(in: 20_000...60_000)
+        let port = try ProcessProbe.freePort()
         let rules = FileManager.default.temporaryDirectory.appendingPathComponent("bench-rules-\(UUID().uuidString).json")
         try Data(#"{"rules":[{"name":"push","hook":"github","events":["push"],"owner":1001,"chat":1001,"prompt":"Summarise {{ref}}"}]}"#.utf8)
             .write(to: rules)
@@ -52,7 +52,7 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
                 "POST /webhooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "X-GitHub-Event: push\r\nX-GitHub-Delivery: bench\r\nX-Hub-Signature-256: sha256=\(forged)\r\n"
                 + "Content-Length: \(body.count)\r\n\r\n").utf8) + body
-            let cpuBefore = cpuSeconds(pid: receiver.pid)
+            let cpuBefore = ProcessProbe.cpuSeconds(pid: receiver.pid)
             let floodStart = BenchClock.epochMicros()
             let floodOver = StopFlag()
             let flood = Task.detached {
@@ -61,7 +61,7 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
             }
             let duringSent = try await prompt(cluster, every: allowedEveryMs, until: { floodOver.isSet })
             let result = await flood.value
-            let cpu = cpuSeconds(pid: receiver.pid) - cpuBefore
+            let cpu = ProcessProbe.cpuSeconds(pid: receiver.pid) - cpuBefore
             let during = try await timings(cluster, chats: chats, since: floodStart, expected: duringSent)
             try await Task.sleep(for: .seconds(3))  // the receiver reports its refusals once a second
             let audited = try auditedRefusals(databasePath: cluster.databasePath)
@@ -114,15 +114,6 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
             return found.count >= expected
         }
         return found
-    }
-
-    /// A process's user + system CPU time, in seconds (from /proc).
-    static func cpuSeconds(pid: Int32) -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return 0 }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // After the name: state is field 0, utime 11, stime 12 (clock ticks).
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The receiver's refusals as the guard audited them: entries, and the requests they count.

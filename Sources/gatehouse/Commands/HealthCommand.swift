@@ -37,7 +37,7 @@ struct HealthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health", abstract: "Check that a program on this host is running and really working.")
 
-    @Option(help: "guard, ingress, executor or egress.")
+    @Option(help: "guard, ingress, executor, egress or webhooks.")
     var role: String
     @Option(help: "The health file (default: GATEHOUSE_HEALTH_FILE, or $TMPDIR/gatehouse-ROLE.health).")
     var file: String?
@@ -45,8 +45,8 @@ struct HealthCommand: ParsableCommand {
     var maxAge: Int = 10
 
     func run() throws {
-        guard ["guard", "ingress", "executor", "egress"].contains(role) else {
-            throw ValidationError("--role must be guard, ingress, executor or egress")
+        guard ["guard", "ingress", "executor", "egress", "webhooks"].contains(role) else {
+            throw ValidationError("--role must be guard, ingress, executor, egress or webhooks")
         }
         let path = file ?? HealthFile.defaultPath(program: role)
         if let problem = HealthFile.problem(at: path, maxAge: .seconds(maxAge)) {

@@ -8,6 +8,7 @@ import Logging
 import ServiceLifecycle
 import Settings
 import Transport
+import Webhooks
 
 /// Endpoint flags shared by the four programs; they override the GATEHOUSE_*_ENDPOINT variables.
 struct EndpointOptions: ParsableArguments {
@@ -78,6 +79,21 @@ struct EgressCommand: AsyncParsableCommand {
             var configuration = environment.egressConfiguration()
             configuration.health = ProgramHealth.signal
             return { EgressService(configuration: configuration, context: context, logger: logger) }
+        }
+    }
+}
+
+struct WebhooksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webhooks",
+        abstract: "Run the webhook receiver: signed deliveries from GitHub and other senders, handed to the guard.")
+    @OptionGroup var endpoints: EndpointOptions
+
+    func run() async throws {
+        try await ProgramRunner.run("webhooks", endpoints.overrides) { environment, context, logger in
+            var configuration = environment.webhooksConfiguration()
+            configuration.health = ProgramHealth.signal
+            return { WebhooksService(configuration: configuration, context: context, logger: logger) }
         }
     }
 }

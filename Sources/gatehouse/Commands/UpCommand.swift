@@ -4,12 +4,12 @@ import Logging
 import Settings
 import UnixSignals
 
-/// `gatehouse up`: the four programs on this host, over private ipc:// endpoints. Each child gets only the
+/// `gatehouse up`: the four programs on this host (and the webhook receiver with `ENABLE_API_SERVER=true`), over private ipc:// endpoints. Each child gets only the
 /// environment its role needs (no secret it does not use), is restarted with backoff if it dies, and receives
 /// SIGTERM/SIGINT when `up` does.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "up", abstract: "Run ingress, guard, one executor and egress on this host.")
+        commandName: "up", abstract: "Run ingress, guard, one executor and egress on this host (and the webhook receiver if enabled).")
 
     @Option(help: "Executors to start here (0 when they all run on other hosts).")
     var executors: Int = 1
@@ -30,6 +30,8 @@ struct UpCommand: AsyncParsableCommand {
         _ = environment.ingressConfiguration()
         _ = environment.executorConfiguration()
         _ = environment.egressConfiguration()
+        let webhooks = environment.reader.bool("ENABLE_API_SERVER", default: false)
+        if webhooks { _ = environment.webhooksConfiguration() }
         do {
             try environment.reader.finish()
         } catch {
@@ -58,6 +60,9 @@ struct UpCommand: AsyncParsableCommand {
             children.append(ChildSpec(name: executors > 1 ? "executor-\(index)" : "executor", arguments: ["executor"], environment: env))
         }
         children.append(ChildSpec(name: "ingress", arguments: ["ingress"], environment: RoleEnvironment.ingress.filter(variables)))
+        if webhooks {
+            children.append(ChildSpec(name: "webhooks", arguments: ["webhooks"], environment: RoleEnvironment.webhooks.filter(variables)))
+        }
 
         let programs = children
         let supervisor = Supervisor(binary: binary, logger: logger)
@@ -88,9 +93,10 @@ struct UpCommand: AsyncParsableCommand {
 }
 
 /// Which environment variables each role receives from `gatehouse up`. A role never sees a secret it does not use:
-/// only ingress and egress get the bot token, only executors get Anthropic credentials.
+/// only ingress and egress get the bot token, only executors get Anthropic credentials, only the webhook receiver
+/// gets the webhook secrets.
 enum RoleEnvironment {
-    case guardRole, ingress, executor, egress
+    case guardRole, ingress, executor, egress, webhooks
 
     static let common = [
         // TMPDIR: where each program writes its health file, so `gatehouse health` run alongside finds it.
@@ -119,6 +125,9 @@ enum RoleEnvironment {
              "ENABLE_TOKEN_AUTH", "ADMIN_USERS", "VOICE_API_BASE_URL", "VOICE_API_KEY", "VOICE_API_KEY_FILE", "VOICE_MODEL"]
         case .egress:
             ["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE", "TELEGRAM_API_BASE_URL", "EGRESS_ID", "DOCUMENT_THRESHOLD"]
+        case .webhooks:
+            ["API_SERVER_HOST", "API_SERVER_PORT", "GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_FILE", "WEBHOOK_API_SECRET",
+             "WEBHOOK_API_SECRET_FILE", "WEBHOOK_MAX_BODY_BYTES", "WEBHOOK_RATE_LIMIT", "WEBHOOKS_ID"]
         case .executor:
             ["APPROVED_DIRECTORY", "CLAUDE_CLI_PATH", "CLAUDE_HOME", "ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_FILE",
              "EXECUTOR_ID", "EXECUTOR_CAPACITY", "EXECUTOR_SANDBOX", "SANDBOX_HELPER_PATH", "SANDBOX_CONNECT_PORTS", "SANDBOX_READ_PATHS",
@@ -129,7 +138,7 @@ enum RoleEnvironment {
     var keyNames: [String] {
         switch self {
         case .guardRole: Self.guardKeys
-        case .ingress, .egress: Self.peerKeys
+        case .ingress, .egress, .webhooks: Self.peerKeys
         case .executor: Self.executorKeys
         }
     }

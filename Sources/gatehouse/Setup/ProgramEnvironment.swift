@@ -6,6 +6,7 @@ import Guard
 import Ingress
 import Settings
 import ToolPolicy
+import Webhooks
 
 /// Reads every program's configuration from the environment: the one place where variable names, defaults and
 /// validation live. The README's configuration reference mirrors this file.
@@ -161,6 +162,31 @@ struct ProgramEnvironment {
                 baseURL: serviceURL("VOICE_API_BASE_URL", base), apiKey: key ?? Secret(""),
                 model: reader.string("VOICE_MODEL", default: "whisper-1"))
         }
+        return configuration
+    }
+
+    /// The webhook receiver: `API_SERVER_HOST`/`API_SERVER_PORT`, the two webhook secrets (`_FILE` accepted; at
+    /// least one, or it could accept nothing), `WEBHOOK_MAX_BODY_BYTES`, `WEBHOOK_RATE_LIMIT`, `WEBHOOKS_ID`.
+    func webhooksConfiguration() -> WebhooksConfiguration {
+        var configuration = WebhooksConfiguration(
+            guardEndpoint: endpoints.intake, webhooksId: reader.string("WEBHOOKS_ID", default: "webhooks-\(Self.hostName())"))
+        configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.intake, variable: "GATEHOUSE_INTAKE_ENDPOINT")
+        configuration.host = reader.string("API_SERVER_HOST", default: "0.0.0.0")
+        configuration.port = reader.int("API_SERVER_PORT", default: 8080, in: 1...65_535)
+        configuration.githubSecret = reader.secret("GITHUB_WEBHOOK_SECRET", required: false, hint: "")
+        configuration.apiSecret = reader.secret("WEBHOOK_API_SECRET", required: false, hint: "")
+        if configuration.githubSecret == nil, configuration.apiSecret == nil,
+            reader.raw("GITHUB_WEBHOOK_SECRET_FILE") == nil, reader.raw("WEBHOOK_API_SECRET_FILE") == nil
+        {
+            reader.report("GITHUB_WEBHOOK_SECRET", "is required by the webhook receiver unless WEBHOOK_API_SECRET is set: without a secret it refuses every delivery (set either, or its _FILE)")
+        }
+        for (variable, secret) in [("GITHUB_WEBHOOK_SECRET", configuration.githubSecret), ("WEBHOOK_API_SECRET", configuration.apiSecret)] {
+            if let secret, secret.reveal().utf8.count < 16 {
+                reader.report(variable, "is too short to resist guessing: use at least 16 characters (e.g. openssl rand -hex 32)")
+            }
+        }
+        configuration.maxBodyBytes = reader.int("WEBHOOK_MAX_BODY_BYTES", default: 1 << 20, in: 1_024...(25 << 20))
+        configuration.rateLimitPerMinute = reader.int("WEBHOOK_RATE_LIMIT", default: 60, in: 1...100_000)
         return configuration
     }
 

@@ -1,0 +1,68 @@
+import Hummingbird
+import Logging
+import Messages
+import NIOCore
+import PeerLink
+import ServiceLifecycle
+import Transport
+
+/// The webhook receiver: the one program exposed to the internet. It holds only the webhook secrets, answers bad
+/// requests itself (counted, and reported to the guard once a second), and hands authentic deliveries to the guard
+/// over the intake link as its own peer, answering the sender only once the guard acknowledged.
+public struct WebhooksService: Service, CustomStringConvertible {
+    public var description: String { "webhooks" }
+
+    private let configuration: WebhooksConfiguration
+    private let context: ZMQContext
+    private let logger: Logger
+
+    public init(configuration: WebhooksConfiguration, context: ZMQContext, logger: Logger) {
+        self.configuration = configuration
+        self.context = context
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let connection = try GuardConnection(
+            context: context,
+            configuration: .guardLink(configuration.guardEndpoint, peerId: configuration.webhooksId,
+                                      security: configuration.guardLinkSecurity, health: configuration.health),
+            logger: logger, registration: { nil })
+        let forwarder = WebhookForwarder(
+            resendInterval: configuration.ackResendInterval, deadline: configuration.ackDeadline, logger: logger,
+            send: { try await connection.send($0) })
+        let tally = SharedRefusalTally()
+        let reporter = RefusalReporter(
+            tally: tally, interval: configuration.refusalReportInterval, logger: logger, send: { try await connection.send($0) })
+        let receiver = WebhookReceiver(
+            configuration: configuration, forwarder: forwarder, tally: tally,
+            guardReachable: { connection.guardReachable }, logger: logger)
+        let router = Router(context: WebhookRequestContext.self)
+        receiver.addRoutes(to: router)
+        let onListening = configuration.onListening
+        let (host, port) = (configuration.host, configuration.port)
+        let logger = logger
+        let application = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                logger.info("webhook receiver listening", metadata: ["http.host": "\(host)", "http.port": "\(bound)"])
+                onListening?(bound)
+            },
+            logger: logger)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await connection.run() }
+            group.addTask { await forwarder.readAcknowledgements(from: connection.messages) }
+            group.addTask { await reporter.run() }
+            // The server ends on graceful shutdown (after answering the requests in flight); then the last refusal
+            // counts go out while the link is still up, and the rest stops.
+            group.addTask { try await application.run() }
+            try await group.next()
+            await reporter.reportNow()
+            group.cancelAll()
+        }
+    }
+}
