@@ -22,7 +22,7 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
 
     static func measure(requests: Int, connections: Int, allowedEveryMs: Int) async throws -> BenchReport {
         var report = BenchReport(title: "Webhook flood: \(requests) bad-signature deliveries over \(connections) connections, 5 allowed users prompting")
-        let port = try ProcessProbe.freePort()
+        let port = try LoopbackPort.free()
         let rules = FileManager.default.temporaryDirectory.appendingPathComponent("bench-rules-\(UUID().uuidString).json")
         try Data(#"{"rules":[{"name":"push","hook":"github","events":["push"],"owner":1001,"chat":1001,"prompt":"Summarise {{ref}}"}]}"#.utf8)
             .write(to: rules)

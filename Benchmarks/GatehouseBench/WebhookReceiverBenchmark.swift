@@ -30,7 +30,7 @@ struct WebhookReceiverBenchmark: AsyncParsableCommand {
         logger.logLevel = .error
         let context = try ZMQContext()
         let fakeGuard = try FakeWebhookGuard(context: context, logger: logger)
-        let port = try ProcessProbe.freePort()
+        let port = try LoopbackPort.free()
         let receiver = try startReceiver(intake: fakeGuard.endpoint, port: port)
         let http = HTTPClient(logger: logger)
         defer { receiver.terminate() }

@@ -21,7 +21,7 @@ import Testing
     ]
 
     @Test func theEndpointShowsEveryFamilyWithPlausibleValuesAndNoPerson() async throws {
-        let port = Int.random(in: 20_000...60_000)
+        let port = try LoopbackPort.free()
         var options = GatehouseCluster.Options()
         options.environment = ["METRICS_ADDRESS": "127.0.0.1:\(port)"]
         try await GatehouseCluster.with(options) { cluster in
