@@ -40,6 +40,11 @@ public struct ExecutorConfiguration: Sendable {
     public var resultResendInterval: Duration = .seconds(2)
     /// On SIGTERM, running jobs get this long to finish before they are cancelled.
     public var drainGrace: Duration = .seconds(20)
+    /// `WARM_CLI_POOL`: how many CLIs the executor keeps started ahead of a person's next prompt (0: none). Each
+    /// costs about 200 MB while it waits.
+    public var warmPool = 0
+    /// `WARM_CLI_SECONDS`: how long a warm CLI waits for that prompt before it is stopped.
+    public var warmWindow: Duration = .seconds(120)
     /// Kernel confinement of every CLI process tree (Landlock by default; see `Sandbox/`).
     public var sandbox = Sandbox()
     /// The proxy every CLI is pointed at (`OUTBOUND_PROXY`); nil runs CLIs without it. The Anthropic endpoint of

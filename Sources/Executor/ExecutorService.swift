@@ -68,7 +68,12 @@ public struct ExecutorService: Service, CustomStringConvertible {
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
             scratch: scratch, sandbox: sandbox, check: JobCheck(verifier: configuration.jobVerifier), proxy: proxy,
-            logger: logger)
+            warm: WarmCLIPool(configuration: configuration, logger: logger), logger: logger)
+        if configuration.warmPool > 0 {
+            logger.info("warm Claude CLIs on", metadata: [
+                "warm.pool": "\(configuration.warmPool)", "warm.window_s": "\(configuration.warmWindow.components.seconds)",
+            ])
+        }
         switch sandbox {
         case .landlock(let abi, let helper):
             logger.info("executor starting: every Claude Code CLI confined by Landlock", metadata: [
@@ -104,6 +109,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 } onGracefulShutdown: {
                     logger.info("executor draining: no new jobs")
                 }
+                await jobs.warm.stopAll()
                 await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
             }
             // The receive-and-drain task ends first on shutdown; then stop the rest.
@@ -141,7 +147,9 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 case .fileToChatReceipt:
                     await state.receive(try WireCodec.decode(FileToChatReceipt.self, from: envelope))
                 case .jobResultAck:
-                    await state.acknowledge(jobId: try WireCodec.decode(JobResultAck.self, from: envelope).jobId)
+                    let ack = try WireCodec.decode(JobResultAck.self, from: envelope)
+                    await state.acknowledge(jobId: ack.jobId)
+                    if let next = ack.nextLaunch { await jobs.heard(next, after: ack.jobId) }
                 case .fileRequest:
                     let request = try WireCodec.decode(FileRequest.self, from: envelope)
                     // Not awaited: a slow disk must not hold up jobs and permission answers.

@@ -19,6 +19,8 @@ struct JobLauncher: Sendable {
     let check: JobCheck
     /// Every CLI's HTTP(S) traffic goes through it; nil when the operator turned it off.
     let proxy: OutboundProxy?
+    /// CLIs started ahead of a person's next prompt (`WARM_CLI_POOL`; empty when off).
+    let warm: WarmCLIPool
     let logger: Logger
 
     /// The one TCP port a job's process tree needs to reach for the network (the proxy's), for the kernel's
@@ -55,7 +57,9 @@ struct JobLauncher: Sendable {
             logger.info("job already here; ignoring the repeated dispatch", metadata: ["job.id": "\(job.jobId)"])
             return
         }
-        // The CLI starts while the acceptance travels; it gets the prompt only after the guard's go-ahead.
+        let warmCLI = await warm.claim(for: job)
+        // The CLI starts (or is already there) while the acceptance travels; it gets the prompt only after the
+        // guard's go-ahead.
         Task {
             let once = ReportedOnce()
             let report: @Sendable (JobResult) async -> Void = { [state, connection] result in
@@ -63,7 +67,8 @@ struct JobLauncher: Sendable {
                 await state.finish(result)
                 try? await connection.send(result)
             }
-            await report(await run(job, cancellation: cancellation, report: report))
+            await report(await run(job, cancellation: cancellation, warm: warmCLI, report: report))
+            await cliEnded(jobId: job.jobId)
         }
         try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
     }
@@ -74,7 +79,7 @@ struct JobLauncher: Sendable {
     /// A successful answer is reported (through `report`) as soon as the CLI gives it; its slot is free from then
     /// on, while the CLI exits (it has `ClaudeRunner.exitGraceAfterResult` to do so before it is stopped).
     private func run(
-        _ job: JobAssignment, cancellation: ClaudeCancellation, report: @escaping @Sendable (JobResult) async -> Void
+        _ job: JobAssignment, cancellation: ClaudeCancellation, warm: WarmCLI?, report: @escaping @Sendable (JobResult) async -> Void
     ) async -> JobResult {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.jobId)"
@@ -84,32 +89,11 @@ struct JobLauncher: Sendable {
             workspaces.createPersonalRoot(for: job.workspace)
             workspace = try workspaces.workspace(job.workspace)
         } catch {
+            warm?.drop()
             logger.error("workspace refused", metadata: ["reason": "\(error)"])
             return await failedAfterGo(job, detail: "workspace: \(error)")
         }
-        let proxyCredential = proxy?.credentials.issue(jobId: job.jobId)
-        defer { if let proxyCredential { proxy?.credentials.revoke(proxyCredential) } }
-        let proxyURL = proxyCredential.flatMap { proxy?.url(for: $0) }
-        let confinement: JobSandbox
-        do {
-            confinement = try JobSandbox.prepare(
-                Self.sandboxContext(configuration, status: sandbox), workspace: workspace, scratch: scratch,
-                environment: Self.environment(configuration, temporaryDirectory: scratch.path, proxyURL: proxyURL))
-        } catch {
-            logger.error("no sandbox for the job", metadata: ["reason": "\(error)"])
-            return await failedAfterGo(job, detail: "sandbox: \(error)")
-        }
-        defer { confinement.remove() }
-        var invocation = ClaudeInvocation(
-            executable: configuration.claude.cliPath, workingDirectory: workspace, prompt: job.prompt,
-            resumeSessionId: job.resumeSessionId, model: job.model, maxTurns: job.maxTurns,
-            environment: Self.environment(configuration, temporaryDirectory: confinement.temporaryDirectory, proxyURL: proxyURL),
-            timeout: .seconds(job.timeoutSeconds),
-            interruptGrace: configuration.claude.interruptGrace, terminateGrace: configuration.claude.terminateGrace)
-        invocation.maxBudgetUSD = job.maxBudgetUSD
-        invocation.launcher = confinement.launcher
         let sender = FileToChatSender(workspaces: workspaces, connection: connection, state: state, logger: logger)
-        invocation.tools = GatehouseToolServer { path in await sender.send(path, job: job, workspace: workspace) }
         // The prompt is made once (uploads saved once), even when the run has to start over in a fresh session.
         let released = Mutex<JobUploads.Placed?>(nil)
         let release: @Sendable () async -> ClaudePromptRelease = { [state, logger] in
@@ -133,34 +117,65 @@ struct JobLauncher: Sendable {
         let relay = Task { await progress.relay() }
         defer { relay.cancel() }
         let transcripts = TranscriptLocator(home: configuration.claude.home)
+        let binding = { (fresh: Bool) in
+            WarmCLI.Binding(
+                release: release,
+                onCompleted: { outcome in
+                    await report(await surveyed(noticed(
+                        Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), job: job))
+                },
+                onEvent: { event in await progress.hear(event) },
+                decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) },
+                sendFile: { path in await sender.send(path, job: job, workspace: workspace) })
+        }
+        let finished: @Sendable (ClaudeOutcome, Bool) async -> JobResult = { [logger] outcome, fresh in
+            logger.info("claude finished", metadata: [
+                "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
+                "fresh_session": "\(fresh)", "warm": "\(warm != nil)",
+            ])
+            return await surveyed(noticed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), job: job)
+        }
+
+        var resume = job.resumeSessionId
+        if let warm {
+            // The warm CLI was started for exactly this launch; if it ended before taking the prompt, start afresh.
+            if warm.claim(binding(false), jobId: job.jobId, cancellation: cancellation), let outcome = await warm.outcome() {
+                guard outcome.sessionNotFound, !cancellation.isCancelled else { return await finished(outcome, false) }
+                resume = nil
+            } else {
+                logger.notice("the warm Claude CLI ended before its prompt; starting one")
+            }
+        }
+        var launch = CLILaunch(job)
+        launch.resumeSessionId = resume
+        var prepared: PreparedCLI
         do {
-            var fresh = false
+            prepared = try prepareCLI(workspace: workspace, owner: job.jobId, prompt: job.prompt, launch: launch)
+        } catch {
+            logger.error("no sandbox for the job", metadata: ["reason": "\(error)"])
+            return await failedAfterGo(job, detail: error.description)
+        }
+        defer { dispose(prepared) }
+        do {
+            var fresh = resume == nil && job.resumeSessionId != nil
             var outcome: ClaudeOutcome
             repeat {
-                let startedFresh = fresh
+                let callbacks = binding(fresh)
+                prepared.invocation.tools = GatehouseToolServer(send: callbacks.sendFile)
                 outcome = try await ClaudeRunner(logger: logger).run(
-                    invocation, cancellation: cancellation, release: release,
-                    onCompleted: { outcome in
-                        await report(await surveyed(noticed(
-                            Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: startedFresh)), job: job))
-                    },
-                    onEvent: { event in await progress.hear(event) },
-                    decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) })
+                    prepared.invocation, cancellation: cancellation, release: callbacks.release, onCompleted: callbacks.onCompleted,
+                    onEvent: callbacks.onEvent, decide: callbacks.decide)
                 // A session that never reached the disk (its first run was killed early): the model saw nothing,
                 // so the same prompt runs at once in a new session, and the person is told.
-                if !fresh, invocation.resumeSessionId != nil, outcome.sessionNotFound, !cancellation.isCancelled {
+                if !fresh, prepared.invocation.resumeSessionId != nil, outcome.sessionNotFound, !cancellation.isCancelled {
                     logger.warning("the session to continue has no transcript here; running the prompt in a new session")
-                    invocation.resumeSessionId = nil
+                    prepared.invocation.resumeSessionId = nil
                     fresh = true
                     continue
                 }
                 break
             } while true
-            logger.info("claude finished", metadata: [
-                "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
-                "fresh_session": "\(fresh)",
-            ])
-            return await surveyed(noticed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), job: job)
+            return await finished(outcome, fresh)
         } catch {
             // The runner throws only before the CLI exists, so the release was never asked for.
             logger.error("claude could not be run", metadata: ["error": "\(error)"])

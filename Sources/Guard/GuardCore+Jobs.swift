@@ -266,9 +266,12 @@ extension GuardCore {
             "job.id": "\(job.id)", "outcome": "\(result.outcome.rawValue)",
             "cost.usd": "\(result.costUSD.map { String($0) } ?? "-")",
         ])
+        // The acknowledgement says how the person's next prompt would start, for a warm CLI on that executor.
+        let next = saved && result.outcome == .completed ? try nextLaunch(after: job, sessionId: result.sessionId, now: now) : nil
+        let finalAck = next == nil ? ack : try message(JobResultAck(jobId: result.jobId, nextLaunch: next), on: .work, to: peer)
         // The answer goes to egress before the status message's removal, which would otherwise be first in that
         // chat's line and hold the answer for the length of its own call.
-        return [ack] + closing + (try dispatchQueuedJobs()) + (try pumpOutbox()) + removeStatusMessage(of: job)
+        return [finalAck] + closing + (try dispatchQueuedJobs()) + (try pumpOutbox()) + removeStatusMessage(of: job)
     }
 
     /// Jobs whose executor is gone: those not started go back to the queue; started ones lost their attempt, and
@@ -341,11 +344,10 @@ extension GuardCore {
             busyUsers.insert(job.userId)
             var unsigned = JobAssignment(
                 jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
-                prompt: job.prompt, resumeSessionId: resume,
-                model: try job.model ?? ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model,
+                prompt: job.prompt, resumeSessionId: resume, model: try launchModel(of: job),
                 maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
                 issuedAt: now)
-            unsigned.maxBudgetUSD = [try runBudget(userId: job.userId, now: now), job.maxBudgetUSD].compactMap { $0 }.min()
+            unsigned.maxBudgetUSD = try launchBudget(of: job, now: now)
             unsigned.files = try files(of: job)
             unsigned.localReads = tools.defaultsHoldForReads
             unsigned.updateId = job.updateId
@@ -399,6 +401,31 @@ extension GuardCore {
         }
         try ledger.apply(changes)
         return out
+    }
+
+    /// The model a job runs with: its rule's, else the person's choice, else the configured one.
+    func launchModel(of job: JobRecord) throws -> String? {
+        try job.model ?? ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model
+    }
+
+    /// What a job may spend: the least of what the cost limits leave its person now and its rule's own cap.
+    func launchBudget(of job: JobRecord, now: Int64) throws -> Double? {
+        [try runBudget(userId: job.userId, now: now), job.maxBudgetUSD].compactMap { $0 }.min()
+    }
+
+    /// How the person's next prompt after `job` would be started, computed as `dispatchQueuedJobs` will (same model,
+    /// budget, limits), for an executor that keeps a warm CLI ready; nil for a run that is not the person's chat
+    /// session (a schedule or webhook run) or left no session to continue, and with `SHARED_SESSIONS` (another
+    /// executor may continue the session meanwhile, under the warm CLI's feet).
+    func nextLaunch(after job: JobRecord, sessionId: String?, now: Int64) throws -> WarmLaunch? {
+        guard job.trigger == nil, !configuration.sharedSessions, let sessionId else { return nil }
+        var next = job
+        next.model = nil
+        next.maxBudgetUSD = nil
+        return WarmLaunch(
+            userId: job.userId, workspace: job.workspace, resumeSessionId: sessionId, model: try launchModel(of: next),
+            maxTurns: configuration.claude.maxTurns, maxBudgetUSD: try launchBudget(of: next, now: now),
+            timeoutSeconds: configuration.claude.timeoutSeconds)
     }
 
     func workspacePath(_ relative: String) -> String {

@@ -287,10 +287,60 @@ public struct JobResultAck: WireMessage, Equatable {
     public static let type = MessageType.jobResultAck
 
     public var jobId: String
+    /// What the person's next prompt in this chat would be started with, so that an executor keeping warm CLIs
+    /// (`WARM_CLI_POOL`) can start one now; nil when there is no session to continue. Optional: older peers omit
+    /// or ignore it.
+    public var nextLaunch: WarmLaunch?
 
-    public init(jobId: String) {
+    public init(jobId: String, nextLaunch: WarmLaunch? = nil) {
         self.jobId = jobId
+        self.nextLaunch = nextLaunch
     }
+}
+
+/// The CLI settings of a person's likely next job, as the guard would assign it now. A warm CLI started with them
+/// is used only for a job whose signed assignment has exactly the same ones; anything else starts a CLI afresh.
+public struct WarmLaunch: Codable, Sendable, Equatable, Hashable {
+    public var userId: Int64
+    /// Relative to `APPROVED_DIRECTORY`, as in `JobAssignment.workspace`.
+    public var workspace: String
+    public var resumeSessionId: String
+    public var model: String?
+    public var maxTurns: Int?
+    public var maxBudgetUSD: Double?
+    public var timeoutSeconds: Int
+
+    public init(
+        userId: Int64, workspace: String, resumeSessionId: String, model: String?, maxTurns: Int?, maxBudgetUSD: Double?,
+        timeoutSeconds: Int
+    ) {
+        self.userId = userId
+        self.workspace = workspace
+        self.resumeSessionId = resumeSessionId
+        self.model = model
+        self.maxTurns = maxTurns
+        self.maxBudgetUSD = maxBudgetUSD
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// The launch a job's assignment asks for; nil for a job that starts a new session (nothing to have warmed).
+    public init?(_ job: JobAssignment) {
+        guard let resume = job.resumeSessionId else { return nil }
+        self.init(
+            userId: job.userId, workspace: job.workspace, resumeSessionId: resume, model: job.model, maxTurns: job.maxTurns,
+            maxBudgetUSD: job.maxBudgetUSD, timeoutSeconds: job.timeoutSeconds)
+    }
+
+    /// Equal launches start the same CLI: the budget is compared as the CLI is given it (`--max-budget-usd`, four
+    /// decimals), so a guard's floating-point noise does not waste a warm CLI.
+    public func startsSameCLI(as other: WarmLaunch) -> Bool {
+        var a = self, b = other
+        a.maxBudgetUSD = nil
+        b.maxBudgetUSD = nil
+        return a == b && Self.budgetFlag(maxBudgetUSD) == Self.budgetFlag(other.maxBudgetUSD)
+    }
+
+    public static func budgetFlag(_ budget: Double?) -> String? { budget.map { String(format: "%.4f", $0) } }
 }
 
 /// Stop a job: the executor interrupts Claude, then terminates what is left.

@@ -26,6 +26,14 @@ public final class ProxyJobCredentials: Sendable {
         return Credential(jobId: jobId, nonce: nonce)
     }
 
+    /// A credential issued before its job was known (a warm CLI's) now belongs to `jobId`: the URL the process
+    /// already has keeps working, and its connections are logged under the job.
+    public func rebind(_ credential: Credential, to jobId: String) {
+        issued.withLock { issued in
+            if issued[credential.nonce] != nil { issued[credential.nonce] = jobId }
+        }
+    }
+
     public func revoke(_ credential: Credential) {
         issued.withLock { _ = $0.removeValue(forKey: credential.nonce) }
     }

@@ -1,3 +1,6 @@
+import Foundation
+import Messages
+
 /// One run of the Claude Code CLI: what to run, where, with which prompt and limits.
 public struct ClaudeInvocation: Sendable {
     /// An absolute path, or a name looked up on the `PATH` of `environment`.
@@ -13,8 +16,11 @@ public struct ClaudeInvocation: Sendable {
     public var maxBudgetUSD: Double?
     /// Exactly the environment the CLI gets; nothing is inherited from the executor.
     public var environment: [String: String]
-    /// From the start of the process to the first interrupt.
+    /// From the prompt's release to the first interrupt.
     public var timeout: Duration
+    /// From the start of the process to the first interrupt while no prompt has been released (a CLI waiting for
+    /// the guard's go-ahead, or a warm one for its person); `timeout` unless set.
+    public var startTimeout: Duration?
     /// SIGINT, then this long before SIGTERM.
     public var interruptGrace: Duration = .seconds(3)
     /// SIGTERM, then this long before SIGKILL of the whole process tree.
@@ -63,7 +69,7 @@ public struct ClaudeInvocation: Sendable {
         if let resumeSessionId { arguments += ["--resume", resumeSessionId] }
         if let model { arguments += ["--model", model] }
         if let maxTurns { arguments += ["--max-turns", String(maxTurns)] }
-        if let maxBudgetUSD { arguments += ["--max-budget-usd", String(format: "%.4f", maxBudgetUSD)] }
+        if let budget = WarmLaunch.budgetFlag(maxBudgetUSD) { arguments += ["--max-budget-usd", budget] }
         if tools != nil { arguments += ["--mcp-config", GatehouseToolServer.configuration] }
         return arguments
     }

@@ -29,6 +29,8 @@ final class ClaudeRunSession: Sendable {
     private let answerDiscarded = Atomic<Bool>(false)
     /// What the CLI writes as the result of a tool it rejected for lack of an answer (interactive mode's text).
     static let selfRejectionText = "The user doesn't want to proceed with this tool use"
+    /// When the prompt was written: the run's timeout counts from then.
+    private let promptWrittenAt = Mutex<ContinuousClock.Instant?>(nil)
     private let wakeup = ClaudeSupervisorWakeup()
     private let hookRegistration = ClaudeHookRegistration()
     /// What the hook answered, by `tool_use_id`: a permission prompt for the same call gets the same answer.
@@ -115,6 +117,7 @@ final class ClaudeRunSession: Sendable {
                 return
             }
             await onEvent(.processStarted(pid: pid))
+            promptWrittenAt.withLock { $0 = ContinuousClock.now }
             await self.write(.userPrompt(prompt), to: stdin)
         case .withheld(let reason):
             // End of input before any prompt: the CLI has nothing to do and exits; the supervisor escalates if
@@ -293,7 +296,7 @@ final class ClaudeRunSession: Sendable {
     /// SIGINT → SIGTERM → SIGKILL, and keep a record of the process tree. Then kill and reap what it left behind.
     private func supervise(tracker: ProcessTreeTracker, logger: Logger) async {
         let clock = ContinuousClock()
-        let deadline = clock.now + invocation.timeout
+        let startDeadline = clock.now + (invocation.startTimeout ?? invocation.timeout)
         // The first scan one interval in: a CLI just started has no children yet (it has not even got its prompt),
         // and a scan of /proc then would only compete with starting the job.
         var lastRefresh: ContinuousClock.Instant? = clock.now
@@ -313,7 +316,7 @@ final class ClaudeRunSession: Sendable {
                 var reason: ClaudeStopReason?
                 if cancellation.isCancelled || callerCancelled.load(ordering: .acquiring) {
                     reason = .cancelled
-                } else if now >= deadline {
+                } else if now >= promptWrittenAt.withLock({ $0 }).map({ $0 + invocation.timeout }) ?? startDeadline {
                     reason = .timedOut
                 } else if answerDiscarded.load(ordering: .acquiring) {
                     reason = .answerDiscarded

@@ -219,6 +219,8 @@ struct ProgramEnvironment {
         configuration.guardLinkSecurity = peerLinkSecurity(endpoint: endpoints.work, variable: "GATEHOUSE_WORK_ENDPOINT")
         configuration.jobVerifier = jobVerifier()
         configuration.capacity = reader.int("EXECUTOR_CAPACITY", default: 4, in: 1...64)
+        configuration.warmPool = reader.int("WARM_CLI_POOL", default: 0, in: 0...64)
+        configuration.warmWindow = .seconds(reader.int("WARM_CLI_SECONDS", default: 120, in: 5...3_600))
         configuration.sandbox = sandboxConfiguration()
         configuration.outboundProxy = outboundProxy()
         return configuration
