@@ -13,8 +13,9 @@ struct ExperienceBenchmark: AsyncParsableCommand {
     @Option(help: "Prompts to time.") var prompts = 20
     @Option(help: "Milliseconds the person waits after each answer (and after each direct run) before the next.") var gap = 500
     @Option(help: "Milliseconds the fake model takes for each turn (0: at once).") var think = 0
+    @Option(help: "Warm CLIs the executor keeps (WARM_CLI_POOL; 0: off, as by default).") var warm = 0
 
-    func run() async throws { try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think).print() }
+    func run() async throws { try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think, warm: warm).print() }
 
     /// One prompt through Gatehouse, and the direct run next to it.
     struct Sample {
@@ -26,7 +27,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
         var aloneStartupMs: Double
     }
 
-    static func measure(prompts: Int, gapMs: Int, thinkMs: Int) async throws -> BenchReport {
+    static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0) async throws -> BenchReport {
         let person = FakeTelegramUser(id: 4_001, firstName: "Person")
         var options = GatehouseCluster.Options()
         options.allowedUsers = [person.id]
@@ -37,8 +38,9 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             // The fake model's usage prices each run at about $1: the person's daily limit and rate limit would
             // refuse the prompts this benchmark times.
             "CLAUDE_MAX_COST_PER_USER": "off", "RATE_LIMIT_REQUESTS": "1000", "RATE_LIMIT_BURST": "1000",
+            "WARM_CLI_POOL": String(warm),
         ]
-        var report = BenchReport(title: "What the person feels (real Claude Code CLI, fake model)")
+        var report = BenchReport(title: "What the person feels (real Claude Code CLI, fake model\(warm > 0 ? ", warm CLIs" : ""))")
         try await GatehouseCluster.with(options) { cluster in
             guard await cluster.waitForPrograms(["guard", "ingress", "egress"], timeout: .seconds(20)),
                   await poll(timeout: .seconds(20), { cluster.logs().contains("executor registered") })
@@ -103,6 +105,15 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 BenchRow(name: "429s from the fake Telegram", target: "", measured: "\(cluster.telegram.limitRefusals)", met: nil),
                 BenchRow(name: "prompts answered", target: "\(prompts)", measured: "\(samples.count)", met: samples.count == prompts),
             ]
+            if warm > 0 {
+                let used = cluster.logs().components(separatedBy: "using a warm Claude CLI").count - 1
+                report.rows += [
+                    BenchRow(name: "answered by a warm CLI", target: "\(prompts)", measured: "\(used)", met: used >= prompts),
+                    BenchRow(name: "final reply median vs CLI alone minus its start-up", target: "≤ \(milliseconds(alone.p50 - startup.p50))",
+                             measured: milliseconds(final.p50), met: final.p50 <= alone.p50 - startup.p50),
+                ]
+                report.notes.append("warm CLIs: WARM_CLI_POOL=\(warm); each prompt after the warm-up can take the CLI the executor started after the previous answer. Memory is measured with the next warm CLI waiting (not counted: it is a child of the executor).")
+            }
         }
         return report
     }
