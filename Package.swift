@@ -75,7 +75,7 @@ let package = Package(
         // The webhook receiver: the one program exposed to the internet, holding only the webhook secrets.
         .target(name: "Webhooks", dependencies: [
             "Messages", "Transport", "PeerLink", "Settings", logging, lifecycle, crypto,
-            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).

@@ -19,6 +19,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         show(try await ScalingBenchmark.measure(jobs: 200, seconds: 2, sizes: [1, 2, 4], slots: 4))
         show(try await ToolCallBenchmark.measure(prompts: 40, calls: 10, gapMs: 150))
         show(try ConfineBenchmark.measure(runs: 200))
+        show(try await WebhookFloodBenchmark.measure(requests: 20_000, connections: 8, allowedEveryMs: 1_000))
         let missed = reports.reduce(0) { $0 + $1.missed }
         print("\n\(missed == 0 ? "all targets met" : "\(missed) target(s) missed")")
         if missed > 0 { throw ExitCode(1) }

@@ -32,7 +32,7 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
             "ENABLE_API_SERVER": "true", "API_SERVER_HOST": "127.0.0.1", "API_SERVER_PORT": String(port),
             "GITHUB_WEBHOOK_SECRET": "bench secret, not the one the flood signs with", "WEBHOOK_RULES_FILE": rules.path,
             // Every request is checked in full (the worst case): one sender would otherwise be rate-limited first.
-            "WEBHOOK_RATE_LIMIT": "100000000",
+            "WEBHOOK_RATE_LIMIT": "100000",
         ]) { _, new in new }
         try await BenchCluster.with(options) { cluster in
             guard await cluster.waitForPrograms(["webhooks"], timeout: .seconds(20)),

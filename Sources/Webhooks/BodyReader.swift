@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// Reads a request body under a size limit and a deadline. A body over the limit is still read to its end (and
 /// dropped), so the sender gets its 413 rather than a reset connection; the deadline bounds that too, so a sender
@@ -13,50 +14,38 @@ enum BodyReader {
         case timedOut(tooLarge: Bool)
     }
 
-    private enum Progress: Sendable {
-        case finished(Outcome)
-        case deadlinePassed
+    /// The deadline is a timer on the connection's own event loop that closes its input, which ends the body:
+    /// no task or thread hop per request (a flood of small requests is mostly that cost otherwise).
+    static func read(_ body: RequestBody, limit: Int, deadline: Duration, channel: any Channel) async -> Outcome {
+        let expired = Expiry()
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(deadline)) {
+            expired.set()
+            channel.close(mode: .input, promise: nil)
+        }
+        defer { timer.cancel() }
+        var collected = Data()
+        var overLimit = false
+        do {
+            for try await buffer in body {
+                if overLimit { continue }
+                if collected.count + buffer.readableBytes > limit {
+                    overLimit = true
+                    collected = Data()
+                    continue
+                }
+                collected.append(contentsOf: buffer.readableBytesView)
+            }
+        } catch {
+            // The connection broke or was cut off: the body is incomplete, which is as good as late.
+            return .timedOut(tooLarge: overLimit)
+        }
+        if expired.isSet { return .timedOut(tooLarge: overLimit) }
+        return overLimit ? .tooLarge : .complete(collected)
     }
 
-    static func read(_ body: RequestBody, limit: Int, deadline: Duration, channel: any Channel) async -> Outcome {
-        await withTaskGroup(of: Progress.self) { group in
-            group.addTask {
-                var collected = Data()
-                var overLimit = false
-                do {
-                    for try await buffer in body {
-                        if overLimit { continue }
-                        if collected.count + buffer.readableBytes > limit {
-                            overLimit = true
-                            collected = Data()
-                            continue
-                        }
-                        collected.append(contentsOf: buffer.readableBytesView)
-                    }
-                } catch {
-                    // The connection broke or was cut off: the body is incomplete, which is as good as late.
-                    return .finished(.timedOut(tooLarge: overLimit))
-                }
-                return .finished(overLimit ? .tooLarge : .complete(collected))
-            }
-            group.addTask {
-                try? await Task.sleep(for: deadline)
-                return .deadlinePassed
-            }
-            let first = await group.next() ?? .deadlinePassed
-            if case .finished(let outcome) = first {
-                group.cancelAll()
-                return outcome
-            }
-            // Stop reading: the answer goes out, then the connection closes instead of waiting for the rest. The
-            // reader ends on the closed input and tells whether the limit had been passed by then.
-            channel.close(mode: .input, promise: nil)
-            group.cancelAll()
-            guard case .finished(let cutOff) = await group.next() ?? .deadlinePassed else { return .timedOut(tooLarge: false) }
-            switch cutOff {
-            case .tooLarge, .timedOut(tooLarge: true): return .timedOut(tooLarge: true)
-            default: return .timedOut(tooLarge: false)
-            }
-        }
+    private final class Expiry: Sendable {
+        private let flag = Atomic<Bool>(false)
+        var isSet: Bool { flag.load(ordering: .acquiring) }
+        func set() { flag.store(true, ordering: .releasing) }
     }
 }

@@ -116,13 +116,22 @@ final class WebhookReceiver: Sendable {
         logger.debug("refused a webhook request", metadata: [
             "webhook.hook": "\(hook)", "webhook.reason": "\(reason.rawValue)", "webhook.sender": "\(sender)",
         ])
-        return Self.answer(HTTPResponse.Status(code: reason.status), ["status": "refused", "reason": reason.rawValue])
+        return Response(
+            status: HTTPResponse.Status(code: reason.status), headers: Self.jsonHeaders,
+            body: .init(byteBuffer: Self.refusalBodies[reason] ?? ByteBuffer()))
     }
 
     private static func answer(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
-        let body = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        Response(status: status, headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: json(fields))))
     }
+
+    private static func json(_ fields: [String: String]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+    /// Made once: a flood of bad requests is answered without encoding anything.
+    private static let refusalBodies = Dictionary(uniqueKeysWithValues: WebhookRefusalReason.allCases.map { reason in
+        (reason, ByteBuffer(bytes: json(["status": "refused", "reason": reason.rawValue])))
+    })
 }

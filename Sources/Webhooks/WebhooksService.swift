@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Messages
 import NIOCore
+import NIOPosix
 import PeerLink
 import ServiceLifecycle
 import Transport
@@ -42,6 +43,10 @@ public struct WebhooksService: Service, CustomStringConvertible {
         let onListening = configuration.onListening
         let (host, port) = (configuration.host, configuration.port)
         let logger = logger
+        // One thread for the sockets and HTTP parsing: a flood of requests cannot take more than that core from
+        // the guard and the executors on the same host (the handlers' own work is small, see the benchmark).
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { eventLoops.shutdownGracefully { _ in } }
         let application = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
@@ -51,6 +56,7 @@ public struct WebhooksService: Service, CustomStringConvertible {
                 logger.info("webhook receiver listening", metadata: ["http.host": "\(host)", "http.port": "\(bound)"])
                 onListening?(bound)
             },
+            eventLoopGroupProvider: .shared(eventLoops),
             logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
