@@ -182,7 +182,7 @@ extension GuardCore {
             let answered: Bool
             if IntakePolicy.limitRefusals.contains(event), let userId {
                 answered = refusals.shouldAnswer(
-                    userId, reason: event, now: now, intervalMs: configuration.access.limitRefusalWindowMs)
+                    userId, reason: event.rawValue, now: now, intervalMs: configuration.access.limitRefusalWindowMs)
             } else {
                 answered = event != IntakePolicy.accessDenied || refusalReplies.take(now: now)
             }
@@ -202,10 +202,10 @@ extension GuardCore {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
             changes.audit.append(AuditEvent(
-                at: now, userId: userId, event: violation ? "security.violation" : event,
+                at: now, userId: userId, event: violation ? .securityViolation : event,
                 detail: answered ? reason : "\(reason); not answered (already told, or too many refusals)"))
         case .ignore(let reason):
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "update.ignored", detail: reason))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .updateIgnored, detail: reason))
         case .command(let command):
             changes.newUpdate?.disposition = "command"
             effects += try carryOut(command, update: update, standing: standing ?? .stranger, changes: &changes, now: now)

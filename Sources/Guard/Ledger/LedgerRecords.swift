@@ -302,13 +302,13 @@ public struct AuditEvent: Sendable, Equatable {
     public var at: Int64
     /// Who acted (or was refused).
     public var userId: Int64?
-    public var event: String
+    public var event: AuditEventName
     public var detail: String
     /// The person the entry is about when that is not its actor (an admin blocking someone, a button of someone
     /// else's): the detail is sealed with that person's key, so erasing them unlinks it too.
     public var about: Int64?
 
-    public init(at: Int64, userId: Int64?, event: String, detail: String, about: Int64? = nil) {
+    public init(at: Int64, userId: Int64?, event: AuditEventName, detail: String, about: Int64? = nil) {
         self.at = at
         self.userId = userId
         self.event = event
