@@ -93,10 +93,10 @@ extension GuardCore {
         }
         guard accepted.accepted else {
             guard job.status == .dispatched else { return [] }
-            if let refusal = accepted.refusal, JobAccepted.verificationRefusals.contains(refusal) {
+            if let refusal = accepted.refusalCode, refusal.isVerificationFailure {
                 // Our own fresh signature failed there: the keys do not match, and every job would bounce.
                 logger.error("executor refuses the guard's job signatures; it gets no more jobs until it registers again (check GATEHOUSE_JOB_PUBLIC_KEY_FILE on its host)", metadata: [
-                    "executor.id": "\(executorId)", "refusal": "\(refusal)",
+                    "executor.id": "\(executorId)", "refusal": "\(refusal.rawValue)",
                 ])
                 executors.suspend(executorId: executorId)
             }

@@ -14,7 +14,7 @@ extension GuardCore {
             changes.outbox.append(self.reply(reply, chatId: chatId, threadId: threadId, replyTo: update.messageId, now: now))
         }
         func refuse(_ reply: String, event: AuditEventName, detail: String) -> [Outbound] {
-            changes.newUpdate?.disposition = "reply"
+            changes.newUpdate?.setDisposition(.reply)
             answer(reply)
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: detail))
             return []
@@ -23,17 +23,20 @@ extension GuardCore {
         for (index, attachment) in (update.attachments ?? []).enumerated() {
             switch attachment.kind {
             case .voice:
-                switch attachment.problem {
-                case "voice_off": return refuse(ChatText.voiceOff, event: .requestRefused, detail: "voice note, voice is off")
-                case .some: return refuse(ChatText.transcriptionFailed, event: .requestRefused, detail: "voice note: \(attachment.problem ?? "")")
-                case nil: if update.transcribed == true { answer(ChatText.heard(text)) }
+                if attachment.knownProblem == .voiceOff {
+                    return refuse(ChatText.voiceOff, event: .requestRefused, detail: "voice note, voice is off")
                 }
+                // Any other problem, a code this build does not know included, is a failed transcription.
+                if let problem = attachment.problem {
+                    return refuse(ChatText.transcriptionFailed, event: .requestRefused, detail: "voice note: \(problem)")
+                }
+                if update.transcribed == true { answer(ChatText.heard(text)) }
             case .document, .photo:
                 let name = attachment.kind == .photo
                     ? "photo-\(update.messageId ?? update.updateId)\(index == 0 ? "" : "-\(index + 1)").jpg"
                     : attachment.fileName ?? "file-\(update.messageId ?? update.updateId)"
                 guard let data = attachment.data else {
-                    let reply = attachment.problem == "too_large" ? ChatText.tooLarge(InputExcerpt.quote(name)) : ChatText.downloadFailed(InputExcerpt.quote(name))
+                    let reply = attachment.knownProblem == .tooLarge ? ChatText.tooLarge(InputExcerpt.quote(name)) : ChatText.downloadFailed(InputExcerpt.quote(name))
                     return refuse(reply, event: .uploadRefused, detail: "\(attachment.problem ?? "no data"): \(InputExcerpt.quote(name))")
                 }
                 switch UploadValidator(policy: configuration.uploads).validate(
@@ -55,7 +58,7 @@ extension GuardCore {
         }
         var prompt = text
         if prompt.isEmpty { prompt = files.allSatisfy(\.isImage) ? ChatText.lookAtImages : ChatText.lookAtFiles }
-        changes.newUpdate?.disposition = "job"
+        changes.newUpdate?.setDisposition(.job)
         for file in files {
             changes.audit.append(AuditEvent(at: now, userId: userId, event: .fileUpload, detail: "\(InputExcerpt.quote(file.name)) \(file.data.count) bytes"))
         }

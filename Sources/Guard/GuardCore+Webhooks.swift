@@ -17,7 +17,7 @@ extension GuardCore {
         guard rules.hooks.contains(event.hook) else {
             try ledger.apply(LedgerChanges(audit: [AuditEvent(
                 at: now, userId: nil, event: .webhookRefused, detail: "\(delivery): no rule names this hook")]))
-            return [try answer(.refused, reason: WebhookAck.unknownHook)]
+            return [try answer(.refused, reason: WebhookRefusalReason.unknownHook.rawValue)]
         }
         let payload = (try? JSONDecoder().decode(JSONValue.self, from: event.payload)) ?? .null
         let action = WebhookPrompt.action(of: payload)
