@@ -93,7 +93,7 @@ update_target() {
     echo "building $build/UpdateDecoderFuzz"
     "$swiftc" "${flags[@]}" -swift-version 6 -use-ld=lld -module-name UpdateDecoderFuzz -I "$build/modules" \
         "$here/UpdateDecoderFuzz/main.swift" \
-        "$repo"/Sources/Ingress/{UpdateTranslator,IncomingFile,GroupAddressing,BotIdentity,AttachmentProblem}.swift \
+        "$repo"/Sources/Ingress/{UpdateTranslator,IncomingFile,GroupAddressing,BotIdentity}.swift \
         "$build/modules/Messages.o" "$build/modules/Telegram.o" -o "$build/UpdateDecoderFuzz" || return
     run UpdateDecoderFuzz 16384 "$here/UpdateDecoderFuzz/corpus"
 }

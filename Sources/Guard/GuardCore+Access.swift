@@ -34,7 +34,7 @@ extension GuardCore {
         changes.rateBuckets.append(RateBucketRecord(userId: userId, tokens: bucket.tokens, updatedAt: bucket.updatedAt))
         if case .refused(let retryAfterMs) = verdict {
             return .reply(
-                text: ReplyTexts.rateLimited(retryAfterMs: retryAfterMs), event: "limit.rate",
+                text: ReplyTexts.rateLimited(retryAfterMs: retryAfterMs), event: .limitRate,
                 reason: "\(limit.requests) requests per \(limit.windowSeconds) s (burst \(limit.burst)) used up; retry in \(retryAfterMs) ms")
         }
         if case .runPrompt = decision,
@@ -42,7 +42,7 @@ extension GuardCore {
                 userId: userId, entries: try costsToCheck(userId: userId, now: now), now: now)
         {
             return .reply(
-                text: ReplyTexts.overBudget(reason, retryAfterMs: retryAfterMs), event: "limit.cost", reason: reason)
+                text: ReplyTexts.overBudget(reason, retryAfterMs: retryAfterMs), event: .limitCost, reason: reason)
         }
         return decision
     }
@@ -93,7 +93,7 @@ extension GuardCore {
         guard !configuration.adminUsers.contains(userId) else { return }
         var verdicts: [AnomalyVerdict] = []
         if let verdict = anomalies.record(.request, userId: userId, now: now) { verdicts.append(verdict) }
-        let violations = changes.audit.filter { $0.event.hasPrefix("security.") || $0.event == "auth.failure" }
+        let violations = changes.audit.filter { AuditEventName.isSecurityEvent($0.event.rawValue) }
         for _ in violations {
             if let verdict = anomalies.record(.violation, userId: userId, now: now) { verdicts.append(verdict) }
         }
@@ -105,7 +105,7 @@ extension GuardCore {
         member.reason = reason
         changes.members.append(member)
         changes.endedAuthSessions.append(userId)
-        changes.audit.append(AuditEvent(at: now, userId: userId, event: "security.anomaly", detail: "blocked until \(until): \(reason)"))
+        changes.audit.append(AuditEvent(at: now, userId: userId, event: .securityAnomaly, detail: "blocked until \(until): \(reason)"))
         logger.warning("anomaly: user blocked for a while", metadata: ["user.id": "\(userId)", "reason": "\(reason)"])
         for admin in try adminIds() {
             changes.outbox.append(reply(
@@ -137,7 +137,7 @@ extension GuardCore {
         for session in idle {
             changes.endedAuthSessions.append(session.userId)
             changes.audit.append(AuditEvent(
-                at: now, userId: session.userId, event: "auth.session_expired", detail: "token \(session.tokenId)"))
+                at: now, userId: session.userId, event: .authSessionExpired, detail: "token \(session.tokenId)"))
         }
         try ledger.apply(changes)
         logger.info("idle sign-in sessions ended", metadata: ["count": "\(idle.count)"])

@@ -31,7 +31,7 @@ extension GuardCore {
         }
         if request.toolName == "AskUserQuestion" {
             if job.questions == "deny" {
-                try audit(job, "tool.denied", request, Self.nobodyWatching, now: now)
+                try audit(job, .toolDenied, request, Self.nobodyWatching, now: now)
                 return [try decision(request, allow: false, reason: Self.nobodyWatching, peer: peer)]
             }
             return try askQuestion(request, job: job, executorId: executorId, now: now)
@@ -47,15 +47,15 @@ extension GuardCore {
         switch verdict {
         case .allow:
             let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
-            try audit(job, "tool.allowed", request, nil, now: now, allowed: call)
+            try audit(job, .toolAllowed, request, nil, now: now, allowed: call)
             return [try decision(request, allow: true, reason: nil, peer: peer)]
         case .deny(let reason):
-            try audit(job, "tool.denied", request, reason, now: now)
+            try audit(job, .toolDenied, request, reason, now: now)
             return [try decision(request, allow: false, reason: reason, peer: peer)]
         case .ask(let reason):
             if job.questions == "deny" {
                 let denial = "\(Self.nobodyWatching) (\(reason))"
-                try audit(job, "tool.denied", request, denial, now: now)
+                try audit(job, .toolDenied, request, denial, now: now)
                 return [try decision(request, allow: false, reason: denial, peer: peer)]
             }
             return try ask(request, reason: reason, job: job, executorId: executorId, now: now)
@@ -72,12 +72,12 @@ extension GuardCore {
         do {
             if tools.defaultsHoldForReads, tools.allowsAsRead(toolName: request.toolName, input: request.input, context: context) {
                 let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
-                try audit(job, "tool.allowed", request, "read, allowed by the executor", now: now, allowed: call)
+                try audit(job, .toolAllowed, request, "read, allowed by the executor", now: now, allowed: call)
             } else {
                 logger.error("an executor allowed a tool call the guard's policy would not have", metadata: [
                     "job.id": "\(job.id)", "executor.id": "\(executorId)", "tool": "\(request.toolName)",
                 ])
-                try audit(job, "security.violation", request, "allowed by the executor against the guard's policy", now: now)
+                try audit(job, .securityViolation, request, "allowed by the executor against the guard's policy", now: now)
             }
         } catch {
             logger.error("failed to record a tool call the executor allowed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
@@ -131,7 +131,7 @@ extension GuardCore {
         stored.outboxIds = message.id
         pendingApprovals[stored.id] = stored
         try ledger.apply(LedgerChanges(outbox: [message], buttons: buttons, approvals: [stored], audit: [
-            AuditEvent(at: now, userId: job.userId, event: "tool.asked", detail: "\(request.toolName) job \(job.id): \(reason)"),
+            AuditEvent(at: now, userId: job.userId, event: .toolAsked, detail: "\(request.toolName) job \(job.id): \(reason)"),
         ]))
         logger.info("asking the user about a tool call", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)"])
         return try pumpOutbox()
@@ -171,7 +171,7 @@ extension GuardCore {
         approval.answers = "{}"
         pendingApprovals[approval.id] = approval
         changes.approvals.append(approval)
-        changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "tool.asked", detail: "AskUserQuestion job \(job.id)"))
+        changes.audit.append(AuditEvent(at: now, userId: job.userId, event: .toolAsked, detail: "AskUserQuestion job \(job.id)"))
         try ledger.apply(changes)
         return try pumpOutbox()
     }
@@ -262,7 +262,7 @@ extension GuardCore {
         pendingApprovals[approval.id] = nil
         changes.approvals.append(approval)
         changes.audit.append(AuditEvent(
-            at: now, userId: decidedBy ?? approval.userId, event: allow ? "tool.approved" : "tool.refused",
+            at: now, userId: decidedBy ?? approval.userId, event: allow ? .toolApproved : .toolRefused,
             detail: "\(approval.toolName) job \(approval.jobId): \(note)"))
         logger.info("tool question settled", metadata: ["job.id": "\(approval.jobId)", "tool": "\(approval.toolName)", "allowed": "\(allow)"])
         var out: [Outbound] = []
@@ -327,13 +327,13 @@ extension GuardCore {
     }
 
     private func audit(
-        _ job: JobRecord, _ event: String, _ request: PermissionRequest, _ reason: String?, now: Int64, allowed: JobToolRecord? = nil
+        _ job: JobRecord, _ event: AuditEventName, _ request: PermissionRequest, _ reason: String?, now: Int64, allowed: JobToolRecord? = nil
     ) throws {
         var changes = LedgerChanges(audit: [AuditEvent(
             at: now, userId: job.userId, event: event,
             detail: "\(request.toolName) job \(job.id)" + (reason.map { ": \($0)" } ?? ""))])
         if let allowed { changes.jobTools.append(allowed) }
         try ledger.apply(changes)
-        logger.info("tool decision", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)", "event": "\(event)"])
+        logger.info("tool decision", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)", "event": "\(event.rawValue)"])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// What a command needs to know about who sent it and where to answer.
 struct CommandRequest {
@@ -17,23 +18,23 @@ extension GuardCore {
         if let messageId = request.messageId {
             changes.outbox.append(deletion(of: messageId, chatId: request.chatId, now: now))
         }
-        func answer(_ text: String, _ event: String, _ detail: String) {
+        func answer(_ text: String, _ event: AuditEventName, _ detail: String) {
             // Not a reply to the message: it is being deleted.
             changes.outbox.append(reply(text, chatId: request.chatId, threadId: nil, replyTo: nil, now: now))
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: detail))
         }
         guard let tokens else {
-            return answer(ReplyTexts.tokenAuthOff, "auth.refused", "token authentication is off")
+            return answer(ReplyTexts.tokenAuthOff, .authRefused, "token authentication is off")
         }
         if request.standing.mayUseBot && request.standing != .authenticated {
-            return answer(ReplyTexts.authAlready, "auth.unneeded", "already has access")
+            return answer(ReplyTexts.authAlready, .authUnneeded, "already has access")
         }
         let lockout = try? ledger.lockout(userId: userId)
         if let until = lockout?.lockedUntil, until > now {
-            return answer(ReplyTexts.lockedOut(until: until), "auth.locked", "attempt while locked out")
+            return answer(ReplyTexts.lockedOut(until: until), .authLocked, "attempt while locked out")
         }
         guard !presented.isEmpty else {
-            return answer(ReplyTexts.authUsage, "command.invalid", "/auth without a token")
+            return answer(ReplyTexts.authUsage, .commandInvalid, "/auth without a token")
         }
         let tokenId = AccessTokenIssuer.tokenId(of: presented)
         let record = tokenId.flatMap { try? ledger.token(id: $0) }
@@ -51,9 +52,9 @@ extension GuardCore {
             let (lockoutRecord, lockedUntil) = failedAttempt(failure, request, lockout: lockout, now: now)
             changes.lockouts.append(lockoutRecord)
             if let lockedUntil {
-                return answer(ReplyTexts.lockedOut(until: lockedUntil), "auth.failure", "\(failure); locked out until \(lockedUntil)")
+                return answer(ReplyTexts.lockedOut(until: lockedUntil), .authFailure, "\(failure); locked out until \(lockedUntil)")
             }
-            return answer(ReplyTexts.authFailed, "auth.failure", failure)
+            return answer(ReplyTexts.authFailed, .authFailure, failure)
         }
         guard var token = record else { return }
         token.lastUsedAt = now
@@ -61,7 +62,7 @@ extension GuardCore {
         changes.authSessions.append(AuthSessionRecord(userId: userId, tokenId: token.id, startedAt: now, lastSeenAt: now))
         changes.lockouts.append(LockoutRecord(userId: userId, failures: [], lockedUntil: nil))
         logger.info("signed in with a token", metadata: ["user.id": "\(userId)", "token.id": "\(token.id)"])
-        answer(ReplyTexts.authSucceeded, "auth.success", "token \(token.id)")
+        answer(ReplyTexts.authSucceeded, .authSuccess, "token \(token.id)")
     }
 
     /// Remembers a failed attempt; returns the person's lockout state, locked when the failures come too close.

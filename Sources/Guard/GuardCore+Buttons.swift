@@ -40,7 +40,7 @@ extension GuardCore {
             return []
         case .stop:
             let active = try ledger.jobs(in: [.queued, .dispatched, .running]).filter { $0.userId == userId }
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/stop (\(active.count) active)"))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .command, detail: "/stop (\(active.count) active)"))
             let text = active.isEmpty ? ReplyTexts.nothingToStop : ReplyTexts.stopping(active.count)
             changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             var out: [Outbound] = []
@@ -49,7 +49,7 @@ extension GuardCore {
         case .verbose(let level):
             let current = try ledger.preferences(userId: userId)?.verbosity ?? 1
             if let level { changes.preferences.append(PreferencesRecord(userId: userId, verbosity: level)) }
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/verbose \(level.map(String.init) ?? "")"))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .command, detail: "/verbose \(level.map(String.init) ?? "")"))
             changes.outbox.append(reply(ReplyTexts.verbosity(level ?? current), chatId: chatId, threadId: update.chat?.threadId,
                                         replyTo: update.messageId, now: now))
             return []
@@ -59,45 +59,45 @@ extension GuardCore {
     func press(_ data: String, callbackId: String, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
         let presser = update.sender?.id ?? 0
         let chatId = update.chat?.id ?? presser
-        func refuse(_ text: String, _ event: String, _ reason: String, about: Int64? = nil) throws -> [Outbound] {
+        func refuse(_ text: String, _ event: AuditEventName, _ reason: String, about: Int64? = nil) throws -> [Outbound] {
             changes.audit.append(AuditEvent(at: now, userId: presser, event: event, detail: reason, about: about))
             return try answerButton(callbackId, text: text, chatId: chatId)
         }
         guard let nonce = ButtonData.decode(data), var button = try ledger.button(nonce: nonce) else {
-            return try refuse(ReplyTexts.buttonExpired, "security.violation", "forged or unknown button data \(InputExcerpt.quote(data))")
+            return try refuse(ReplyTexts.buttonExpired, .securityViolation, "forged or unknown button data \(InputExcerpt.quote(data))")
         }
         guard button.usedAt == nil, now < button.expiresAt else {
-            return try refuse(ReplyTexts.buttonExpired, "button.invalid", "\(button.action.rawValue) button used or expired")
+            return try refuse(ReplyTexts.buttonExpired, .buttonInvalid, "\(button.action.rawValue) button used or expired")
         }
         guard button.userId == presser || configuration.adminUsers.contains(presser) else {
-            return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
+            return try refuse(ReplyTexts.buttonNotYours, .buttonRefused, "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
         }
         if button.action == .typed {
             // Pressed, it is the person's own message: only they may send it (not even an admin).
             guard button.userId == presser else {
-                return try refuse(ReplyTexts.buttonNotYours, "button.refused", "typed button of user \(button.userId)", about: button.userId)
+                return try refuse(ReplyTexts.buttonNotYours, .buttonRefused, "typed button of user \(button.userId)", about: button.userId)
             }
-            changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.typed", detail: InputExcerpt.quote(button.argument ?? "")))
+            changes.audit.append(AuditEvent(at: now, userId: presser, event: .buttonTyped, detail: InputExcerpt.quote(button.argument ?? "")))
             let out = try sendTyped(button.argument ?? "", update: update, changes: &changes, now: now)
             return try answerButton(callbackId, text: "…", chatId: chatId) + out
         }
         if [.cd, .resume, .model].contains(button.action) {
             // Chat surface buttons belong to no job; only their owner may press them (not even an admin).
             guard button.userId == presser else {
-                return try refuse(ReplyTexts.buttonNotYours, "button.refused", "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
+                return try refuse(ReplyTexts.buttonNotYours, .buttonRefused, "\(button.action.rawValue) button of user \(button.userId)", about: button.userId)
             }
-            changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.\(button.action.rawValue)", detail: InputExcerpt.quote(button.argument ?? "")))
+            changes.audit.append(AuditEvent(at: now, userId: presser, event: button.action.auditEvent, detail: InputExcerpt.quote(button.argument ?? "")))
             let (text, out) = try pressChatButton(button, update: update, changes: &changes, now: now)
             return try answerButton(callbackId, text: text, chatId: chatId) + out
         }
         guard let job = try ledger.job(id: button.jobId) else {
-            return try refuse(ReplyTexts.buttonExpired, "button.invalid", "job gone")
+            return try refuse(ReplyTexts.buttonExpired, .buttonInvalid, "job gone")
         }
         if button.approvalId == nil {
             button.usedAt = now
             changes.buttons.append(button)
         }
-        changes.audit.append(AuditEvent(at: now, userId: presser, event: "button.\(button.action.rawValue)", detail: "job \(job.id)"))
+        changes.audit.append(AuditEvent(at: now, userId: presser, event: button.action.auditEvent, detail: "job \(job.id)"))
         switch button.action {
         case .stop:
             let out = try stop(job, changes: &changes, now: now)
@@ -118,7 +118,7 @@ extension GuardCore {
                 threadId: job.threadId, replyToMessageId: job.replyToMessageId, workspace: job.workspace,
                 prompt: job.prompt, status: .queued, attempt: 0, createdAt: now)
             changes.jobs += [old, again]
-            changes.audit.append(AuditEvent(at: now, userId: presser, event: "request.accepted", detail: "job \(again.id) retries \(job.id)"))
+            changes.audit.append(AuditEvent(at: now, userId: presser, event: .requestAccepted, detail: "job \(again.id) retries \(job.id)"))
             return try answerButton(callbackId, text: ReplyTexts.retrying, chatId: chatId)
         }
     }

@@ -36,7 +36,7 @@ extension GuardCore {
         let prefs = try preferences(of: userId)
         let current = prefs.currentDirectory ?? ""
         let workspace = try self.workspace(for: userId, chat: update.chat)
-        changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: ChatText.auditName(command)))
+        changes.audit.append(AuditEvent(at: now, userId: userId, event: .command, detail: ChatText.auditName(command)))
         switch command {
         case .pwd:
             answer(ChatText.pwd(Workspaces.display(current)))
@@ -123,7 +123,7 @@ extension GuardCore {
             .controlCharacter, .encodedTraversal, .lookalikeCharacter, .backslash,
         ]
         changes.audit.append(AuditEvent(
-            at: now, userId: request.userId, event: hostile.contains(refusal.code) ? "security.violation" : "path.refused",
+            at: now, userId: request.userId, event: hostile.contains(refusal.code) ? .securityViolation : .pathRefused,
             detail: "\(refusal.code.rawValue): \(InputExcerpt.quote(input))"))
         changes.outbox.append(reply(
             ChatText.pathRefused(refusal.reason), chatId: request.chatId, threadId: threadId, replyTo: request.messageId, now: now))

@@ -46,7 +46,7 @@ extension GuardCore {
                 changes.outbox.append(reply(notice, chatId: admin, threadId: nil, replyTo: nil, now: now))
             }
             changes.audit.append(AuditEvent(
-                at: now, userId: nil, event: "delivery.outage_ended",
+                at: now, userId: nil, event: .deliveryOutageEnded,
                 detail: "\(outage.kind.rawValue) for \(downMs) ms; \(outage.held.count) replies held, none dropped"))
             try ledger.apply(changes)
             return
@@ -82,7 +82,7 @@ extension GuardCore {
             // person's last reply, which would tie them to the log again).
             let person = entry.chatId > 0 && entry.kind != OutboxKind.ephemeral ? entry.chatId : nil
             changes.audit.append(AuditEvent(
-                at: now, userId: person, event: "delivery.rejected",
+                at: now, userId: person, event: .deliveryRejected,
                 detail: "reply \(person == nil ? "-" : entry.id) not delivered: \(result.error ?? "refused")"))
         case .retry:
             let backoff = min(60_000, 1_000 * Int64(1 << min(entry.attempts, 6)))

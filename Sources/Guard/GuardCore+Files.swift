@@ -82,7 +82,7 @@ extension GuardCore {
         if result.error != nil {
             answer(ChatText.fileProblem(result.message))
             changes.audit.append(AuditEvent(
-                at: now, userId: pending.userId, event: "file.refused", detail: "\(result.error ?? "") \(InputExcerpt.quote(shown))"))
+                at: now, userId: pending.userId, event: .fileRefused, detail: "\(result.error ?? "") \(InputExcerpt.quote(shown))"))
             try ledger.apply(changes)
             return try pumpOutbox()
         }
@@ -95,7 +95,7 @@ extension GuardCore {
             var prefs = try preferences(of: pending.userId)
             prefs.currentDirectory = pending.directory
             changes.preferences.append(prefs)
-            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.cd", detail: InputExcerpt.quote(shown)))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: .fileCd, detail: InputExcerpt.quote(shown)))
             answer(ChatText.changedDirectory(shown))
         case .bind:
             guard result.isDirectory == true, let thread = pending.threadId else {
@@ -105,7 +105,7 @@ extension GuardCore {
             changes.topicBindings.append(TopicBindingRecord(
                 chatId: pending.chatId, threadId: thread, workspace: workspaces.workspace(of: pending.userId, directory: pending.directory),
                 boundBy: pending.userId, boundAt: now))
-            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.bind", detail: InputExcerpt.quote(shown)))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: .fileBind, detail: InputExcerpt.quote(shown)))
             answer(ChatText.bound(shown))
         case .ls, .projects:
             let entries = result.entries ?? []
@@ -127,12 +127,12 @@ extension GuardCore {
         case .get:
             let name = pending.directory.split(separator: "/").last.map(String.init) ?? "file"
             changes.outbox.append(file(result.data ?? Data(), fileName: name, chatId: pending.chatId, replyTo: pending.replyTo, now: now))
-            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.sent", detail: InputExcerpt.quote(shown)))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: .fileSent, detail: InputExcerpt.quote(shown)))
         case .export(let format):
             changes.outbox.append(document(
                 format.document(from: String(decoding: result.data ?? Data(), as: UTF8.self)), fileName: format.fileName,
                 chatId: pending.chatId, replyTo: pending.replyTo, now: now))
-            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: "file.export", detail: InputExcerpt.quote(shown)))
+            changes.audit.append(AuditEvent(at: now, userId: pending.userId, event: .fileExport, detail: InputExcerpt.quote(shown)))
         case .git, .actions:
             break
         }

@@ -30,7 +30,7 @@ extension GuardCore {
         if file.asPhoto { entry.kind = OutboxKind.photo }
         var changes = LedgerChanges(outbox: [entry])
         changes.audit.append(AuditEvent(
-            at: now, userId: job.userId, event: "file.sent",
+            at: now, userId: job.userId, event: .fileSent,
             detail: "\(InputExcerpt.quote(file.fileName)) \(file.data.count) bytes as \(file.asPhoto ? "photo" : "document"), job \(job.id)"))
         try ledger.apply(changes)
         logger.info("file to chat queued", metadata: [

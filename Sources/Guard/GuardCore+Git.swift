@@ -19,7 +19,7 @@ extension GuardCore {
                 || job.workspace.isEmpty || workspace.isEmpty
         }
         if busy {
-            changes.audit.append(AuditEvent(at: now, userId: request.userId, event: "command.refused", detail: "/git while a job runs there"))
+            changes.audit.append(AuditEvent(at: now, userId: request.userId, event: .commandRefused, detail: "/git while a job runs there"))
             changes.outbox.append(reply(
                 ChatText.gitWhileWorking, chatId: request.chatId, threadId: threadId, replyTo: request.messageId, now: now))
             return []
@@ -42,7 +42,7 @@ extension GuardCore {
         if let error = result.error {
             answer(ChatText.fileProblem(result.message))
             changes.audit.append(AuditEvent(
-                at: now, userId: pending.userId, event: "git.refused", detail: "\(error) \(view.argument) \(InputExcerpt.quote(shown))"))
+                at: now, userId: pending.userId, event: .gitRefused, detail: "\(error) \(view.argument) \(InputExcerpt.quote(shown))"))
         } else {
             let text = String(decoding: result.data ?? Data(), as: UTF8.self)
             let presentation = GitPresentation(view: view, output: text, cut: result.message, messageLimit: Self.gitMessageLimit)
@@ -51,7 +51,7 @@ extension GuardCore {
             }
             answer(presentation.message, format: presentation.format)
             changes.audit.append(AuditEvent(
-                at: now, userId: pending.userId, event: "git.shown", detail: "\(view.argument) \(InputExcerpt.quote(shown))"))
+                at: now, userId: pending.userId, event: .gitShown, detail: "\(view.argument) \(InputExcerpt.quote(shown))"))
         }
         try ledger.apply(changes)
         return try pumpOutbox()

@@ -97,7 +97,7 @@ extension GuardCore {
         countUpdate(decided)
         out += decided.effects
         // The first sign of life: `typing` as soon as the message is committed as a job, not once a CLI has started.
-        if decided.changes.newUpdate?.disposition == "job",
+        if decided.changes.newUpdate?.knownDisposition == .job,
             let job = decided.changes.jobs.last(where: { $0.updateId == update.updateId && $0.attempt == 0 }),
             let typing = try typing(for: job, now: clock.now())
         {
@@ -136,7 +136,7 @@ extension GuardCore {
         let chatId = update.chat?.id
         var changes = LedgerChanges(newUpdate: UpdateRecord(
             updateId: update.updateId, receivedAt: update.receivedAt, committedAt: now, userId: userId, chatId: chatId,
-            kind: update.kind.rawValue, disposition: "ignored"))
+            kind: update.kind.rawValue, disposition: .ignored))
         var effects: [Outbound] = []
 
         let standing = try userId.map { try self.standing(of: $0, now: now) }
@@ -175,14 +175,14 @@ extension GuardCore {
         case .runPrompt(let prompt):
             effects += try startJob(prompt: prompt, update: update, changes: &changes, now: now)
         case .reply(let text, let event, let reason):
-            changes.newUpdate?.disposition = "reply"
+            changes.newUpdate?.setDisposition(.reply)
             // Strangers are answered only within the refusal budget; beyond it they are audited and not answered.
             // A limit refusal is answered once per person and window: the rest would only queue in front of
             // whatever the person is told next.
             let answered: Bool
             if IntakePolicy.limitRefusals.contains(event), let userId {
                 answered = refusals.shouldAnswer(
-                    userId, reason: event, now: now, intervalMs: configuration.access.limitRefusalWindowMs)
+                    userId, reason: event.rawValue, now: now, intervalMs: configuration.access.limitRefusalWindowMs)
             } else {
                 answered = event != IntakePolicy.accessDenied || refusalReplies.take(now: now)
             }
@@ -192,7 +192,7 @@ extension GuardCore {
             changes.audit.append(AuditEvent(
                 at: now, userId: userId, event: event, detail: answered ? reason : "\(reason); not answered (already told, or too many refusals)"))
         case .refuse(let text, let event, let reason, let violation):
-            changes.newUpdate?.disposition = "refused"
+            changes.newUpdate?.setDisposition(.refused)
             // One answer per person per interval, and within a budget over all of them together: a flood of
             // strangers must not use up the bot's Telegram rate that the allowed users' answers need.
             let answered = userId.map {
@@ -202,15 +202,15 @@ extension GuardCore {
                 changes.outbox.append(reply(text, chatId: chatId, threadId: update.chat?.threadId, replyTo: update.messageId, now: now))
             }
             changes.audit.append(AuditEvent(
-                at: now, userId: userId, event: violation ? "security.violation" : event,
+                at: now, userId: userId, event: violation ? .securityViolation : event,
                 detail: answered ? reason : "\(reason); not answered (already told, or too many refusals)"))
         case .ignore(let reason):
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "update.ignored", detail: reason))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .updateIgnored, detail: reason))
         case .command(let command):
-            changes.newUpdate?.disposition = "command"
+            changes.newUpdate?.setDisposition(.command)
             effects += try carryOut(command, update: update, standing: standing ?? .stranger, changes: &changes, now: now)
         case .button(let callbackId, let data):
-            changes.newUpdate?.disposition = "button"
+            changes.newUpdate?.setDisposition(.button)
             effects += try press(data, callbackId: callbackId, update: update, changes: &changes, now: now)
         case .refuseButton(let callbackId, let text, let event, let reason):
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: reason))

@@ -93,10 +93,10 @@ extension GuardCore {
         }
         guard accepted.accepted else {
             guard job.status == .dispatched else { return [] }
-            if let refusal = accepted.refusal, JobAccepted.verificationRefusals.contains(refusal) {
+            if let refusal = accepted.refusalCode, refusal.isVerificationFailure {
                 // Our own fresh signature failed there: the keys do not match, and every job would bounce.
                 logger.error("executor refuses the guard's job signatures; it gets no more jobs until it registers again (check GATEHOUSE_JOB_PUBLIC_KEY_FILE on its host)", metadata: [
-                    "executor.id": "\(executorId)", "refusal": "\(refusal)",
+                    "executor.id": "\(executorId)", "refusal": "\(refusal.rawValue)",
                 ])
                 executors.suspend(executorId: executorId)
             }
@@ -215,7 +215,7 @@ extension GuardCore {
             changes.usage.append(UsageRecord(jobId: job.id, userId: job.userId, at: now, costUSD: cost))
         }
         if result.outcome == .overBudget {
-            changes.audit.append(AuditEvent(at: now, userId: job.userId, event: "limit.cost", detail: "job \(job.id) stopped at its budget"))
+            changes.audit.append(AuditEvent(at: now, userId: job.userId, event: .limitCost, detail: "job \(job.id) stopped at its budget"))
         }
         // In a git project the answer carries the quick actions chosen from what the executor saw after the run.
         var buttons: [[Delivery.Button]]?
@@ -258,7 +258,7 @@ extension GuardCore {
             changes.sessionHistory.append(history)
         }
         changes.audit.append(AuditEvent(
-            at: now, userId: job.userId, event: "job.finished",
+            at: now, userId: job.userId, event: .jobFinished,
             detail: "job \(job.id) \(result.outcome.rawValue) cost \(result.costUSD.map { String(format: "%.6f", $0) } ?? "-")"))
         try ledger.apply(changes)
         Self.recordJobEnd(job, result)

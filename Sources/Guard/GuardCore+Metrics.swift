@@ -10,7 +10,7 @@ extension GuardCore {
     func countUpdate(_ decided: DecidedUpdate) {
         let disposition = decided.changes.newUpdate?.disposition ?? "unknown"
         Counter(label: MetricName.updates, dimensions: [("kind", decided.update.kind.rawValue), ("disposition", disposition)]).increment()
-        if disposition == "refused", let reason = decided.changes.audit.first?.event {
+        if disposition == UpdateDisposition.refused.rawValue, let reason = decided.changes.audit.first?.event.rawValue {
             Counter(label: MetricName.refusals, dimensions: [("reason", reason)]).increment()
         }
     }

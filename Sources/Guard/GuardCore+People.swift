@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// Admins manage people from the chat: `/users`, `/allow`, `/block`, `/unblock` (the same records
 /// `gatehouse users` changes from the command line).
@@ -25,22 +26,22 @@ extension GuardCore {
             }.joined(separator: ", ")))
         }
         changes.outbox.append(reply(lines.joined(separator: "\n"), chatId: request.chatId, threadId: nil, replyTo: request.messageId, now: now))
-        changes.audit.append(AuditEvent(at: now, userId: request.userId, event: "command", detail: "/users"))
+        changes.audit.append(AuditEvent(at: now, userId: request.userId, event: .command, detail: "/users"))
     }
 
     /// `role` nil is `/unblock`: back to what the configuration says, temporary block lifted.
     func change(_ target: Int64, to role: MemberRecord.Role?, _ request: CommandRequest, changes: inout LedgerChanges, now: Int64) throws {
         let name = role.map { $0 == .blocked ? "/block" : "/allow" } ?? "/unblock"
         // The entry is about the target: sealed with their key, so erasing them unlinks the admin's action too.
-        func answer(_ text: String, _ event: String, _ detail: String) {
+        func answer(_ text: String, _ event: AuditEventName, _ detail: String) {
             changes.outbox.append(reply(text, chatId: request.chatId, threadId: nil, replyTo: request.messageId, now: now))
             changes.audit.append(AuditEvent(at: now, userId: request.userId, event: event, detail: detail, about: target))
         }
         if role == .blocked && configuration.adminUsers.contains(target) {
-            return answer(PeopleText.cannotBlockConfiguredAdmin, "command.refused", "\(name) \(target): configured admin")
+            return answer(PeopleText.cannotBlockConfiguredAdmin, .commandRefused, "\(name) \(target): configured admin")
         }
         if role == .blocked && target == request.userId {
-            return answer(PeopleText.cannotBlockYourself, "command.refused", "\(name) \(target): self")
+            return answer(PeopleText.cannotBlockYourself, .commandRefused, "\(name) \(target): self")
         }
         var member = try ledger.member(userId: target) ?? MemberRecord(userId: target, role: nil, changedAt: now)
         member.role = role
@@ -52,7 +53,7 @@ extension GuardCore {
         if role == .blocked { changes.endedAuthSessions.append(target) } else { anomalies.forget(userId: target) }
         let after = Standing.of(target, member: member, session: nil, inputs: standingInputs, now: now)
         logger.info("access changed", metadata: ["user.id": "\(target)", "by": "\(request.userId)", "command": "\(name)"])
-        answer(PeopleText.changed(target, after), "admin.\(name.dropFirst())", "user \(target)")
+        answer(PeopleText.changed(target, after), role.map { $0 == .blocked ? .adminBlock : .adminAllow } ?? .adminUnblock, "user \(target)")
     }
 }
 

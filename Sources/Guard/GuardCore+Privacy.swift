@@ -16,7 +16,7 @@ extension GuardCore {
             now: now))
         changes.outbox.append(document(
             json, fileName: "gatehouse-data-\(request.userId).json", chatId: request.chatId, replyTo: nil, now: now))
-        changes.audit.append(AuditEvent(at: now, userId: request.userId, event: "privacy.export", detail: "/mydata"))
+        changes.audit.append(AuditEvent(at: now, userId: request.userId, event: .privacyExport, detail: "/mydata"))
     }
 
     /// Erases the person (`SQLiteLedger`'s erasure says what goes and what stays, unlinked). Their running jobs are
@@ -24,7 +24,7 @@ extension GuardCore {
     func forget(_ request: CommandRequest, confirmed: Bool, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
         guard confirmed else {
             changes.outbox.append(reply(ReplyTexts.forgetMeConfirm, chatId: request.chatId, threadId: nil, replyTo: request.messageId, now: now))
-            changes.audit.append(AuditEvent(at: now, userId: request.userId, event: "command", detail: "/forgetme (not confirmed)"))
+            changes.audit.append(AuditEvent(at: now, userId: request.userId, event: .command, detail: "/forgetme (not confirmed)"))
             return []
         }
         var out: [Outbound] = []
@@ -40,7 +40,7 @@ extension GuardCore {
         for id in pendingApprovals.keys where pendingApprovals[id]?.userId == request.userId { pendingApprovals[id] = nil }
         changes.erasures.append(request.userId)
         // Under no one's name: a new entry under the person would tie them to the log again.
-        changes.audit.append(AuditEvent(at: now, userId: nil, event: "privacy.erased", detail: "a person's data was erased on request"))
+        changes.audit.append(AuditEvent(at: now, userId: nil, event: .privacyErased, detail: "a person's data was erased on request"))
         // The confirmation is the one row left in their chat, and it goes too once Telegram has answered.
         var done = reply(ReplyTexts.forgotten, chatId: request.chatId, threadId: nil, replyTo: nil, now: now)
         done.kind = OutboxKind.ephemeral

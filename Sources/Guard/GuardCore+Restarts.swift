@@ -63,7 +63,7 @@ extension GuardCore {
             job.executorId = nil
             job.notBefore = now + Self.restartBackoffMs(job.restarts)
             changes.audit.append(AuditEvent(
-                at: now, userId: job.userId, event: "job.restarted",
+                at: now, userId: job.userId, event: .jobRestarted,
                 detail: "job \(job.id) attempt \(job.attempt) \(cause.rawValue); \(allowed.count) read-only calls had run"))
             noteRestart(jobId: job.id, cause: cause)
             return try closeApprovals(ofJob: job.id, because: "the attempt was lost", now: now, changes: &changes)
@@ -87,7 +87,7 @@ extension GuardCore {
             chatId: job.chatId, threadId: job.threadId, replyTo: job.replyToMessageId, jobId: job.id,
             buttons: [[Delivery.Button(text: "Retry", callbackData: ButtonData.encode(retry.nonce))]], now: now))
         changes.audit.append(AuditEvent(
-            at: now, userId: job.userId, event: "job.interrupted",
+            at: now, userId: job.userId, event: .jobInterrupted,
             detail: "job \(job.id) \(cause.rawValue); \(changing.count) changing calls had run"))
         return removeStatusMessage(of: job)
             + (try closeApprovals(ofJob: job.id, because: "the job was interrupted", now: now, changes: &changes))

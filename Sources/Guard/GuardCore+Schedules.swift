@@ -14,18 +14,18 @@ extension GuardCore {
         func answer(_ text: String) {
             changes.outbox.append(reply(text, chatId: request.chatId, threadId: threadId, replyTo: request.messageId, now: now))
         }
-        func refuse(_ text: String, event: String, detail: String) {
+        func refuse(_ text: String, event: AuditEventName, detail: String) {
             answer(text)
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: detail))
         }
         let settings = configuration.scheduler
         guard settings.enabled else {
-            return refuse(ScheduleTexts.off, event: "command.refused", detail: "/schedule with the scheduler off")
+            return refuse(ScheduleTexts.off, event: .commandRefused, detail: "/schedule with the scheduler off")
         }
         let command: ScheduleCommand
         switch ScheduleCommand.parse(text, defaultTimeZone: settings.defaultTimeZone) {
         case .failure(let error):
-            return refuse(ScheduleTexts.invalid(error), event: "command.invalid", detail: "/schedule: \(error)")
+            return refuse(ScheduleTexts.invalid(error), event: .commandInvalid, detail: "/schedule: \(error)")
         case .success(let parsed):
             command = parsed
         }
@@ -33,11 +33,11 @@ extension GuardCore {
         case .list:
             let admin = request.standing.isAdmin
             let listed = try ledger.schedules(ownerId: admin ? nil : userId)
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "command", detail: "/schedule list"))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .command, detail: "/schedule list"))
             answer(ScheduleTexts.list(listed.map { ScheduleBook.describe($0, now: now, showOwner: admin && $0.ownerId != userId) }))
         case .add(let asked):
             if let target = asked.chatId, target != request.chatId, !request.standing.isAdmin {
-                return refuse(ScheduleTexts.otherChatAdminsOnly, event: "command.refused", detail: "/schedule add for chat \(target) by a non-admin")
+                return refuse(ScheduleTexts.otherChatAdminsOnly, event: .commandRefused, detail: "/schedule add for chat \(target) by a non-admin")
             }
             let made = ScheduleBook.make(
                 asked, id: try newScheduleId(), ownerId: userId, chatId: asked.chatId ?? request.chatId,
@@ -45,31 +45,31 @@ extension GuardCore {
                 existing: try ledger.schedules(ownerId: userId).count, configuration: settings, now: now)
             switch made {
             case .failure(let error):
-                refuse(ScheduleTexts.invalid(error), event: "command.refused", detail: "/schedule add: \(error)")
+                refuse(ScheduleTexts.invalid(error), event: .commandRefused, detail: "/schedule add: \(error)")
             case .success(let record):
                 changes.schedules.append(record)
-                changes.audit.append(AuditEvent(at: now, userId: userId, event: "schedule.added", detail: Self.auditLine(record)))
+                changes.audit.append(AuditEvent(at: now, userId: userId, event: .scheduleAdded, detail: Self.auditLine(record)))
                 answer(ScheduleTexts.added(record, now: now))
             }
         case .pause(let id), .resume(let id), .remove(let id):
             guard var record = try ledger.schedule(id: id), record.ownerId == userId || request.standing.isAdmin else {
-                return refuse(ScheduleTexts.notFound(id), event: "command.invalid", detail: "/schedule: no schedule \(InputExcerpt.quote(id)) of theirs")
+                return refuse(ScheduleTexts.notFound(id), event: .commandInvalid, detail: "/schedule: no schedule \(InputExcerpt.quote(id)) of theirs")
             }
-            let event: String
+            let event: AuditEventName
             switch command {
             case .pause:
                 record.paused = true
-                event = "schedule.paused"
+                event = .schedulePaused
                 answer(ScheduleTexts.paused(record.id))
             case .resume:
                 // What it missed while paused is not run now.
                 record.paused = false
                 record.nextRunAt = ScheduleBook.nextRun(of: record, after: now)
-                event = "schedule.resumed"
+                event = .scheduleResumed
                 answer(ScheduleTexts.added(record, now: now))
             default:
                 changes.deletedSchedules.append(record.id)
-                event = "schedule.removed"
+                event = .scheduleRemoved
                 answer(ScheduleTexts.removed(record.id))
             }
             if case .remove = command {} else { changes.schedules.append(record) }
@@ -91,13 +91,13 @@ extension GuardCore {
             case .broken(let updated, let reason):
                 changes.schedules.append(updated)
                 changes.audit.append(AuditEvent(
-                    at: now, userId: schedule.ownerId, event: "schedule.paused", detail: "\(Self.auditLine(schedule)): \(reason)"))
+                    at: now, userId: schedule.ownerId, event: .schedulePaused, detail: "\(Self.auditLine(schedule)): \(reason)"))
                 changes.outbox.append(notice(ScheduleTexts.broken(schedule.id, reason: reason), for: schedule, now: now))
                 logger.error("a schedule does not parse; paused it", metadata: ["schedule.id": "\(schedule.id)", "reason": "\(reason)"])
             case .skip(let updated, let missedAt):
                 changes.schedules.append(updated)
                 changes.audit.append(AuditEvent(
-                    at: now, userId: schedule.ownerId, event: "schedule.skipped",
+                    at: now, userId: schedule.ownerId, event: .scheduleSkipped,
                     detail: "\(Self.auditLine(schedule)): missed run due \(missedAt) skipped (missed=skip)"))
             case .run(let updated):
                 changes.schedules.append(updated)
@@ -112,7 +112,7 @@ extension GuardCore {
         let owner = schedule.ownerId
         func skip(_ reason: String, text: String) {
             changes.audit.append(AuditEvent(
-                at: now, userId: owner, event: "schedule.skipped", detail: "\(Self.auditLine(schedule)): \(reason)"))
+                at: now, userId: owner, event: .scheduleSkipped, detail: "\(Self.auditLine(schedule)): \(reason)"))
             changes.outbox.append(notice(ScheduleTexts.notRun(schedule.id, because: text), for: schedule, now: now))
         }
         guard try standing(of: owner, now: now).mayUseBot else {
@@ -128,7 +128,7 @@ extension GuardCore {
         changes.jobs.append(job)
         changes.outbox.append(notice(ScheduleTexts.starting(schedule), for: schedule, now: now))
         changes.audit.append(AuditEvent(
-            at: now, userId: owner, event: "schedule.run", detail: "\(Self.auditLine(schedule)): job \(job.id)"))
+            at: now, userId: owner, event: .scheduleRun, detail: "\(Self.auditLine(schedule)): job \(job.id)"))
     }
 
     private func notice(_ text: String, for schedule: ScheduleRecord, now: Int64) -> OutboxRecord {

@@ -13,8 +13,8 @@ extension GuardCore {
         func answer(_ reply: String) {
             changes.outbox.append(self.reply(reply, chatId: chatId, threadId: threadId, replyTo: update.messageId, now: now))
         }
-        func refuse(_ reply: String, event: String, detail: String) -> [Outbound] {
-            changes.newUpdate?.disposition = "reply"
+        func refuse(_ reply: String, event: AuditEventName, detail: String) -> [Outbound] {
+            changes.newUpdate?.setDisposition(.reply)
             answer(reply)
             changes.audit.append(AuditEvent(at: now, userId: userId, event: event, detail: detail))
             return []
@@ -23,18 +23,21 @@ extension GuardCore {
         for (index, attachment) in (update.attachments ?? []).enumerated() {
             switch attachment.kind {
             case .voice:
-                switch attachment.problem {
-                case "voice_off": return refuse(ChatText.voiceOff, event: "request.refused", detail: "voice note, voice is off")
-                case .some: return refuse(ChatText.transcriptionFailed, event: "request.refused", detail: "voice note: \(attachment.problem ?? "")")
-                case nil: if update.transcribed == true { answer(ChatText.heard(text)) }
+                if attachment.knownProblem == .voiceOff {
+                    return refuse(ChatText.voiceOff, event: .requestRefused, detail: "voice note, voice is off")
                 }
+                // Any other problem, a code this build does not know included, is a failed transcription.
+                if let problem = attachment.problem {
+                    return refuse(ChatText.transcriptionFailed, event: .requestRefused, detail: "voice note: \(problem)")
+                }
+                if update.transcribed == true { answer(ChatText.heard(text)) }
             case .document, .photo:
                 let name = attachment.kind == .photo
                     ? "photo-\(update.messageId ?? update.updateId)\(index == 0 ? "" : "-\(index + 1)").jpg"
                     : attachment.fileName ?? "file-\(update.messageId ?? update.updateId)"
                 guard let data = attachment.data else {
-                    let reply = attachment.problem == "too_large" ? ChatText.tooLarge(InputExcerpt.quote(name)) : ChatText.downloadFailed(InputExcerpt.quote(name))
-                    return refuse(reply, event: "upload.refused", detail: "\(attachment.problem ?? "no data"): \(InputExcerpt.quote(name))")
+                    let reply = attachment.knownProblem == .tooLarge ? ChatText.tooLarge(InputExcerpt.quote(name)) : ChatText.downloadFailed(InputExcerpt.quote(name))
+                    return refuse(reply, event: .uploadRefused, detail: "\(attachment.problem ?? "no data"): \(InputExcerpt.quote(name))")
                 }
                 switch UploadValidator(policy: configuration.uploads).validate(
                     fileName: name, declaredMimeType: attachment.mimeType, size: data.count, head: data)
@@ -43,21 +46,21 @@ extension GuardCore {
                     let hostile: Set<Refusal.Code> = [.secretFile, .executableFile, .pathSeparator, .traversal, .controlCharacter, .lookalikeCharacter]
                     return refuse(
                         ChatText.uploadRefused(InputExcerpt.quote(name), refusal.reason),
-                        event: hostile.contains(refusal.code) ? "security.violation" : "upload.refused",
+                        event: hostile.contains(refusal.code) ? .securityViolation : .uploadRefused,
                         detail: "\(refusal.code.rawValue): \(InputExcerpt.quote(name))")
                 case .success(let stored):
                     files.append(JobFile(
                         name: stored, data: data, isImage: attachment.kind == .photo || (attachment.mimeType ?? "").hasPrefix("image/")))
                 }
             case .audio, .video, .animation, .sticker:
-                return refuse(ChatText.unsupportedMedia, event: "upload.refused", detail: "\(attachment.kind.rawValue) not supported")
+                return refuse(ChatText.unsupportedMedia, event: .uploadRefused, detail: "\(attachment.kind.rawValue) not supported")
             }
         }
         var prompt = text
         if prompt.isEmpty { prompt = files.allSatisfy(\.isImage) ? ChatText.lookAtImages : ChatText.lookAtFiles }
-        changes.newUpdate?.disposition = "job"
+        changes.newUpdate?.setDisposition(.job)
         for file in files {
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "file.upload", detail: "\(InputExcerpt.quote(file.name)) \(file.data.count) bytes"))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .fileUpload, detail: "\(InputExcerpt.quote(file.name)) \(file.data.count) bytes"))
         }
 
         // An album: later parts join the first part's job while it waits.
@@ -71,7 +74,7 @@ extension GuardCore {
             changes.jobs.append(job)
             let first = try ledger.jobFiles(jobId: job.id).count
             changes.jobFiles += files.enumerated().map { offset, file in jobFileRecord(file, jobId: job.id, seq: first + offset) }
-            changes.audit.append(AuditEvent(at: now, userId: userId, event: "request.joined", detail: "job \(job.id) album"))
+            changes.audit.append(AuditEvent(at: now, userId: userId, event: .requestJoined, detail: "job \(job.id) album"))
             return []
         }
         var job = JobRecord(
@@ -84,7 +87,7 @@ extension GuardCore {
         }
         changes.jobs.append(job)
         changes.jobFiles += files.enumerated().map { offset, file in jobFileRecord(file, jobId: job.id, seq: offset) }
-        changes.audit.append(AuditEvent(at: now, userId: userId, event: "request.accepted", detail: "job \(job.id)"))
+        changes.audit.append(AuditEvent(at: now, userId: userId, event: .requestAccepted, detail: "job \(job.id)"))
         return []
     }
 

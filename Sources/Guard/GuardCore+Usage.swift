@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// `/cost`: what requests cost over the rolling 24 hours the limits use, from the CLI's own `total_cost_usd`.
 extension GuardCore {
@@ -21,6 +22,6 @@ extension GuardCore {
             }
         }
         changes.outbox.append(reply(lines.joined(separator: "\n"), chatId: request.chatId, threadId: nil, replyTo: request.messageId, now: now))
-        changes.audit.append(AuditEvent(at: now, userId: request.userId, event: "command", detail: "/cost"))
+        changes.audit.append(AuditEvent(at: now, userId: request.userId, event: .command, detail: "/cost"))
     }
 }

@@ -16,8 +16,8 @@ extension GuardCore {
         }
         guard rules.hooks.contains(event.hook) else {
             try ledger.apply(LedgerChanges(audit: [AuditEvent(
-                at: now, userId: nil, event: "webhook.refused", detail: "\(delivery): no rule names this hook")]))
-            return [try answer(.refused, reason: WebhookAck.unknownHook)]
+                at: now, userId: nil, event: .webhookRefused, detail: "\(delivery): no rule names this hook")]))
+            return [try answer(.refused, reason: WebhookRefusalReason.unknownHook.rawValue)]
         }
         let payload = (try? JSONDecoder().decode(JSONValue.self, from: event.payload)) ?? .null
         let action = WebhookPrompt.action(of: payload)
@@ -29,7 +29,7 @@ extension GuardCore {
             runs += 1
         }
         if matching.isEmpty {
-            changes.audit.append(AuditEvent(at: now, userId: nil, event: "webhook.ignored", detail: "\(delivery) \(trigger): no rule matches"))
+            changes.audit.append(AuditEvent(at: now, userId: nil, event: .webhookIgnored, detail: "\(delivery) \(trigger): no rule matches"))
         }
         let outcome: WebhookAck.Outcome = matching.isEmpty ? .ignored : .accepted
         changes.webhookDelivery = WebhookDeliveryRecord(
@@ -58,12 +58,12 @@ extension GuardCore {
         }
         guard try standing(of: owner, now: now).mayUseBot else {
             changes.audit.append(AuditEvent(
-                at: now, userId: owner, event: "webhook.skipped", detail: "\(delivery) rule \(rule.name): its owner may no longer use the bot"))
+                at: now, userId: owner, event: .webhookSkipped, detail: "\(delivery) rule \(rule.name): its owner may no longer use the bot"))
             notice(WebhookTexts.notRun(rule.name, trigger: trigger, because: WebhookTexts.ownerGone))
             return false
         }
         if case .reply(let text, let event, let reason) = try admit(.runPrompt(prompt), userId: owner, changes: &changes, now: now) {
-            changes.audit.append(AuditEvent(at: now, userId: owner, event: "webhook.skipped", detail: "\(delivery) rule \(rule.name): \(event): \(reason)"))
+            changes.audit.append(AuditEvent(at: now, userId: owner, event: .webhookSkipped, detail: "\(delivery) rule \(rule.name): \(event): \(reason)"))
             notice(WebhookTexts.notRun(rule.name, trigger: trigger, because: text))
             return false
         }
@@ -78,7 +78,7 @@ extension GuardCore {
         if targets.count > 1 { job.copyTo = targets.dropFirst().map(String.init).joined(separator: ",") }
         changes.jobs.append(job)
         notice(WebhookTexts.starting(rule.name, trigger: trigger))
-        changes.audit.append(AuditEvent(at: now, userId: owner, event: "webhook.run", detail: "\(delivery) \(trigger) rule \(rule.name): job \(job.id)"))
+        changes.audit.append(AuditEvent(at: now, userId: owner, event: .webhookRun, detail: "\(delivery) \(trigger) rule \(rule.name): job \(job.id)"))
         return true
     }
 
@@ -87,7 +87,7 @@ extension GuardCore {
         let now = clock.now()
         let audit = refusals.counts.map { count in
             AuditEvent(
-                at: now, userId: nil, event: "webhook.refused",
+                at: now, userId: nil, event: .webhookRefused,
                 detail: "\(InputExcerpt.quote(count.hook, limit: 60)): \(count.count) × \(InputExcerpt.quote(count.reason, limit: 40))"
                     + (count.senders.isEmpty ? "" : " from \(count.senders.prefix(5).map { InputExcerpt.quote($0, limit: 60) }.joined(separator: ", "))"))
         }

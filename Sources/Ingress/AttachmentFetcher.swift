@@ -20,14 +20,14 @@ struct AttachmentFetcher: Sendable {
         var inbound = inbound
         if file.kind == .voice, transcriber == nil {
             // Nothing would read it: a voice note is only fetched to be transcribed.
-            attachment.problem = AttachmentProblem.voiceOff
+            attachment.problem = AttachmentProblem.voiceOff.rawValue
             inbound.attachments = [attachment]
             return inbound
         }
         var metadata: Logger.Metadata = ["update.id": "\(inbound.updateId)", "attachment.kind": "\(file.kind.rawValue)"]
         switch await download(file) {
         case .failure(let problem, let error):
-            attachment.problem = problem
+            attachment.problem = problem.rawValue
             metadata["error"] = "\(error)"
             logger.warning("could not download an attachment", metadata: metadata)
         case .success(let data) where file.kind != .voice:
@@ -40,7 +40,7 @@ struct AttachmentFetcher: Sendable {
                 inbound.transcribed = true
                 attachment.size = Int64(data.count)
             } catch {
-                attachment.problem = AttachmentProblem.transcriptionFailed
+                attachment.problem = AttachmentProblem.transcriptionFailed.rawValue
                 metadata["error"] = "\(error)"
                 logger.warning("could not transcribe a voice note", metadata: metadata)
             }
@@ -51,7 +51,7 @@ struct AttachmentFetcher: Sendable {
 
     private enum Outcome {
         case success(Data)
-        case failure(problem: String, TelegramError)
+        case failure(problem: AttachmentProblem, TelegramError)
     }
 
     private func download(_ file: IncomingFile) async -> Outcome {
@@ -59,7 +59,7 @@ struct AttachmentFetcher: Sendable {
             return .success(try await api.downloadFile(fileId: file.fileId, maxBytes: limit, timeout: downloadTimeout))
         } catch {
             return .failure(
-                problem: error.code == .fileTooLarge ? AttachmentProblem.tooLarge : AttachmentProblem.downloadFailed, error)
+                problem: error.code == .fileTooLarge ? .tooLarge : .downloadFailed, error)
         }
     }
 }

@@ -56,9 +56,9 @@ public enum UpdateTranslator {
         var attachment = InboundUpdate.Attachment(
             kind: file.kind, fileName: file.fileName, mimeType: file.mimeType, size: file.size)
         if !file.isDownloadable || kind != .message {
-            attachment.problem = AttachmentProblem.notDownloaded
+            attachment.problem = AttachmentProblem.notDownloaded.rawValue
         } else if file.exceeds(limit) {
-            attachment.problem = AttachmentProblem.tooLarge
+            attachment.problem = AttachmentProblem.tooLarge.rawValue
         }
         return attachment
     }

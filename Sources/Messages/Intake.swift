@@ -69,7 +69,8 @@ public struct InboundUpdate: WireMessage, Equatable {
         public var size: Int64?
         /// The bytes, when downloaded.
         public var data: Data?
-        /// Why `data` is missing: `too_large`, `download_failed`, `not_downloaded` (kinds Gatehouse does not take).
+        /// Why `data` is missing: an `AttachmentProblem` (`too_large`, `download_failed`, `not_downloaded`, …), read
+        /// as `knownProblem`. A string on the wire so a code from a newer ingress still decodes.
         public var problem: String?
 
         public init(

@@ -75,6 +75,16 @@ public struct JobVerifier: Sendable {
         case missingSignature = "missing_signature"
         case badSignature = "bad_signature"
         case expired
+
+        /// What the executor answers a job it could not verify with (nil for a valid one).
+        public var refusal: JobRefusal? {
+            switch self {
+            case .valid: nil
+            case .missingSignature: .missingSignature
+            case .badSignature: .badSignature
+            case .expired: .expired
+            }
+        }
     }
 
     private let key: Curve25519.Signing.PublicKey
@@ -104,12 +114,4 @@ public struct JobKeyError: Error, CustomStringConvertible, Sendable {
     public var code: String
     public var message: String
     public var description: String { "\(code): \(message)" }
-}
-
-extension JobAccepted {
-    /// Refusal codes meaning the executor could not verify the job (see `JobVerifier`, `JobAccepted.refusal`).
-    public static let verificationRefusals: Set<String> = [
-        JobVerifier.Verdict.missingSignature.rawValue, JobVerifier.Verdict.badSignature.rawValue,
-        JobVerifier.Verdict.expired.rawValue, "replayed",
-    ]
 }

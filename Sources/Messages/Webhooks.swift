@@ -53,7 +53,7 @@ public struct WebhookAck: WireMessage, Equatable {
     }
 
     /// `reason` of a delivery to a hook no rule names.
-    public static let unknownHook = "unknown_hook"
+    public static let unknownHook = WebhookRefusalReason.unknownHook.rawValue
 }
 
 /// Requests the receiver refused by itself since its last report, counted per hook and reason
@@ -63,7 +63,7 @@ public struct WebhookRefusals: WireMessage, Equatable {
 
     public struct Count: Codable, Sendable, Equatable {
         public var hook: String
-        /// `bad_signature`, `too_large`, `bad_json`, `rate_limited`, `timeout`, `no_secret`.
+        /// A `WebhookRefusalReason`: `bad_signature`, `too_large`, `bad_json`, `rate_limited`, `timeout`, `no_secret`.
         public var reason: String
         public var count: Int
         /// A few of the senders' addresses (at most 5), for the audit log.

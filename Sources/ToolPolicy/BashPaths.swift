@@ -33,7 +33,7 @@ enum BashPaths {
         "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", ".netrc", ".pgpass", ".npmrc",
         ".pypirc", ".git-credentials", "credentials.json", ".credentials.json", ".htpasswd", "shadow", "gshadow",
     ]
-    static let secretSuffixes: [String] = [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".kdbx"]
+    static let secretSuffixes = SecretFiles.nameSuffixes
     static let secretDirectories: Set<String> = [".ssh", ".aws", ".gnupg", ".azure"]
     /// Consecutive components that hold credentials.
     static let secretSequences: [[String]] = [

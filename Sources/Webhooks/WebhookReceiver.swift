@@ -96,7 +96,7 @@ final class WebhookReceiver: Sendable {
         case .duplicate: return Self.answer(.ok, ["status": ack.outcome.rawValue])
         case .refused:
             let reason = ack.reason ?? "refused"
-            return Self.answer(reason == WebhookAck.unknownHook ? .notFound : .forbidden, ["status": "refused", "reason": reason])
+            return Self.answer(ack.refusalReason == .unknownHook ? .notFound : .forbidden, ["status": "refused", "reason": reason])
         }
     }
 

@@ -197,6 +197,23 @@ import Testing
         #expect(try guardian.pendingReplies(to: 200).first?.text.contains("Voice notes are not enabled") == true)
     }
 
+    @Test func problemCodesFromANewerIngressAreStillRefusedAndAuditedAsSent() async throws {
+        let guardian = Self.harness()
+        var voice = guardian.message(updateId: 1, from: 100, text: "")
+        voice.text = nil
+        voice.attachments = [.init(kind: .voice, problem: "speech_service_paused")]
+        _ = try await guardian.send(voice, on: .intake, from: guardian.ingress)
+        #expect(try guardian.pendingReplies(to: 100).first?.text == "I could not transcribe that voice note; please try again or type it.")
+        var file = guardian.message(updateId: 2, from: 200, text: "read this")
+        file.attachments = [.init(kind: .document, fileName: "notes.txt", problem: "virus_found")]
+        _ = try await guardian.send(file, on: .intake, from: guardian.ingress)
+        #expect(try guardian.pendingReplies(to: 200).first?.text.contains("I could not download") == true)
+        #expect(try guardian.queuedJobs(of: 100).isEmpty && guardian.queuedJobs(of: 200).isEmpty)
+        let refused = try guardian.auditEvents("request.refused") + guardian.auditEvents("upload.refused")
+        #expect(refused.map(\.text).contains { $0.contains("speech_service_paused") })
+        #expect(refused.map(\.text).contains { $0.contains("virus_found") })
+    }
+
     @Test func groupsAnswerOnlyWhatIsAddressedToTheBotAndTopicsCanBeBound() async throws {
         let guardian = Self.harness()
         _ = try await guardian.registerExecutor("ex1")

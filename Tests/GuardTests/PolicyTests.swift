@@ -23,7 +23,7 @@ import Testing
 
     @Test func everyoneElseIsRefusedOrIgnoredWithAReason() {
         if case .refuse(let text, let event, _, _) = decide(message("hi", from: 3)) {
-            #expect(event == "access.denied")
+            #expect(event.rawValue == "access.denied")
             #expect(text.contains("3"))
         } else {
             Issue.record("stranger not refused")
@@ -36,16 +36,16 @@ import Testing
     }
 
     @Test func commandsAreAnsweredWithoutClaude() {
-        guard case .reply(_, "command", _) = decide(message("/help")) else {
+        guard case .reply(_, .command, _) = decide(message("/help")) else {
             Issue.record("/help not answered")
             return
         }
-        guard case .reply(let text, "command.unknown", _) = decide(message("/rm -rf")) else {
+        guard case .reply(let text, .commandUnknown, _) = decide(message("/rm -rf")) else {
             Issue.record("unknown command not refused")
             return
         }
         #expect(text.contains("/rm"))
-        guard case .reply(_, "request.refused", _) = decide(message(nil)) else {
+        guard case .reply(_, .requestRefused, _) = decide(message(nil)) else {
             Issue.record("media without text not refused")
             return
         }
@@ -65,7 +65,7 @@ import Testing
         #expect(!listed(userHelp).contains("/users") && !listed(userHelp).contains("/auth"))
         #expect(listed(adminHelp).isSuperset(of: ["/users", "/allow"]))
         for command in listed(adminHelp) {
-            guard case .reply(_, "command.unknown", _) = decide(message(command, from: 2)) else { continue }
+            guard case .reply(_, .commandUnknown, _) = decide(message(command, from: 2)) else { continue }
             Issue.record("\(command) is listed but unknown")
         }
     }
@@ -89,7 +89,7 @@ import Testing
         #expect(decide(message("/export")) == .command(.export(.markdown)))
         #expect(decide(message("/export HTML")) == .command(.export(.html)))
         #expect(decide(message("/export json")) == .command(.export(.json)))
-        guard case .reply(let text, "command.invalid", _) = decide(message("/export pdf")) else {
+        guard case .reply(let text, .commandInvalid, _) = decide(message("/export pdf")) else {
             Issue.record("an unknown format was not refused")
             return
         }

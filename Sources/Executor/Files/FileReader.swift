@@ -1,4 +1,5 @@
 import Foundation
+import ToolPolicy
 
 /// `/get`: the bytes of one regular file, refused when it may hold credentials (by its name as asked and as it
 /// really is after symlinks), is not a regular file, or is larger than the limit.
@@ -10,9 +11,9 @@ struct FileReader {
 
     func read(_ relative: String, maxBytes: Int?) throws(FileOperationError) -> Data {
         let limit = min(max(maxBytes ?? Self.defaultLimit, 0), Self.defaultLimit)
-        if SecretPaths.isSecret(relativePath: relative) { throw .refused(relative) }
+        if SecretFiles.isSecret(relativePath: relative) { throw .refused(relative) }
         let real = try workspaces.resolve(relative)
-        if SecretPaths.isSecret(relativePath: workspaces.relativeToRoot(real)) { throw .refused(relative) }
+        if SecretFiles.isSecret(relativePath: workspaces.relativeToRoot(real)) { throw .refused(relative) }
         // O_NONBLOCK: a FIFO must not hang the request; O_NOFOLLOW: the real path has no symlink left to follow.
         let descriptor = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {

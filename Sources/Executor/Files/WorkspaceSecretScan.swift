@@ -1,6 +1,7 @@
 import Foundation
+import ToolPolicy
 
-/// Whether a workspace holds files that usually carry credentials (`.env`, private keys, …; see `SecretPaths`).
+/// Whether a workspace holds files that usually carry credentials (`.env`, private keys, …; see `SecretFiles`).
 /// The kernel confines a job to its workspace but cannot hide a file inside it, so the policy asks before running
 /// programs there when this is true. Bounded: a tree too large to look through counts as holding secrets.
 enum WorkspaceSecretScan {
@@ -17,7 +18,7 @@ enum WorkspaceSecretScan {
                 seen += 1
                 if seen > maxEntries { return true }
                 let relative = directory.relative.isEmpty ? name : directory.relative + "/" + name
-                if SecretPaths.isSecret(relativePath: relative) { return true }
+                if SecretFiles.isSecret(relativePath: relative) { return true }
                 let path = directory.path + "/" + name
                 var status = stat()
                 // lstat: a link is judged by its own name, never followed.

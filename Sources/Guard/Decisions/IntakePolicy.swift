@@ -8,10 +8,10 @@ public struct IntakePolicy: Sendable {
         /// Run Claude with this prompt.
         case runPrompt(String)
         /// Answer directly. `event` and `reason` go to the audit log.
-        case reply(text: String, event: String, reason: String)
+        case reply(text: String, event: AuditEventName, reason: String)
         /// Refuse someone who may not use the bot. Audited every time, answered at most once in a while.
         /// `violation` counts towards anomaly detection.
-        case refuse(text: String, event: String, reason: String, violation: Bool)
+        case refuse(text: String, event: AuditEventName, reason: String, violation: Bool)
         /// Commit and do nothing else (still audited).
         case ignore(reason: String)
         /// A command the guard carries out itself.
@@ -19,7 +19,7 @@ public struct IntakePolicy: Sendable {
         /// A button was pressed by someone who may use the bot; `data` is the button's callback data.
         case button(callbackId: String, data: String)
         /// A button was pressed by someone who may not use it: answer the press with `text`.
-        case refuseButton(callbackId: String, text: String, event: String, reason: String)
+        case refuseButton(callbackId: String, text: String, event: AuditEventName, reason: String)
     }
 
     public enum Command: Sendable, Equatable {
@@ -66,11 +66,11 @@ public struct IntakePolicy: Sendable {
     public static let maxPromptLength = 16_384
 
     /// The audit event of a refusal to someone who may not use the bot.
-    public static let accessDenied = "access.denied"
+    public static let accessDenied = AuditEventName.accessDenied
     /// The refusal reason of someone blocked for a while after unusual activity.
     public static let suspendedReason = "temporarily blocked"
     /// Refusals of someone who may use the bot for going over a limit (`GuardCore.admit`): answered once per window.
-    public static let limitRefusals: Set<String> = ["limit.rate", "limit.cost"]
+    public static let limitRefusals: Set<AuditEventName> = [.limitRate, .limitCost]
 
     public var tokenAuthEnabled: Bool
 
@@ -116,24 +116,24 @@ public struct IntakePolicy: Sendable {
         }
         switch standing {
         case .blocked:
-            return .refuse(text: ReplyTexts.blocked, event: "access.denied", reason: "blocked user", violation: false)
+            return .refuse(text: ReplyTexts.blocked, event: .accessDenied, reason: "blocked user", violation: false)
         case .suspended(let until):
             return .refuse(
-                text: ReplyTexts.suspended(until: until), event: "access.denied", reason: Self.suspendedReason,
+                text: ReplyTexts.suspended(until: until), event: .accessDenied, reason: Self.suspendedReason,
                 violation: false)
         case .stranger:
             return .refuse(
-                text: ReplyTexts.notAllowed(userId: sender.id, tokenAuth: tokenAuthEnabled), event: "access.denied",
+                text: ReplyTexts.notAllowed(userId: sender.id, tokenAuth: tokenAuthEnabled), event: .accessDenied,
                 reason: "user not on the allowlist", violation: false)
         case .admin, .user, .authenticated:
             break
         }
         guard !text.isEmpty || !(update.attachments ?? []).isEmpty else {
-            return .reply(text: ReplyTexts.textOnly, event: "request.refused", reason: "message without text")
+            return .reply(text: ReplyTexts.textOnly, event: .requestRefused, reason: "message without text")
         }
         guard text.count <= Self.maxPromptLength else {
             return .reply(
-                text: ReplyTexts.tooLong(limit: Self.maxPromptLength), event: "request.refused",
+                text: ReplyTexts.tooLong(limit: Self.maxPromptLength), event: .requestRefused,
                 reason: "message of \(text.count) characters")
         }
         guard text.hasPrefix("/") else { return .runPrompt(text) }
@@ -144,7 +144,7 @@ public struct IntakePolicy: Sendable {
     private func decideCommand(_ name: String, arguments: [String], rest: String, standing: Standing) -> Decision {
         switch name {
         case "/start", "/help":
-            return .reply(text: ReplyTexts.help(admin: standing.isAdmin, tokenAuth: tokenAuthEnabled), event: "command", reason: name)
+            return .reply(text: ReplyTexts.help(admin: standing.isAdmin, tokenAuth: tokenAuthEnabled), event: .command, reason: name)
         case "/new", "/end": return .command(.newSession)
         // claude-code-telegram's agentic mode: /repo lists the projects, /repo NAME switches to one.
         case "/repo": return .command(arguments.isEmpty ? .projects : .cd("/" + rest))
@@ -155,20 +155,20 @@ public struct IntakePolicy: Sendable {
         case "/status": return .command(.status)
         case "/export":
             guard let format = ExportFormat(argument: arguments.first) else {
-                return .reply(text: ReplyTexts.exportUsage, event: "command.invalid", reason: "/export format")
+                return .reply(text: ReplyTexts.exportUsage, event: .commandInvalid, reason: "/export format")
             }
             return .command(.export(format))
         case "/ls": return .command(.ls(arguments.isEmpty ? nil : rest))
         case "/git":
             guard let view = GitView(arguments: arguments) else {
-                return .reply(text: ReplyTexts.gitUsage, event: "command.invalid", reason: "/git view")
+                return .reply(text: ReplyTexts.gitUsage, event: .commandInvalid, reason: "/git view")
             }
             return .command(.git(view))
         case "/actions": return .command(.actions)
         case "/model": return .command(.model(arguments.first))
         case "/cd", "/get", "/bind":
             guard !arguments.isEmpty else {
-                return .reply(text: ReplyTexts.pathUsage(name), event: "command.invalid", reason: "\(name) without a path")
+                return .reply(text: ReplyTexts.pathUsage(name), event: .commandInvalid, reason: "\(name) without a path")
             }
             return .command(name == "/cd" ? .cd(rest) : name == "/get" ? .get(rest) : .bind(rest))
         case "/schedule":
@@ -178,7 +178,7 @@ public struct IntakePolicy: Sendable {
         case "/verbose":
             guard let argument = arguments.first else { return .command(.verbose(nil)) }
             guard let level = Int(argument), (0...2).contains(level) else {
-                return .reply(text: ReplyTexts.verboseUsage, event: "command.invalid", reason: "/verbose argument")
+                return .reply(text: ReplyTexts.verboseUsage, event: .commandInvalid, reason: "/verbose argument")
             }
             return .command(.verbose(level))
         case "/cost":
@@ -189,11 +189,11 @@ public struct IntakePolicy: Sendable {
             return .command(.forgetMe(confirmed: arguments.first == "confirm"))
         case "/users", "/allow", "/block", "/unblock":
             guard standing.isAdmin else {
-                return .reply(text: ReplyTexts.adminsOnly, event: "command.refused", reason: "\(name) by a non-admin")
+                return .reply(text: ReplyTexts.adminsOnly, event: .commandRefused, reason: "\(name) by a non-admin")
             }
             if name == "/users" { return .command(.users) }
             guard let target = arguments.first.flatMap({ Int64($0) }), target > 0 else {
-                return .reply(text: ReplyTexts.userIdUsage(name), event: "command.invalid", reason: "\(name) argument")
+                return .reply(text: ReplyTexts.userIdUsage(name), event: .commandInvalid, reason: "\(name) argument")
             }
             switch name {
             case "/allow": return .command(.allow(target))
@@ -201,23 +201,23 @@ public struct IntakePolicy: Sendable {
             default: return .command(.unblock(target))
             }
         default:
-            return .reply(text: ReplyTexts.unknownCommand(name), event: "command.unknown", reason: "unknown command")
+            return .reply(text: ReplyTexts.unknownCommand(name), event: .commandUnknown, reason: "unknown command")
         }
     }
 
     private func decideButton(_ update: InboundUpdate, standing: Standing?) -> Decision {
         guard let callback = update.callback else { return .ignore(reason: "button press without its query") }
         guard let sender = update.sender, !sender.isBot, let standing else {
-            return .refuseButton(callbackId: callback.id, text: ReplyTexts.buttonNotYours, event: "button.refused", reason: "no sender")
+            return .refuseButton(callbackId: callback.id, text: ReplyTexts.buttonNotYours, event: .buttonRefused, reason: "no sender")
         }
         guard standing.mayUseBot else {
             return .refuseButton(
                 callbackId: callback.id, text: ReplyTexts.notAllowed(userId: sender.id, tokenAuth: tokenAuthEnabled),
-                event: "access.denied", reason: "button pressed by someone who may not use the bot")
+                event: .accessDenied, reason: "button pressed by someone who may not use the bot")
         }
         guard let data = callback.data, !data.isEmpty, data.utf8.count <= 64 else {
             return .refuseButton(
-                callbackId: callback.id, text: ReplyTexts.buttonExpired, event: "security.violation",
+                callbackId: callback.id, text: ReplyTexts.buttonExpired, event: .securityViolation,
                 reason: "button data missing or over 64 bytes")
         }
         return .button(callbackId: callback.id, data: data)

@@ -25,9 +25,9 @@ public enum AuditChain {
     /// Chains an event under `subject`, the pseudonym of its person (nil when it has none).
     public static func chain(_ event: AuditEvent, subject: String?, after prevHash: String) -> AuditRecord {
         AuditRecord(
-            seq: nil, at: event.at, userId: nil, subject: subject, event: event.event, detail: event.detail,
+            seq: nil, at: event.at, userId: nil, subject: subject, event: event.event.rawValue, detail: event.detail,
             prevHash: prevHash,
-            hash: hash(prevHash: prevHash, at: event.at, actor: subject ?? "-", event: event.event, detail: event.detail)
+            hash: hash(prevHash: prevHash, at: event.at, actor: subject ?? "-", event: event.event.rawValue, detail: event.detail)
         )
     }
 

@@ -8,7 +8,8 @@ public struct UpdateRecord: Codable, Sendable, Equatable {
     public var userId: Int64?
     public var chatId: Int64?
     public var kind: String
-    /// What the guard decided: "job", "reply", "ignored".
+    /// What the guard decided: an `UpdateDisposition`'s raw value. A string, because rows stored by other builds
+    /// are read back (`/mydata`) and must not fail to decode.
     public var disposition: String
 
     public init(
@@ -22,6 +23,22 @@ public struct UpdateRecord: Codable, Sendable, Equatable {
         self.chatId = chatId
         self.kind = kind
         self.disposition = disposition
+    }
+
+    public init(
+        updateId: Int64, receivedAt: Int64, committedAt: Int64, userId: Int64?, chatId: Int64?, kind: String,
+        disposition: UpdateDisposition
+    ) {
+        self.init(
+            updateId: updateId, receivedAt: receivedAt, committedAt: committedAt, userId: userId, chatId: chatId,
+            kind: kind, disposition: disposition.rawValue)
+    }
+
+    /// `disposition` in the shared vocabulary; nil for a value this build does not write.
+    public var knownDisposition: UpdateDisposition? { UpdateDisposition(rawValue: disposition) }
+
+    public mutating func setDisposition(_ disposition: UpdateDisposition) {
+        self.disposition = disposition.rawValue
     }
 }
 
@@ -302,13 +319,13 @@ public struct AuditEvent: Sendable, Equatable {
     public var at: Int64
     /// Who acted (or was refused).
     public var userId: Int64?
-    public var event: String
+    public var event: AuditEventName
     public var detail: String
     /// The person the entry is about when that is not its actor (an admin blocking someone, a button of someone
     /// else's): the detail is sealed with that person's key, so erasing them unlinks it too.
     public var about: Int64?
 
-    public init(at: Int64, userId: Int64?, event: String, detail: String, about: Int64? = nil) {
+    public init(at: Int64, userId: Int64?, event: AuditEventName, detail: String, about: Int64? = nil) {
         self.at = at
         self.userId = userId
         self.event = event

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guard
+import Messages
 import Schedules
 
 /// `gatehouse schedule`: the operator's view of scheduled prompts (the chat has `/schedule`). Changes are written to
@@ -82,7 +83,7 @@ struct SchedulesCommand: ParsableCommand {
             case .success(let record):
                 var changes = LedgerChanges()
                 changes.schedules = [record]
-                changes.audit = [AuditEvent(at: now, userId: nil, event: "schedule.added", detail: "operator: schedule \(id) \"\(record.cron)\" \(record.timeZone) chat \(chat) owner \(owner)")]
+                changes.audit = [AuditEvent(at: now, userId: nil, event: .scheduleAdded, detail: "operator: schedule \(id) \"\(record.cron)\" \(record.timeZone) chat \(chat) owner \(owner)")]
                 try ledger.apply(changes)
                 print("Schedule \(id): \(record.cron) (\(record.timeZone)), next run \(record.nextRunAt.map(OperatorClock.format) ?? "never").")
             }
@@ -110,7 +111,18 @@ struct SchedulesCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
     }
 
-    enum Change: String { case pause, resume, remove }
+    enum Change: String {
+        case pause, resume, remove
+
+        /// What the audit log calls it, as the chat's `/schedule pause|resume|remove` do.
+        var auditEvent: AuditEventName {
+            switch self {
+            case .pause: .schedulePaused
+            case .resume: .scheduleResumed
+            case .remove: .scheduleRemoved
+            }
+        }
+    }
 }
 
 /// One change of a schedule from the command line. The prompt is neither read nor rewritten in the clear: the
@@ -138,7 +150,7 @@ extension ScheduleChange {
         case .remove:
             changes.deletedSchedules = [record.id]
         }
-        changes.audit = [AuditEvent(at: now, userId: nil, event: "schedule.\(Self.change == .remove ? "removed" : Self.change == .pause ? "paused" : "resumed")", detail: "operator: schedule \(record.id)", about: record.ownerId)]
+        changes.audit = [AuditEvent(at: now, userId: nil, event: Self.change.auditEvent, detail: "operator: schedule \(record.id)", about: record.ownerId)]
         try ledger.apply(changes)
         print("Schedule \(record.id) \(Self.change == .remove ? "removed" : Self.change == .pause ? "paused" : "resumed").")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guard
+import Messages
 import Settings
 
 /// `gatehouse status`: the installation at a glance, for operators: the programs on this host, the executors and
@@ -31,7 +32,8 @@ struct StatusCommand: AsyncParsableCommand {
 enum StatusReport {
     /// A snapshot older than this means the guard is not running (it writes one every 2 s).
     static let staleAfterMs: Int64 = 10_000
-    static let problemEvents: Set<String> = ["security.violation", "security.anomaly", "job.interrupted", "limit.cost", "auth.failure"]
+    static let problemEvents: Set<String> = Set(
+        [AuditEventName.securityViolation, .securityAnomaly, .jobInterrupted, .limitCost, .authFailure].map(\.rawValue))
 
     static func gather(ledger: SQLiteLedger, snapshot: GuardStatusSnapshot?, now: Int64) throws -> String {
         var lines = ["Gatehouse status at \(OperatorClock.format(now))", ""]
@@ -52,13 +54,13 @@ enum StatusReport {
                   "  replies not yet delivered \(backlog.count) (\(oldest))"]
         let midnight = now - now % 86_400_000
         let counts = try ledger.auditEventCounts(since: midnight)
-        let refusals = counts.filter { ["access.denied", "request.refused", "limit.rate", "limit.cost", "command.refused", "button.refused", "upload.refused", "file.refused"].contains($0.key) }
+        let refusals = counts.filter { AuditEventName(rawValue: $0.key).map(AuditEventName.refusals.contains) == true }
             .values.reduce(0, +)
-        let security = counts.filter { $0.key.hasPrefix("security.") || $0.key == "auth.failure" }.values.reduce(0, +)
+        let security = counts.filter { AuditEventName.isSecurityEvent($0.key) }.values.reduce(0, +)
         let cost = try ledger.usageTotal(since: midnight)
         lines += ["", "Today (since 00:00 UTC)",
-                  "  prompts \(counts["request.accepted", default: 0]), finished \(counts["job.finished", default: 0]), "
-                    + "restarted \(counts["job.restarted", default: 0]), interrupted \(counts["job.interrupted", default: 0])",
+                  "  prompts \(counts[AuditEventName.requestAccepted.rawValue, default: 0]), finished \(counts[AuditEventName.jobFinished.rawValue, default: 0]), "
+                    + "restarted \(counts[AuditEventName.jobRestarted.rawValue, default: 0]), interrupted \(counts[AuditEventName.jobInterrupted.rawValue, default: 0])",
                   "  refusals \(refusals), security events \(security), model cost $\(String(format: "%.2f", cost))"]
         let problems = try ledger.auditTail(limit: 2_000).filter { problemEvents.contains($0.event) }.suffix(5)
         lines += ["", "Latest problems" + (problems.isEmpty ? ": none" : "")]

@@ -49,7 +49,7 @@ struct TokenCommand: ParsableCommand {
                 issued = issuer.issue(userId: user, now: now, ttlSeconds: (OperatorClock.duration(ttl) ?? 0) / 1000)
             }
             var changes = LedgerChanges(audit: [AuditEvent(
-                at: now, userId: user, event: "admin.token_issued",
+                at: now, userId: user, event: .adminTokenIssued,
                 detail: "token \(issued.id) from the command line, expires \(OperatorClock.format(issued.expiresAt))")])
             changes.tokens = [AccessTokenRecord(
                 id: issued.id, userId: user, hash: issued.hash, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt)]
@@ -110,7 +110,7 @@ struct TokenCommand: ParsableCommand {
                 token.revokedAt = token.revokedAt ?? now
                 changes.tokens.append(token)
                 changes.audit.append(AuditEvent(
-                    at: now, userId: token.userId, event: "admin.token_revoked", detail: "token \(token.id) from the command line"))
+                    at: now, userId: token.userId, event: .adminTokenRevoked, detail: "token \(token.id) from the command line"))
                 if try ledger.authSession(userId: token.userId)?.tokenId == token.id { changes.endedAuthSessions.append(token.userId) }
             }
             try ledger.apply(changes)

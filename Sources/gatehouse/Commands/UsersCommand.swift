@@ -1,5 +1,6 @@
 import ArgumentParser
 import Guard
+import Messages
 
 /// `gatehouse users`: who may use the bot, changed from the command line (the chat has `/allow`, `/block`, ...).
 struct UsersCommand: ParsableCommand {
@@ -34,6 +35,7 @@ struct UsersCommand: ParsableCommand {
     struct Allow: AccessChange {
         static let configuration = CommandConfiguration(abstract: "Let someone use the bot.")
         static let role: MemberRecord.Role? = .user
+        static let auditEvent = AuditEventName.adminAllow
         @Argument(help: "The Telegram user id.") var userId: Int64
         @OptionGroup var database: DatabaseOptions
     }
@@ -41,6 +43,7 @@ struct UsersCommand: ParsableCommand {
     struct Block: AccessChange {
         static let configuration = CommandConfiguration(abstract: "Block someone: one refusal, nothing else.")
         static let role: MemberRecord.Role? = .blocked
+        static let auditEvent = AuditEventName.adminBlock
         @Argument(help: "The Telegram user id.") var userId: Int64
         @OptionGroup var database: DatabaseOptions
     }
@@ -48,6 +51,7 @@ struct UsersCommand: ParsableCommand {
     struct Unblock: AccessChange {
         static let configuration = CommandConfiguration(abstract: "Back to what the configuration says; lifts a temporary block.")
         static let role: MemberRecord.Role? = nil
+        static let auditEvent = AuditEventName.adminUnblock
         @Argument(help: "The Telegram user id.") var userId: Int64
         @OptionGroup var database: DatabaseOptions
     }
@@ -55,6 +59,7 @@ struct UsersCommand: ParsableCommand {
     struct Admin: AccessChange {
         static let configuration = CommandConfiguration(abstract: "Make someone an admin.")
         static let role: MemberRecord.Role? = .admin
+        static let auditEvent = AuditEventName.adminAdmin
         @Argument(help: "The Telegram user id.") var userId: Int64
         @OptionGroup var database: DatabaseOptions
     }
@@ -63,6 +68,8 @@ struct UsersCommand: ParsableCommand {
 /// One change of someone's access from the command line; each subcommand names the role it sets.
 protocol AccessChange: ParsableCommand {
     static var role: MemberRecord.Role? { get }
+    /// What the audit log calls it (`admin.<subcommand>`).
+    static var auditEvent: AuditEventName { get }
     var userId: Int64 { get }
     var database: DatabaseOptions { get }
 }
@@ -82,7 +89,7 @@ extension AccessChange {
         member.changedBy = nil
         member.changedAt = now
         member.reason = "gatehouse users \(name)"
-        var changes = LedgerChanges(audit: [AuditEvent(at: now, userId: userId, event: "admin.\(name)", detail: "from the command line")])
+        var changes = LedgerChanges(audit: [AuditEvent(at: now, userId: userId, event: Self.auditEvent, detail: "from the command line")])
         changes.members = [member]
         if Self.role == .blocked { changes.endedAuthSessions = [userId] }
         try ledger.apply(changes)
