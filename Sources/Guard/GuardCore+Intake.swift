@@ -14,8 +14,7 @@ extension GuardCore {
         case .webhookEvent:
             return try receiveWebhook(try WireCodec.decode(WebhookEvent.self, from: envelope), from: peer)
         case .webhookRefusals:
-            try receiveWebhookRefusals(try WireCodec.decode(WebhookRefusals.self, from: envelope))
-            return []
+            return try receiveWebhookRefusals(try WireCodec.decode(WebhookRefusals.self, from: envelope), from: peer)
         default:
             logger.warning("unexpected message on intake", metadata: ["type": "\(envelope.type.rawValue)"])
             return []

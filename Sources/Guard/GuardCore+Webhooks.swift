@@ -82,8 +82,9 @@ extension GuardCore {
         return true
     }
 
-    /// What the receiver refused by itself, audited as one entry per hook and reason.
-    func receiveWebhookRefusals(_ refusals: WebhookRefusals) throws {
+    /// What the receiver refused by itself, audited as one entry per hook and reason, once per report (a report
+    /// re-sent after a lost acknowledgement is recognised by its id, stored like a delivery's) and acknowledged.
+    func receiveWebhookRefusals(_ refusals: WebhookRefusals, from peer: Data) throws -> [Outbound] {
         let now = clock.now()
         let audit = refusals.counts.map { count in
             AuditEvent(
@@ -91,8 +92,18 @@ extension GuardCore {
                 detail: "\(InputExcerpt.quote(count.hook, limit: 60)): \(count.count) × \(InputExcerpt.quote(count.reason, limit: 40))"
                     + (count.senders.isEmpty ? "" : " from \(count.senders.prefix(5).map { InputExcerpt.quote($0, limit: 60) }.joined(separator: ", "))"))
         }
-        guard !audit.isEmpty else { return }
-        try ledger.apply(LedgerChanges(audit: audit))
+        var changes = LedgerChanges(audit: audit)
+        guard let reportId = refusals.reportId else {
+            if !audit.isEmpty { try ledger.apply(changes) }
+            return []
+        }
+        changes.webhookDelivery = WebhookDeliveryRecord(
+            hook: WebhookRefusals.ackHook, deliveryId: reportId, event: nil, receivedAt: refusals.since, committedAt: now,
+            outcome: "refusals", runs: 0)
+        let fresh = try ledger.apply(changes)
+        return [try message(
+            WebhookAck(hook: WebhookRefusals.ackHook, deliveryId: reportId, outcome: fresh ? .accepted : .duplicate),
+            on: .intake, to: peer)]
     }
 }
 

@@ -79,9 +79,17 @@ public struct WebhookRefusals: WireMessage, Equatable {
 
     public var counts: [Count]
     public var since: EpochMillis
+    /// Unique per report: the guard audits a report once however often it arrives, and acknowledges it with a
+    /// `WebhookAck` whose `hook` is `WebhookRefusals.ackHook` and `deliveryId` this id; the receiver re-sends it
+    /// until then (a report lost with a crashed guard is not lost). Optional: older receivers send none.
+    public var reportId: String?
 
-    public init(counts: [Count], since: EpochMillis) {
+    public init(counts: [Count], since: EpochMillis, reportId: String? = nil) {
         self.counts = counts
         self.since = since
+        self.reportId = reportId
     }
+
+    /// The `hook` of the acknowledgement of a refusal report.
+    public static let ackHook = "(refusals)"
 }

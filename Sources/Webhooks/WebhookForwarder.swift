@@ -35,14 +35,18 @@ final class WebhookForwarder: Sendable {
         self.logger = logger
     }
 
-    /// Reads acknowledgements until the stream ends.
-    func readAcknowledgements(from messages: AsyncStream<Envelope>) async {
+    /// Reads acknowledgements until the stream ends; those of refusal reports go to `refusalsAcknowledged`.
+    func readAcknowledgements(from messages: AsyncStream<Envelope>, refusalsAcknowledged: (String) -> Void) async {
         for await envelope in messages where envelope.type == .webhookAck {
             guard let ack = try? WireCodec.decode(WebhookAck.self, from: envelope) else {
                 logger.warning("dropped an unreadable webhook acknowledgement")
                 continue
             }
-            acknowledge(ack)
+            if ack.hook == WebhookRefusals.ackHook {
+                refusalsAcknowledged(ack.deliveryId)
+            } else {
+                acknowledge(ack)
+            }
         }
     }
 

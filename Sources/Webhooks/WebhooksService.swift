@@ -61,7 +61,9 @@ public struct WebhooksService: Service, CustomStringConvertible {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await connection.run() }
-            group.addTask { await forwarder.readAcknowledgements(from: connection.messages) }
+            group.addTask {
+                await forwarder.readAcknowledgements(from: connection.messages) { reporter.acknowledged(reportId: $0) }
+            }
             group.addTask { await reporter.run() }
             // The server ends on graceful shutdown (after answering the requests in flight); then the last refusal
             // counts go out while the link is still up, and the rest stops.

@@ -132,6 +132,15 @@ import Testing
         let refused = try guardian.auditEvents("webhook.refused").map(\.text)
         #expect(refused.count == 2)
         #expect(refused.contains { $0.contains("523 × “bad_signature”") && $0.contains("203.0.113.9") })
+
+        // A report with an id is acknowledged, and audited once however often it is re-sent.
+        let report = WebhookRefusals(counts: [.init(hook: "github", reason: "bad_json", count: 7, senders: [])],
+                                     since: guardian.clock.now(), reportId: "report-1")
+        let first = try await guardian.send(report, on: .intake, from: receiver)
+        let again = try await guardian.send(report, on: .intake, from: receiver)
+        #expect(first.messages(WebhookAck.self).map(\.message) == [WebhookAck(hook: WebhookRefusals.ackHook, deliveryId: "report-1", outcome: .accepted)])
+        #expect(again.messages(WebhookAck.self).map(\.message.outcome) == [.duplicate])
+        #expect(try guardian.auditEvents("webhook.refused").filter { $0.text.contains("7 × “bad_json”") }.count == 1)
     }
 
     @Test func rulesFilesAreCheckedWhenLoaded() throws {

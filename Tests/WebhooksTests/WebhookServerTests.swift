@@ -78,6 +78,26 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aRefusalReportIsSentAgainUntilTheGuardAcknowledgesItAndCountedOnce() async throws {
+        let harness = try await ReceiverHarness.start { $0.refusalReportInterval = .milliseconds(200) }
+        harness.fakeGuard.acknowledgeReports(false)
+        _ = try await harness.github(payload, delivery: "r1", secret: "not the secret")
+        // Unacknowledged (the guard crashed, say): the same report, same id, again and again.
+        #expect(await ReceiverHarness.eventually { harness.fakeGuard.reportDeliveries >= 3 })
+        #expect(harness.fakeGuard.reports.count == 1, "a re-sent report is the same report")
+        _ = try await harness.github(payload, delivery: "r2", secret: "not the secret")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(harness.fakeGuard.reports.flatMap(\.counts).reduce(0) { $0 + $1.count } == 1, "new refusals wait for the next report")
+
+        harness.fakeGuard.acknowledgeReports(true)
+        #expect(await ReceiverHarness.eventually { harness.fakeGuard.reports.flatMap(\.counts).reduce(0) { $0 + $1.count } == 2 })
+        let settled = harness.fakeGuard.reportDeliveries
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(harness.fakeGuard.reportDeliveries == settled, "an acknowledged report is not sent again")
+        #expect(harness.fakeGuard.reports.count == 2)
+        await harness.stop()
+    }
+
     @Test func aWrongOrMissingSignatureIs401AndNothingIsForwarded() async throws {
         let harness = try await ReceiverHarness.start()
         let wrong = try await harness.github(payload, delivery: "d1", secret: "not the secret")

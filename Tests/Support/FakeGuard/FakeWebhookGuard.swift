@@ -34,6 +34,12 @@ public final class FakeWebhookGuard: Sendable {
     public var receivedEvents: [WebhookEvent] { events.withLock { $0.map(\.event) } }
     public var firstEventAt: ContinuousClock.Instant? { events.withLock { $0.first?.at } }
     public var reports: [WebhookRefusals] { refusalReports.withLock { $0 } }
+    /// Refusal reports received, re-sent ones included.
+    public var reportDeliveries: Int { refusalDeliveries.withLock { $0 } }
+    private let refusalDeliveries = Mutex(0)
+    private let acknowledgesReports = Mutex(true)
+    /// Whether refusal reports are acknowledged (as the real guard does once it audited them).
+    public func acknowledgeReports(_ yes: Bool) { acknowledgesReports.withLock { $0 = yes } }
 
     public func stop() async {
         task.withLock { $0 }?.cancel()
@@ -57,8 +63,15 @@ public final class FakeWebhookGuard: Sendable {
                     try? await self.router.send(try WireCodec.encode(ack), to: peer)
                 }
             case .webhookRefusals:
-                if let report = try? WireCodec.decode(WebhookRefusals.self, from: envelope) {
-                    refusalReports.withLock { $0.append(report) }
+                // Kept once per report id (as the guard audits them), and acknowledged unless told not to.
+                guard let report = try? WireCodec.decode(WebhookRefusals.self, from: envelope) else { continue }
+                refusalReports.withLock { reports in
+                    if report.reportId == nil || !reports.contains(where: { $0.reportId == report.reportId }) { reports.append(report) }
+                }
+                refusalDeliveries.withLock { $0 += 1 }
+                if let reportId = report.reportId, acknowledgesReports.withLock({ $0 }) {
+                    let ack = WebhookAck(hook: WebhookRefusals.ackHook, deliveryId: reportId, outcome: .accepted)
+                    try? await router.send(try WireCodec.encode(ack), to: message.peer)
                 }
             default:
                 continue
