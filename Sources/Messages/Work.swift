@@ -92,9 +92,9 @@ public struct JobAccepted: WireMessage, Equatable {
     public var attempt: Int
     public var accepted: Bool
     public var reason: String?
-    /// Why it was refused, as a stable code: `no_slot`, `draining`, or a verification failure
+    /// Why it was refused, as a stable code: a `JobRefusal` (`no_slot`, `draining`, or a verification failure
     /// (`missing_signature`, `bad_signature`, `expired`, `replayed`), after which the guard stops sending
-    /// that executor jobs.
+    /// that executor jobs), read as `refusalCode`.
     public var refusal: String?
 
     public init(jobId: String, attempt: Int, accepted: Bool, reason: String? = nil, refusal: String? = nil) {
