@@ -49,7 +49,7 @@ struct JobLauncher: Sendable {
         if draining || running >= configuration.capacity {
             let reason = draining ? "executor is shutting down" : "no free slot"
             try? await connection.send(JobAccepted(
-                jobId: job.jobId, attempt: job.attempt, accepted: false, reason: reason, refusal: draining ? "draining" : "no_slot"))
+                jobId: job.jobId, attempt: job.attempt, accepted: false, reason: reason, refusal: (draining ? JobRefusal.draining : JobRefusal.noSlot).rawValue))
             return
         }
         let cancellation = ClaudeCancellation()
