@@ -77,6 +77,9 @@ struct GitInspector: Sendable {
         guard directory == ceilingReal || directory.hasPrefix(ceilingReal == "/" ? "/" : ceilingReal + "/") else {
             throw .outside(relative)
         }
+        // No `.git` from here up to the root: not a repository, known without starting git (every completed
+        // answer asks, so this is on the path of the reply).
+        guard Self.hasGitEntry(from: directory, upTo: ceilingReal) else { return nil }
         // git looks no higher than the root's parent, so the root itself may be a repository.
         let ceiling = URL(fileURLWithPath: ceilingReal).deletingLastPathComponent().path
         let located = await runner.run(
@@ -94,6 +97,18 @@ struct GitInspector: Sendable {
         }
         let drivers = await runner.driverOverrides(in: directory, ceiling: ceiling)
         return Repository(directory: directory, ceiling: ceiling, drivers: drivers)
+    }
+
+    /// Whether `directory` or a directory above it, up to and including `ceiling`, holds a `.git` entry (a
+    /// directory, or the file of a worktree or submodule): where git would find a repository.
+    static func hasGitEntry(from directory: String, upTo ceiling: String) -> Bool {
+        var current = directory
+        while true {
+            var info = stat()
+            if lstat(current + "/.git", &info) == 0 { return true }
+            guard current != ceiling, current.count > ceiling.count, let slash = current.lastIndex(of: "/") else { return false }
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        }
     }
 
     private func display(_ relative: String, root: String) -> String {
