@@ -6,7 +6,7 @@ import Testing
 /// The chat surface through the guard's state machine: directories and sessions per person, commands answered
 /// with an executor's help (a fake one answering `FileRequest`s here), uploads and albums becoming jobs.
 @Suite struct ChatSurfaceTests {
-    static func harness(ledger: any Ledger = InMemoryLedger(), models: [String] = []) -> GuardHarness {
+    static func harness(ledger: any Ledger = memoryLedger(), models: [String] = []) -> GuardHarness {
         GuardHarness(allowed: [100, 200], ledger: ledger) { configuration in
             configuration.workspaceMode = .perPerson
             configuration.allowedModels = models
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func cdChecksTheDirectoryOnAnExecutorAndIsRemembered() async throws {
-        let ledger = InMemoryLedger()
+        let ledger = try SQLiteLedger.inMemory()
         let guardian = Self.harness(ledger: ledger)
         _ = try await guardian.registerExecutor("ex1")
         let out = try await guardian.say("/cd app/src", from: 100, updateId: 1)

@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func afterAGuardRestartAReRegisteringExecutorsRunningJobsAreKept() async throws {
-        let ledger = InMemoryLedger()
+        let ledger = try SQLiteLedger.inMemory()
         let before = GuardHarness(ledger: ledger)
         _ = try await before.registerExecutor("a")
         let job = try #require(try await before.send(before.message(updateId: 1, from: 100, text: "x"), on: .intake, from: before.ingress)

@@ -22,7 +22,7 @@ struct GuardHarness {
     let egress = Data("egress".utf8)
 
     init(
-        allowed: Set<Int64> = [100], ledger: any Ledger = InMemoryLedger(), timing: GuardConfiguration.Timing = .init(),
+        allowed: Set<Int64> = [100], ledger: any Ledger = memoryLedger(), timing: GuardConfiguration.Timing = .init(),
         approvalTimeoutSeconds: Int = 300, admins: Set<Int64> = [],
         configure: (inout GuardConfiguration) -> Void = { _ in }
     ) {
@@ -105,5 +105,14 @@ extension Array where Element == Outbound {
             else { return nil }
             return (outbound.peer, message)
         }
+    }
+}
+
+/// The ledger of the core's tests: the product's SQLite ledger on a private in-memory database.
+func memoryLedger() -> SQLiteLedger {
+    do {
+        return try SQLiteLedger.inMemory()
+    } catch {
+        preconditionFailure("an in-memory SQLite ledger could not be made: \(error)")
     }
 }

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func oneUsersSpendingAndTheTeamsTotalAreReadFromTheWindowOnly() throws {
-        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), try SQLiteLedger.inMemory()] as [any Ledger] {
             var changes = LedgerChanges()
             changes.usage = [
                 UsageRecord(jobId: "old", userId: 7, at: 100, costUSD: 9),
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func rulesAreFoundByAnyOfTheirScopes() throws {
-        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), try SQLiteLedger.inMemory()] as [any Ledger] {
             var changes = LedgerChanges()
             changes.rules = [
                 SessionRuleRecord(scope: "job:a", toolName: "Bash", signature: "ls", createdAt: 1),
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func aDuplicateUpdateChangesNothingElse() throws {
-        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), try SQLiteLedger.inMemory()] as [any Ledger] {
             try ledger.apply(LedgerChanges(newUpdate: Self.update(1)))
             let job = JobRecord(
                 id: "j", updateId: 1, userId: 3, chatId: 3, workspace: "", prompt: "p", status: .queued, attempt: 0,
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func aBatchCommitsEachUpdateOnceWithAnUnbrokenAuditChain() throws {
-        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), InMemoryLedger()] as [any Ledger] {
+        for ledger in [try SQLiteLedger(path: Self.temporaryPath()), try SQLiteLedger.inMemory()] as [any Ledger] {
             try ledger.apply(LedgerChanges(newUpdate: Self.update(1)))
             let job = JobRecord(
                 id: "j", updateId: 1, userId: 3, chatId: 3, workspace: "", prompt: "p", status: .queued, attempt: 0,

@@ -14,7 +14,7 @@ import Testing
 
     @Test func repliesStoredTogetherAreDueInTheOrderTheyWereStored() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gh-order-\(UUID().uuidString)/db.sqlite").path
-        for ledger in [try SQLiteLedger(path: path), InMemoryLedger()] as [any Ledger] {
+        for ledger in [try SQLiteLedger(path: path), try SQLiteLedger.inMemory()] as [any Ledger] {
             try ledger.apply(LedgerChanges(outbox: [Self.entry("zz-heading", at: 5), Self.entry("aa-document", at: 5)]))
             try ledger.apply(LedgerChanges(outbox: [Self.entry("mm-later", at: 6)]))
             #expect(try ledger.dueOutbox(now: 10, limit: 10).map(\.id) == ["zz-heading", "aa-document", "mm-later"])

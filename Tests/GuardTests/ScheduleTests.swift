@@ -7,7 +7,7 @@ import Testing
 /// a fresh session), missed runs after downtime run once or are skipped, and the owner's standing and limits apply.
 @Suite struct ScheduleTests {
     func scheduler(
-        allowed: Set<Int64> = [100, 200], admins: Set<Int64> = [], ledger: any Ledger = InMemoryLedger(),
+        allowed: Set<Int64> = [100, 200], admins: Set<Int64> = [], ledger: any Ledger = memoryLedger(),
         limit: Int = 10
     ) -> GuardHarness {
         GuardHarness(allowed: allowed, ledger: ledger, admins: admins) {

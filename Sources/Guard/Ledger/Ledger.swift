@@ -1,5 +1,5 @@
 /// The guard's durable state: updates seen, jobs, the outbox, sessions and the audit log.
-/// Two implementations: `SQLiteLedger` (the product) and `InMemoryLedger` (tests of the decision logic).
+/// One implementation, `SQLiteLedger`: on disk in the product, in memory (`SQLiteLedger.inMemory()`) in the core's tests.
 public protocol Ledger: Sendable {
     /// Applies all changes in one transaction. Returns false, changing nothing, when `changes.newUpdate`
     /// names an update that was already committed.

@@ -18,22 +18,37 @@ public final class SQLiteLedger: Ledger {
     /// `checkingKey: false` is for the operator's tools (`gatehouse users`, `token`, `audit`), which never read
     /// sealed content and so need no key. `checkpointedElsewhere`: a `WALCheckpointer` keeps the log short, so
     /// commits leave it alone unless it has grown far past SQLite's usual 1,000 pages (that one stopped, say).
-    public init(path: String, cipher: ContentCipher? = nil, checkingKey: Bool = true, checkpointedElsewhere: Bool = false) throws {
-        sealer = ContentSealer(cipher: cipher)
+    public convenience init(path: String, cipher: ContentCipher? = nil, checkingKey: Bool = true, checkpointedElsewhere: Bool = false) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Self.configuration(checkpointedElsewhere: checkpointedElsewhere)
+        configuration.journalMode = .wal
+        try self.init(database: DatabaseQueue(path: path, configuration: configuration), cipher: cipher, checkingKey: checkingKey)
+    }
+
+    /// A private database in memory, gone with this value: the same schema, statements and transactions as on disk,
+    /// without the file (the guard core's tests run on it).
+    public static func inMemory(cipher: ContentCipher? = nil) throws -> SQLiteLedger {
+        try SQLiteLedger(database: DatabaseQueue(configuration: configuration(checkpointedElsewhere: false)), cipher: cipher, checkingKey: true)
+    }
+
+    private init(database: DatabaseQueue, cipher: ContentCipher?, checkingKey: Bool) throws {
+        sealer = ContentSealer(cipher: cipher)
+        self.database = database
+        try Self.migrator.migrate(database)
+        if checkingKey { try checkKey() }
+    }
+
+    private static func configuration(checkpointedElsewhere: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // What is deleted (an erased person's rows, uploads after their job) is overwritten, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             if checkpointedElsewhere { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopCheckpointPages)") }
         }
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
-        if checkingKey { try checkKey() }
+        return configuration
     }
 
     /// The keyring's entry for the token secret's fingerprint (`AccessTokenIssuer.secretFingerprint`).

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aBurstOverTheBucketIsRefusedWithWhenToTryAgain() async throws {
-        let ledger = InMemoryLedger()
+        let ledger = try SQLiteLedger.inMemory()
         let guardian = GuardHarness(allowed: [100], ledger: ledger) { configuration in
             configuration.access.rateLimit = RateLimit(requests: 1, windowSeconds: 10, burst: 3)
         }

@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func myDataSendsEverythingStoredAsJSON() async throws {
-        for ledger in [InMemoryLedger() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
+        for ledger in [try SQLiteLedger.inMemory() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
             let guardian = GuardHarness(allowed: [100], ledger: ledger)
             try await guardian.say("remember the zebra", from: 100, updateId: 1)
             try await guardian.say("/verbose 2", from: 100, updateId: 2)
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func forgetMeErasesAndLeavesAPseudonymousVerifiableAuditLog() async throws {
-        for ledger in [InMemoryLedger() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
+        for ledger in [try SQLiteLedger.inMemory() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
             let guardian = GuardHarness(allowed: [100, 101], ledger: ledger)
             try await guardian.say("remember the zebra", from: 100, updateId: 1)
             try await guardian.say("hello", from: 101, updateId: 2)
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func forgetMeStopsARunningJobAndItsLateResultFindsNothing() async throws {
-        for ledger in [InMemoryLedger() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
+        for ledger in [try SQLiteLedger.inMemory() as any Ledger, try SQLiteLedger(path: Self.temporaryDatabase())] {
             let guardian = GuardHarness(allowed: [100], ledger: ledger)
             let job = try await guardian.runningJob(from: 100, on: "a")
             let out = try await guardian.say("/forgetme confirm", from: 100, updateId: 2)
