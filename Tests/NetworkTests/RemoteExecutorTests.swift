@@ -121,7 +121,8 @@ final class RemoteRun {
         #expect(try cli(["keys", "list", "--database", cluster.root.appendingPathComponent("nope.sqlite").path]).status != 0,
                 "keys accepted into a database the guard does not use")
         // Revoked: cut off while connected, then presumed dead.
-        #expect(try cli(["keys", "revoke", String(strangerKey.prefix(10)), "--database", cluster.databasePath]).status == 0)
+        // After `--`: a Z85 key may begin with "-", which would read as an option.
+        #expect(try cli(["keys", "revoke", "--database", cluster.databasePath, "--", String(strangerKey.prefix(10))]).status == 0)
         #expect(await guardLog.waitForLog("refused a message from a peer not admitted on this link"))
         #expect(await eventually { self.lines(of: guardLog, containing: "executor presumed dead").contains { $0.contains("executor-stranger") } })
         await programs["stranger"]?.stop()
