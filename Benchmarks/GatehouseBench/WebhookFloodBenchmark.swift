@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import GRDB
+import Messages
 import Synchronization
 import TestSupport
 
@@ -46,8 +47,7 @@ struct WebhookFloodBenchmark: AsyncParsableCommand {
             let quiet = try await timings(cluster, chats: chats, since: quietStart, expected: quietSent)
 
             let body = Data(#"{"ref":"refs/heads/main","repository":{"full_name":"acme/shop"}}"#.utf8)
-            let forged = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data("wrong".utf8)))
-                .map { String(format: "%02x", $0) }.joined()
+            let forged = Hex.lowercase(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data("wrong".utf8))))
             let request = Data((
                 "POST /webhooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "X-GitHub-Event: push\r\nX-GitHub-Delivery: bench\r\nX-Hub-Signature-256: sha256=\(forged)\r\n"

@@ -27,7 +27,7 @@ public enum JobSignature {
             "gatehouse.job.v1", job.jobId, String(job.attempt), String(job.userId), String(job.chatId), job.workspace,
             promptHash, job.resumeSessionId ?? "", job.model ?? "", job.maxTurns.map(String.init) ?? "",
             String(job.timeoutSeconds), String(job.issuedAt), job.expiresAt.map(String.init) ?? "",
-            job.maxBudgetUSD.map { String(format: "%.4f", $0) } ?? "",
+            JobAssignment.budgetText(job.maxBudgetUSD) ?? "",
         ] + fileFields(job.files ?? [])
         var data = Data()
         for field in fields {

@@ -66,6 +66,10 @@ public struct JobAssignment: WireMessage, Equatable {
     /// git state (`JobResult.project`) only for a repository inside it. Not signed: it only bounds what is reported.
     public var root: String?
 
+
+    /// A budget as it is signed and as the CLI is given it (`--max-budget-usd`): dollars to four decimals.
+    public static func budgetText(_ budget: Double?) -> String? { budget.map { String(format: "%.4f", $0) } }
+
     public init(
         jobId: String, attempt: Int, userId: Int64, chatId: Int64, workspace: String, prompt: String,
         resumeSessionId: String?, model: String?, maxTurns: Int?, timeoutSeconds: Int, issuedAt: EpochMillis
@@ -337,10 +341,8 @@ public struct WarmLaunch: Codable, Sendable, Equatable, Hashable {
         var a = self, b = other
         a.maxBudgetUSD = nil
         b.maxBudgetUSD = nil
-        return a == b && Self.budgetFlag(maxBudgetUSD) == Self.budgetFlag(other.maxBudgetUSD)
+        return a == b && JobAssignment.budgetText(maxBudgetUSD) == JobAssignment.budgetText(other.maxBudgetUSD)
     }
-
-    public static func budgetFlag(_ budget: Double?) -> String? { budget.map { String(format: "%.4f", $0) } }
 }
 
 /// Stop a job: the executor interrupts Claude, then terminates what is left.

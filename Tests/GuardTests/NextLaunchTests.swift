@@ -28,7 +28,7 @@ import Testing
         let next = try #require(ack.nextLaunch)
         #expect(next.userId == 100 && next.workspace == first.workspace && next.resumeSessionId == "s-1")
         #expect(next.maxTurns == 12 && next.timeoutSeconds == first.timeoutSeconds)
-        #expect(WarmLaunch.budgetFlag(next.maxBudgetUSD) == "4.6300", "what the limit leaves after the answer's cost")
+        #expect(JobAssignment.budgetText(next.maxBudgetUSD) == "4.6300", "what the limit leaves after the answer's cost")
 
         guardian.clock.advance(ms: 5_000)
         let (second, _) = try await answer(guardian, prompt: "second", updateId: 2, session: "s-1", cost: 0.1)

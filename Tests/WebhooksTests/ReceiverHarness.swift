@@ -93,8 +93,7 @@ struct ReceiverHarness {
     }
 
     static func signature(_ body: Data, _ secret: String) -> String {
-        "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
+        "sha256=" + Hex.lowercase(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))))
     }
 
     /// Waits until `condition` holds, up to `timeout`.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Messages
 import Settings
 import Testing
 @testable import Webhooks
@@ -15,11 +16,6 @@ import Testing
     func headers(_ fields: [String: String]) -> (String) -> String? {
         let lowered = Dictionary(uniqueKeysWithValues: fields.map { ($0.key.lowercased(), $0.value) })
         return { lowered[$0.lowercased()] }
-    }
-
-    static func signature(_ body: Data, _ secret: String) -> String {
-        "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
     }
 
     @Test func gitHubsDocumentedExampleChecksOut() throws {
@@ -96,12 +92,12 @@ import Testing
     @Test func aGenericHookTakesAnHMACSignature() throws {
         let body = Data(#"{"ref":"main"}"#.utf8)
         let delivery = try authenticator.authenticate(hook: "deploy", body: body, header: headers([
-            "X-Signature-256": Self.signature(body, "api-secret-0123456789"), "X-Request-Id": "req-7",
+            "X-Signature-256": ReceiverHarness.signature(body, "api-secret-0123456789"), "X-Request-Id": "req-7",
         ])).get()
         #expect(delivery.deliveryId == "req-7")
         // Signed with the GitHub secret: not this hook's key.
         #expect(authenticator.authenticate(hook: "deploy", body: body, header: headers([
-            "X-Signature-256": Self.signature(body, Self.githubSecret),
+            "X-Signature-256": ReceiverHarness.signature(body, Self.githubSecret),
         ])) == .failure(.badSignature))
         #expect(authenticator.authenticate(hook: "deploy", body: body, header: headers([:])) == .failure(.badSignature))
     }
@@ -111,7 +107,7 @@ import Testing
         let delivery = try authenticator.authenticate(hook: "deploy", body: body, header: headers([
             "Authorization": "Bearer api-secret-0123456789",
         ])).get()
-        #expect(delivery.deliveryId == SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined())
+        #expect(delivery.deliveryId == Hex.lowercase(SHA256.hash(data: body)))
         #expect(delivery.deliveryId.count == 64)
     }
 

@@ -69,7 +69,7 @@ public struct ClaudeInvocation: Sendable {
         if let resumeSessionId { arguments += ["--resume", resumeSessionId] }
         if let model { arguments += ["--model", model] }
         if let maxTurns { arguments += ["--max-turns", String(maxTurns)] }
-        if let budget = WarmLaunch.budgetFlag(maxBudgetUSD) { arguments += ["--max-budget-usd", budget] }
+        if let budget = JobAssignment.budgetText(maxBudgetUSD) { arguments += ["--max-budget-usd", budget] }
         if tools != nil { arguments += ["--mcp-config", GatehouseToolServer.configuration] }
         return arguments
     }

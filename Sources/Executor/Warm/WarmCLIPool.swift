@@ -47,8 +47,9 @@ actor WarmCLIPool {
 
     /// A warm CLI has been started: kept, replacing the person's earlier one and the oldest beyond capacity.
     func add(_ cli: WarmCLI) {
+        let now = Date().epochMillis
         clis[cli.id] = cli
-        drop(book.add(id: cli.id, launch: cli.launch, now: Date().epochMillis))
+        drop(book.expire(now: now) + book.add(id: cli.id, launch: cli.launch, now: now))
     }
 
     /// A warm CLI ended by itself (it waited its window out, or died).
