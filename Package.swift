@@ -59,10 +59,24 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // The guard's durable state: the ledger (protocol + SQLite), the audit chain, content sealed at rest.
+        .target(name: "Ledger", dependencies: [
+            "Messages", "Settings", "ToolPolicy", "CMalloc", logging, crypto, .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Who may go on: access tokens, lockout, rate buckets, cost limits, the anomaly detector. Pure.
+        .target(name: "AccessControl", dependencies: ["Ledger", crypto]),
+        // Input screening: text, names, paths and uploads checked before anything is stored or run. Pure.
+        .target(name: "Validation", dependencies: ["Messages", "ToolPolicy"]),
+        // The CURVE keys of the guard's peers: who may connect on which link.
+        .target(name: "PeerKeys", dependencies: [
+            "Messages", "Transport", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", "ToolPolicy", "Schedules", "Rendering", "CMalloc", "Telemetry", logging, lifecycle, crypto, metrics,
+            "Messages", "Transport", "Settings", "ToolPolicy", "Schedules", "Rendering", "CMalloc", "Telemetry",
+            "Ledger", "AccessControl", "Validation", "PeerKeys", logging, lifecycle, crypto, metrics,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Executor", dependencies: [
@@ -80,7 +94,7 @@ let package = Package(
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Executor", "Egress", "Webhooks", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
+            "Ingress", "Guard", "Ledger", "AccessControl", "PeerKeys", "Executor", "Egress", "Webhooks", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -98,7 +112,7 @@ let package = Package(
 
         // Benchmarks: the real programs' code against the test doubles, numbers printed (`swift run -c release gatehouse-bench`).
         .executableTarget(name: "gatehouse-bench", dependencies: [
-            "Egress", "Guard", "Executor", "Transport", "Messages", "Settings", "TestSupport", "HTTP", logging, crypto,
+            "Egress", "Guard", "Ledger", "PeerKeys", "Executor", "Transport", "Messages", "Settings", "TestSupport", "HTTP", logging, crypto,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/GatehouseBench"),
@@ -122,8 +136,13 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging]),
         .testTarget(name: "GuardTests", dependencies: [
-            "Guard", "Messages", "Settings", "TestSupport", logging, .product(name: "GRDB", package: "GRDB.swift"),
-        ], exclude: ["Corpus"]),
+            "Guard", "Ledger", "AccessControl", "Validation", "PeerKeys", "Messages", "Settings", "TestSupport", logging,
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages"]),
+        .testTarget(name: "AccessControlTests", dependencies: ["AccessControl", "Ledger"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "TestSupport"], exclude: ["Corpus"]),
+        .testTarget(name: "PeerKeysTests", dependencies: ["PeerKeys", "Settings", logging]),
         .testTarget(name: "ToolPolicyTests", dependencies: ["ToolPolicy", "Messages", "TestSupport"]),
         .testTarget(name: "OutboundProxyTests", dependencies: [
             "OutboundProxy", "ToolPolicy", "TestSupport", logging,
@@ -135,8 +154,8 @@ let package = Package(
         ]),
         .testTarget(name: "FaultTests", dependencies: ["TestSupport", "Messages"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            // Guard: `ContentCipher`, to read the database as the privacy tests must (decrypted).
-            "TestSupport", "Messages", "Guard", crypto, .product(name: "GRDB", package: "GRDB.swift"),
+            // Ledger: `ContentCipher`, to read the database as the privacy tests must (decrypted).
+            "TestSupport", "Messages", "Guard", "Ledger", crypto, .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SupportTests", dependencies: [
             "TestSupport", "Messages", .product(name: "Subprocess", package: "swift-subprocess"),

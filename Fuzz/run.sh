@@ -66,7 +66,7 @@ run() {
 path_target() {
     echo "building $build/PathValidatorFuzz"
     "$swiftc" "${flags[@]}" -use-ld=lld -module-name PathValidatorFuzz \
-        "$here/PathValidatorFuzz/main.swift" "$repo"/Sources/Guard/Validation/*.swift -o "$build/PathValidatorFuzz" \
+        "$here/PathValidatorFuzz/main.swift" "$repo"/Sources/Validation/*.swift -o "$build/PathValidatorFuzz" \
         || return
 
     # A few seeds so the fuzzer starts from each mode (first byte) and from known tricks.

@@ -1,7 +1,9 @@
 import Foundation
 import Guard
+import Ledger
 import Logging
 import Messages
+import PeerKeys
 import Settings
 
 /// The guard's decision core with its real SQLite ledger in a scratch directory, and no sockets: what the

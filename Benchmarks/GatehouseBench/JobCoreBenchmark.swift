@@ -1,7 +1,9 @@
+import AccessControl
 import ArgumentParser
 import Foundation
 import Guard
 import Messages
+import PeerKeys
 
 /// Allowed users' prompts through the guard's core alone (real SQLite ledger, no sockets), each one a whole job:
 /// update, assignment, acceptance, start, status message, result, reply. Times the guard's share of the pipeline's

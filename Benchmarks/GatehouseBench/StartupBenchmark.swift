@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Messages
 import TestSupport
 import Transport
-import Logging
 
 /// How fast each program is ready, and how fast `gatehouse up` accepts its first update.
 /// A program is ready when it talks on its link: the guard answers a heartbeat on its intake endpoint; ingress,

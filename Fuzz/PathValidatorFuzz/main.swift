@@ -1,7 +1,7 @@
 import Foundation
 
 // libFuzzer entry point for the guard's lexical validators. Built by `Fuzz/run.sh` together with
-// `Sources/Guard/Validation/*.swift` into one module, so it sees the same code the guard runs.
+// `Sources/Validation/*.swift` into one module, so it sees the same code the guard runs.
 //
 // Input layout: the first byte picks what to exercise; the rest is split at the first 0xFF byte (never valid in
 // UTF-8, so it cannot collide with text) into two parts.

@@ -1,6 +1,10 @@
-import Settings
+import AccessControl
+import Ledger
 import Messages
+import PeerKeys
+import Settings
 import ToolPolicy
+import Validation
 /// Everything the guard needs, with the defaults documented in the README. Built from the environment in
 /// `gatehouse` (one place), or directly by tests.
 public struct GuardConfiguration: Sendable {

@@ -1,3 +1,4 @@
+import Ledger
 import Messages
 
 /// An intake update decided but not yet stored: what to store for it, the messages to peers it causes, and whether

@@ -1,4 +1,6 @@
+import AccessControl
 import Foundation
+import Ledger
 import Messages
 
 /// Access: who someone is right now, what they may still spend (rate and cost), and what happens when someone's

@@ -1,4 +1,6 @@
+import AccessControl
 import Foundation
+import Ledger
 import Messages
 
 /// What a command needs to know about who sent it and where to answer.

@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// Commands the guard carries out itself, and inline buttons. A button's callback data is only a nonce; what it
 /// does, for whom and until when is in the ledger, so forged, replayed or someone else's presses do nothing.

@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// The chat surface: each person's current directory and Claude session per directory (both in the ledger, so a
 /// restart changes nothing for them), and the commands that move between them. Questions only an executor can

@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import PeerKeys
 
 /// Peers whose connection closed. The transport names them within milliseconds (and confirms with `livenessProbe`
 /// that no connection of theirs is left), so an executor killed outright hands its jobs on at once instead of after

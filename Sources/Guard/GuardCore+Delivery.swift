@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// Replies: the outbox is handed to egress one reply per chat at a time and re-sent until confirmed; status
@@ -198,27 +199,6 @@ extension GuardCore {
         }
         for (id, flight) in inFlight where now - flight.sentAt > configuration.timing.deliveryTimeoutMs {
             inFlight[id] = nil
-        }
-    }
-}
-
-/// What an outbox entry asks of Telegram (`OutboxRecord.kind`).
-enum OutboxKind {
-    static let document = "document"
-    /// A document whose `text` is the base64 of its bytes (`/get`).
-    static let binaryDocument = "file"
-    /// A picture whose `text` is the base64 of its bytes (Claude's `send_file`), sent with `sendPhoto`.
-    static let photo = "photo"
-    static let delete = "delete"
-    /// A message deleted once Telegram has answered (sent or refused): the last word to someone just erased.
-    static let ephemeral = "ephemeral"
-
-    static func deliveryKind(_ kind: String?) -> Delivery.Kind {
-        switch kind {
-        case document, binaryDocument: .document
-        case photo: .photo
-        case delete: .deleteMessage
-        default: .message
         }
     }
 }

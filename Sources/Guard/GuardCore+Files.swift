@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// A question an executor is answering for a person (`/cd`, `/ls`, `/projects`, `/get`, `/export`, `/bind`, `/git`,
 /// `/actions`).

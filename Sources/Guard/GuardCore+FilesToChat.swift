@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// Files Claude sends to the chat (its `send_file` tool, screened by the PreToolUse hook like every tool call, the
 /// file read and typed by the executor inside the workspace): recorded, audited and put in the outbox, where egress

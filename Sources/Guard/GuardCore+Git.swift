@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// `/git` (a read-only view of the current project, run by an executor with git made inert) and the quick actions
 /// (`/actions`, and the buttons under an answer in a git project). Every button here is `typed`: pressed, its text

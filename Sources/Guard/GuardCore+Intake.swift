@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// Intake: every Telegram update is committed exactly once, with everything it causes, before it is acknowledged.

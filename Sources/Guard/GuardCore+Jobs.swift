@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// Executors and jobs: registration, dispatch to free slots, tool decisions, results, and what happens when an

@@ -1,6 +1,8 @@
 import Foundation
+import Ledger
 import Messages
 import Metrics
+import PeerKeys
 import Telemetry
 import ToolPolicy
 

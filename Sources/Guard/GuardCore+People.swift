@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// Admins manage people from the chat: `/users`, `/allow`, `/block`, `/unblock` (the same records

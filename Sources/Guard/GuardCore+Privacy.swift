@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// `/mydata` and `/forgetme`: a person can see everything stored about them, and have it erased.

@@ -1,6 +1,8 @@
 import Foundation
+import Ledger
 import Messages
 import Schedules
+import Validation
 
 /// Scheduled prompts: `/schedule …` in the chat, and every due schedule started as a job of its owner's — under their
 /// standing, rate and cost limits, in their workspace — in the same transaction that moves its next run, so a run

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// The status message of a running job: "Working on it…" with a Stop button, edited to show what Claude is doing.

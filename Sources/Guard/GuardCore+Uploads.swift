@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// A prompt becomes a job: in the person's workspace, with the files that came with it (checked here: name, type,
 /// size, content), the voice note's transcript shown back, and the parts of an album gathered into one job.

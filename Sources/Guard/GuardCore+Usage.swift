@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Messages
 
 /// `/cost`: what requests cost over the rolling 24 hours the limits use, from the CLI's own `total_cost_usd`.

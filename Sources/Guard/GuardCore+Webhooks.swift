@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import Messages
+import Validation
 
 /// Webhook deliveries from the receiver (`gatehouse webhooks`): each committed once with the runs its matching rules
 /// start — as their owners' jobs, under their standing and limits, answered in the rules' chats — and only then

@@ -1,14 +1,12 @@
+import AccessControl
 import Foundation
+import Ledger
 import Logging
 import Messages
+import PeerKeys
 import Settings
 import Telemetry
 import ToolPolicy
-
-/// Which of the guard's three endpoints a message came from or goes to.
-public enum GuardLink: String, Sendable {
-    case intake, work, delivery
-}
 
 /// A frame set the guard wants sent to one peer on one link.
 public struct Outbound: Sendable {

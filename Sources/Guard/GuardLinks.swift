@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PeerKeys
 import Synchronization
 import Transport
 

@@ -1,5 +1,8 @@
+import AccessControl
 import Foundation
+import Ledger
 import Logging
+import PeerKeys
 import ServiceLifecycle
 import Settings
 import Synchronization

@@ -1,10 +1,12 @@
 import Foundation
-import Testing
 import Guard
+import Ledger
 import Logging
 import Messages
+import PeerKeys
 import Settings
 import Synchronization
+import Testing
 
 /// A clock the test moves by hand.
 final class ManualClock: WallClock {

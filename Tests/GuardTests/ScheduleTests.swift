@@ -1,5 +1,6 @@
 import Foundation
 import Guard
+import Ledger
 import Messages
 import Testing
 

@@ -1,3 +1,4 @@
+import Ledger
 import Messages
 
 extension ButtonRecord.Action {

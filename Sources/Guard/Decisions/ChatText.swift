@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import Validation
 
 /// The wording of the chat surface commands.
 public enum ChatText {

@@ -1,3 +1,4 @@
+import Ledger
 /// The few lines that say what a `/mydata` document holds and how long each kind of data is kept.
 enum PersonalDataSummary {
     static func text(of data: PersonalData) -> String {

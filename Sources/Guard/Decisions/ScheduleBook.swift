@@ -1,6 +1,8 @@
 import Foundation
+import Ledger
 import Messages
 import Schedules
+import Validation
 
 /// The scheduler's decisions over stored schedules, apart from any I/O: making one from what was asked, moving one
 /// on when it is due, and how one reads in a list. Used by the guard's tick, the chat's `/schedule` and the

@@ -1,4 +1,6 @@
+import Ledger
 import Schedules
+import Validation
 
 /// What `/schedule` and scheduled runs say in the chat.
 enum ScheduleTexts {

@@ -1,3 +1,4 @@
+import Ledger
 /// Who someone is to the guard at this moment, from the configuration and the ledger. Pure: `GuardCore` reads the
 /// records, this decides.
 public enum Standing: Sendable, Equatable {

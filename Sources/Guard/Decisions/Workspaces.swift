@@ -1,4 +1,5 @@
 import Foundation
+import Validation
 
 /// Who works where (`WORKSPACE_MODE`).
 public enum WorkspaceMode: String, Sendable, CaseIterable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guard
+import Ledger
 
 /// `gatehouse audit tail|verify`: read the hash-chained audit log, and check that no entry was changed or removed.
 struct AuditCommand: AsyncParsableCommand {

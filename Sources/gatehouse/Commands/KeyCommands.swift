@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Guard
 import Messages
+import PeerKeys
 import Settings
 import Transport
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guard
+import Ledger
 import Settings
 
 /// What the operator's tools share: the guard's database, opened next to a running guard (SQLite WAL lets both

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guard
+import Ledger
 import Messages
 import Schedules
 

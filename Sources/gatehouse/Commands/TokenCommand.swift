@@ -1,6 +1,8 @@
+import AccessControl
 import ArgumentParser
 import Foundation
 import Guard
+import Ledger
 import Settings
 
 /// `gatehouse token issue|list|revoke`: tokens for `/auth` (with `ENABLE_TOKEN_AUTH=true`). A token is printed once,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Guard
+import Ledger
 import Messages
 
 /// `gatehouse users`: who may use the bot, changed from the command line (the chat has `/allow`, `/block`, ...).

@@ -1,5 +1,6 @@
 import Foundation
 import Guard
+import PeerKeys
 import Settings
 import Transport
 

@@ -1,4 +1,6 @@
+import AccessControl
 import Guard
+import Ledger
 import Settings
 
 /// The guard's security settings: token sign-in, sessions, rate and cost limits, encryption at rest.

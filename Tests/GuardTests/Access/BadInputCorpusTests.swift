@@ -1,12 +1,15 @@
+import AccessControl
 import Foundation
 import Guard
+import Ledger
 import Messages
+import PeerKeys
 import Settings
 import Testing
 
 /// A corpus of hostile input through the guard's front door: every case is committed (acknowledged, so Telegram's
 /// offset moves on and nothing is lost), refused with the reason expected for it, audited, and the guard still works
-/// afterwards. (Paths and filenames have their own 734-case corpus in `Corpus/`, replayed by the validator tests.)
+/// afterwards. (Paths and filenames have their own 734-case corpus in `Tests/ValidationTests/Corpus/`, replayed by the validator tests.)
 @Suite struct BadInputCorpusTests {
     /// Injection and oddity strings, each tried in several places.
     static let hostile: [String] = [

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Guard
+import Ledger
 import Messages
 import Testing
 

@@ -1,5 +1,7 @@
+import AccessControl
 import Foundation
 import Guard
+import Ledger
 import Messages
 import Settings
 import Testing
