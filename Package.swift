@@ -72,6 +72,9 @@ let package = Package(
             "Messages", "Transport", "Settings", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
+        // Memory a quiet program hands back: free heap pages and the code pages its start-up ran.
+        .target(name: "ProcessMemory", dependencies: ["CMalloc", logging, lifecycle]),
+
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
@@ -94,7 +97,7 @@ let package = Package(
 
         // The operator's command line: runs any of the four programs, or all of them (`gatehouse up`).
         .executableTarget(name: "gatehouse", dependencies: [
-            "Ingress", "Guard", "Ledger", "AccessControl", "PeerKeys", "Executor", "Egress", "Webhooks", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
+            "Ingress", "Guard", "Ledger", "AccessControl", "PeerKeys", "Executor", "Egress", "Webhooks", "ProcessMemory", "Settings", "Messages", "ToolPolicy", "OutboundProxy", "Schedules", logging, lifecycle,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -139,6 +142,7 @@ let package = Package(
             "Guard", "Ledger", "AccessControl", "Validation", "PeerKeys", "Messages", "Settings", "TestSupport", logging,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "ProcessMemoryTests", dependencies: ["ProcessMemory"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages"]),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl", "Ledger"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "TestSupport"], exclude: ["Corpus"]),

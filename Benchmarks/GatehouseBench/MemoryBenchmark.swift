@@ -6,18 +6,21 @@ import TestSupport
 struct MemoryBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "memory", abstract: "Idle resident memory of each program.")
 
-    func run() async throws { try await Self.measure().print() }
+    @Option(help: "Seconds idle after the warm-up before measuring (each program hands back memory after 3 s quiet).")
+    var idle = 5
+
+    func run() async throws { try await Self.measure(idleSeconds: idle).print() }
 
     /// The four programs together, shared pages divided out (the per-program VmRSS targets it replaced counted the
     /// binary and libraries the four share once in each).
     static let targetPssMB: Double = 40
 
-    static func measure() async throws -> BenchReport {
+    static func measure(idleSeconds: Int = 5) async throws -> BenchReport {
         var report = BenchReport(title: "Idle resident memory (VmRSS from /proc/<pid>/status)")
         try await BenchCluster.with(try BenchCluster.options()) { cluster in
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(idleSeconds))
             report.notes = [
-                "after one answered prompt per allowed user, then 3 s idle; executor without its CLI children; VmHWM is the peak so far.",
+                "after one answered prompt per allowed user, then \(idleSeconds) s idle; executor without its CLI children; VmHWM is the peak so far.",
                 "VmRSS counts in full the pages of the binary and libraries that all four programs share (clean, file-backed);",
                 "RssAnon is each program's own memory, Pss shares the common pages out among the processes using them.",
             ]

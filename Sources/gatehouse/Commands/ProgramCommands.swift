@@ -5,6 +5,7 @@ import Foundation
 import Guard
 import Ingress
 import Logging
+import ProcessMemory
 import ServiceLifecycle
 import Settings
 import Transport
@@ -109,6 +110,8 @@ enum ProgramRunner {
         logger[metadataKey: "program"] = "\(program)"
         let context = try ZMQContext()
         let makeService = try build(environment, context, logger)
+        var release = IdleMemoryRelease.Configuration()
+        release.enabled = environment.reader.bool("IDLE_MEMORY_RELEASE", default: true)
         do {
             try environment.reader.finish()
         } catch {
@@ -120,7 +123,7 @@ enum ProgramRunner {
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup),
-                       .init(service: beacon)],
+                       .init(service: beacon), .init(service: IdleMemoryRelease(configuration: release, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(30)
         configuration.maximumCancellationDuration = .seconds(5)

@@ -1,0 +1,46 @@
+/// When a process has gone quiet after doing something: the moment to hand back what the work left resident
+/// (the C heap's free pages, code pages run once). Pure: fed the process's CPU time, asked whether to release.
+///
+/// Quiet means the CPU used over a whole window stayed under `quietCPUPermille` of it (heartbeats and timers cost
+/// less; a person's messages more); worth releasing means at least `activityCPUMs` were used since the last release. The first release
+/// follows start-up after a short window (start-up runs the most code once); later ones only after a long quiet
+/// spell, so a conversation never pays for faulting its code back in between two messages. One release per
+/// quiet spell: released, it waits for new activity.
+public struct IdleRelease: Sendable {
+    public struct Configuration: Sendable {
+        /// The quiet window before the first release, after start-up.
+        public var startUpWindowMs: Int64 = 3_000
+        /// The quiet window before each later release.
+        public var windowMs: Int64 = 60_000
+        /// CPU time per window (in thousandths of it) that still counts as quiet.
+        public var quietCPUPermille: Int64 = 2
+        public var activityCPUMs: Int64 = 20
+
+        public init() {}
+    }
+
+    public var configuration: Configuration
+    /// (time, CPU time) samples within the window, oldest first.
+    private var samples: [(at: Int64, cpuMs: Int64)] = []
+    private var cpuAtRelease: Int64 = 0
+    private var released = false
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
+
+    private var windowMs: Int64 { released ? configuration.windowMs : configuration.startUpWindowMs }
+
+    /// Records the process's total CPU time at `now` (both in ms); true when it should release now.
+    public mutating func observe(cpuMs: Int64, at now: Int64) -> Bool {
+        samples.append((now, cpuMs))
+        // Keep the newest sample at or before the window's start, so the window is always covered in full.
+        while samples.count > 1, now - samples[1].at >= windowMs { samples.removeFirst() }
+        guard let oldest = samples.first, now - oldest.at >= windowMs else { return false }
+        let quiet = (cpuMs - oldest.cpuMs) * 1_000 < windowMs * configuration.quietCPUPermille
+        guard quiet, cpuMs - cpuAtRelease >= configuration.activityCPUMs else { return false }
+        cpuAtRelease = cpuMs
+        released = true
+        return true
+    }
+}
