@@ -89,7 +89,7 @@ extension GuardCore {
     private func toolContext(_ request: PermissionRequest, job: JobRecord, executorId: String) -> ToolCallContext {
         ToolCallContext(
             workspace: workspacePath(job.workspace),
-            confined: executorConfinement[executorId]?.hasPrefix("landlock") == true,
+            confined: executors.members[executorId]?.confined == true,
             workspaceHoldsSecrets: request.workspaceHoldsSecrets ?? false)
     }
 
@@ -129,7 +129,7 @@ extension GuardCore {
                             now: now)
         var stored = approval
         stored.outboxIds = message.id
-        pendingApprovals[stored.id] = stored
+        approvals.wait(for: stored)
         try ledger.apply(LedgerChanges(outbox: [message], buttons: buttons, approvals: [stored], audit: [
             AuditEvent(at: now, userId: job.userId, event: .toolAsked, detail: "\(request.toolName) job \(job.id): \(reason)"),
         ]))
@@ -169,7 +169,7 @@ extension GuardCore {
         }
         approval.outboxIds = outboxIds.joined(separator: ",")
         approval.answers = "{}"
-        pendingApprovals[approval.id] = approval
+        approvals.wait(for: approval)
         changes.approvals.append(approval)
         changes.audit.append(AuditEvent(at: now, userId: job.userId, event: .toolAsked, detail: "AskUserQuestion job \(job.id)"))
         try ledger.apply(changes)
@@ -187,7 +187,7 @@ extension GuardCore {
     /// A press of an approval button (already checked: a live button of this person, or pressed by an admin).
     func answerApproval(_ button: ButtonRecord, by presser: InboundUpdate.Person?, changes: inout LedgerChanges, now: Int64) throws -> (text: String, out: [Outbound]) {
         let stored = try button.approvalId.flatMap { try ledger.approval(id: $0) }
-        guard let id = button.approvalId, var approval = pendingApprovals[id] ?? stored,
+        guard let id = button.approvalId, var approval = approvals.approval(id: id) ?? stored,
             approval.status == .pending, now < approval.expiresAt
         else { return (ReplyTexts.alreadyDecided, []) }
         let who = presser.map { $0.username.map { "@" + $0 } ?? $0.firstName ?? "user \($0.id)" } ?? "someone"
@@ -201,7 +201,7 @@ extension GuardCore {
             approval.answers = String(decoding: (try? JSONEncoder().encode(answers)) ?? Data("{}".utf8), as: UTF8.self)
             let count = (try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8)))?["questions"]?.arrayValue?.count ?? 1
             guard answers.count >= count else {
-                pendingApprovals[id] = approval
+                approvals.wait(for: approval)
                 changes.approvals.append(approval)
                 return (ReplyTexts.answerNoted, [])
             }
@@ -221,7 +221,7 @@ extension GuardCore {
 
     /// Denies questions nobody answered in time.
     func expireApprovals(now: Int64) throws -> [Outbound] {
-        let expired = pendingApprovals.values.filter { $0.expiresAt <= now }.sorted { $0.createdAt < $1.createdAt }
+        let expired = approvals.expired(at: now)
         guard !expired.isEmpty else { return [] }
         var changes = LedgerChanges()
         var out: [Outbound] = []
@@ -236,7 +236,7 @@ extension GuardCore {
     /// Closes the open questions of a job that ended (the executor stops waiting for them by itself).
     func closeApprovals(ofJob jobId: String, because reason: String, now: Int64, changes: inout LedgerChanges) throws -> [Outbound] {
         var out: [Outbound] = []
-        for var approval in pendingApprovals.values where approval.jobId == jobId {
+        for var approval in approvals.of(job: jobId) {
             out += try settle(&approval, allow: false, reason: reason, note: reason, decidedBy: nil, now: now, changes: &changes,
                               status: .expired, tellExecutor: false)
         }
@@ -259,7 +259,7 @@ extension GuardCore {
         approval.decidedAt = now
         approval.decidedBy = decidedBy
         approval.message = reason
-        pendingApprovals[approval.id] = nil
+        approvals.settled(approval.id)
         changes.approvals.append(approval)
         changes.audit.append(AuditEvent(
             at: now, userId: decidedBy ?? approval.userId, event: allow ? .toolApproved : .toolRefused,
@@ -274,7 +274,7 @@ extension GuardCore {
         for outboxId in approval.outboxIds.split(separator: ",").map(String.init) {
             guard let entry = try ledger.outbox(id: outboxId),
                 let messageId = entry.telegramMessageIds?.split(separator: ",").first.flatMap({ Int64($0) }),
-                let peer = egress.pick(inFlight: inFlight)
+                let peer = egress.pick(deliveries)
             else { continue }
             out.append(try message(Delivery(
                 deliveryId: "approval-\(approval.id)-\(outboxId)", kind: .editMessage, chatId: entry.chatId,

@@ -217,7 +217,7 @@ extension GuardCore {
         if let limit = configuration.access.costLimits.perUserDailyUsd { usage += " of \(ReplyTexts.dollars(limit))" }
         lines.append(usage)
         lines.append("Model: \(prefs.model ?? configuration.claude.model ?? "the CLI's default")")
-        if executorConfinement.contains(where: { $0.value == "off" && executors.members[$0.key] != nil }) {
+        if executors.members.values.contains(where: { $0.confinement == "off" }) {
             lines.append("Warning: Claude Code runs without kernel confinement on a machine here (EXECUTOR_SANDBOX=off)")
         }
         answer(lines.joined(separator: "\n"))

@@ -59,7 +59,7 @@ extension GuardCore {
     }
 
     private func record(_ result: DeliveryResult, now: Int64) throws {
-        inFlight[result.deliveryId] = nil
+        deliveries.answered(result.deliveryId)
         guard var entry = try ledger.outbox(id: result.deliveryId), entry.status == .pending else { return }
         var changes = LedgerChanges()
         switch result.status {
@@ -99,14 +99,14 @@ extension GuardCore {
 
     /// Hands due outbox entries to egress: at most one in flight per chat, so a chat's replies arrive in order.
     func pumpOutbox() throws -> [Outbound] {
-        guard egress.hasCapacity(inFlight: inFlight.count) else { return [] }
+        guard egress.hasCapacity(inFlight: deliveries.count) else { return [] }
         let now = clock.now()
-        var busyChats = Set(inFlight.values.map(\.chatId))
+        var busyChats = deliveries.busyChats
         var out: [Outbound] = []
         var updated: [OutboxRecord] = []
         for var entry in try ledger.dueOutbox(now: now, limit: 200) {
-            guard inFlight[entry.id] == nil, !busyChats.contains(entry.chatId) else { continue }
-            guard let peer = egress.pick(inFlight: inFlight) else { break }
+            guard !deliveries.isInFlight(entry.id), !busyChats.contains(entry.chatId) else { continue }
+            guard let peer = egress.pick(deliveries) else { break }
             let buttons = entry.buttons.flatMap { try? JSONDecoder().decode([[Delivery.Button]].self, from: Data($0.utf8)) }
             var delivery = Delivery(
                 deliveryId: entry.id, kind: OutboxKind.deliveryKind(entry.kind), chatId: entry.chatId,
@@ -120,7 +120,7 @@ extension GuardCore {
                 delivery.text = nil
             }
             out.append(try message(delivery, on: .delivery, to: peer))
-            inFlight[entry.id] = InFlightDelivery(peer: peer, chatId: entry.chatId, sentAt: now)
+            deliveries.sent(entry.id, to: peer, chatId: entry.chatId, now: now)
             busyChats.insert(entry.chatId)
             entry.attempts += 1
             entry.nextAttemptAt = now + configuration.timing.deliveryTimeoutMs
@@ -133,8 +133,7 @@ extension GuardCore {
     /// Replies handed to an egress that is gone are due again at once, for the next egress.
     func releaseDeliveries(of peer: Data, now: Int64) throws {
         var due: [OutboxRecord] = []
-        for (id, flight) in inFlight where flight.peer == peer {
-            inFlight[id] = nil
+        for id in deliveries.release(peer: peer) {
             if var entry = try ledger.outbox(id: id), entry.status == .pending {
                 entry.nextAttemptAt = now
                 due.append(entry)
@@ -147,7 +146,7 @@ extension GuardCore {
     func typingActions(now: Int64) throws -> [Outbound] {
         var out: [Outbound] = []
         for job in try ledger.jobs(in: [.running]) {
-            if let last = lastTyping[job.id], now - last < configuration.timing.typingIntervalMs { continue }
+            guard statuses.typingDue(job.id, now: now, intervalMs: configuration.timing.typingIntervalMs) else { continue }
             guard let typing = try typing(for: job, now: now) else { break }
             out.append(typing)
         }
@@ -156,8 +155,8 @@ extension GuardCore {
 
     /// `typing` in the job's chat now, if an egress can take it.
     func typing(for job: JobRecord, now: Int64) throws -> Outbound? {
-        guard let peer = egress.pick(inFlight: inFlight) else { return nil }
-        lastTyping[job.id] = now
+        guard let peer = egress.pick(deliveries) else { return nil }
+        statuses.typed(job.id, now: now)
         return try message(Delivery(
             deliveryId: "typing-\(job.id)-\(now)", kind: .chatAction, chatId: job.chatId, threadId: job.threadId,
             chatAction: "typing"), on: .delivery, to: peer)
@@ -168,7 +167,7 @@ extension GuardCore {
             var job = try ledger.job(id: jobId)
         else { return [] }
         job.statusMessageId = messageId
-        statuses[jobId]?.messageId = messageId
+        statuses.shown(jobId, messageId: messageId)
         try ledger.apply(LedgerChanges(jobs: [job]))
         // The job may have ended before Telegram even showed its status message.
         return job.status.isFinal ? removeStatusMessage(of: job) : []
@@ -177,7 +176,7 @@ extension GuardCore {
     /// Removes the job's status message after its answer: as progress, so that egress sends it only after every
     /// answer waiting in that chat and never with a token an answer needs.
     func removeStatusMessage(of job: JobRecord) -> [Outbound] {
-        guard let messageId = job.statusMessageId, let peer = egress.pick(inFlight: inFlight),
+        guard let messageId = job.statusMessageId, let peer = egress.pick(deliveries),
             let out = try? message(Delivery(
                 deliveryId: "delete-\(job.id)", kind: .deleteMessage, chatId: job.chatId, targetMessageId: messageId,
                 jobId: job.id, priority: .progress), on: .delivery, to: peer)
@@ -186,7 +185,7 @@ extension GuardCore {
     }
 
     func answerButton(_ callbackId: String, text: String, chatId: Int64) throws -> [Outbound] {
-        guard let peer = egress.pick(inFlight: inFlight) else { return [] }
+        guard let peer = egress.pick(deliveries) else { return [] }
         return [try message(Delivery(
             deliveryId: "answer-\(callbackId)", kind: .answerCallback, chatId: chatId, text: text,
             callbackQueryId: callbackId), on: .delivery, to: peer)]
@@ -196,9 +195,7 @@ extension GuardCore {
         for peer in egress.expire(now: now, timeout: configuration.timing.peerTimeoutMs) {
             try releaseDeliveries(of: peer, now: now)
         }
-        for (id, flight) in inFlight where now - flight.sentAt > configuration.timing.deliveryTimeoutMs {
-            inFlight[id] = nil
-        }
+        deliveries.expired(at: now, timeout: configuration.timing.deliveryTimeoutMs)
     }
 }
 

@@ -29,7 +29,7 @@ extension GuardCore {
         case .jobStarted:
             return try started(try WireCodec.decode(JobStarted.self, from: envelope), executorId: executorId, peer: peer, now: now)
         case .jobProgress:
-            noteProgress(try WireCodec.decode(JobProgress.self, from: envelope))
+            statuses.note(try WireCodec.decode(JobProgress.self, from: envelope))
             return []
         case .permissionRequest:
             let request = try WireCodec.decode(PermissionRequest.self, from: envelope)
@@ -49,9 +49,7 @@ extension GuardCore {
     private func register(_ ready: ExecutorReady, peer: Data, now: Int64) throws -> [Outbound] {
         let sameProcess = executors.register(
             executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
-            runningJobIds: ready.runningJobIds, processId: ready.processId, now: now)
-        acceptedJobs.formUnion(ready.runningJobIds)
-        executorConfinement[ready.executorId] = ready.confinement ?? "unknown"
+            runningJobIds: ready.runningJobIds, processId: ready.processId, confinement: ready.confinement, now: now)
         logger.info("executor registered", metadata: [
             "executor.id": "\(ready.executorId)", "executor.host": "\(ready.host)", "capacity": "\(ready.capacity)",
             "running": "\(ready.runningJobIds.count)", "confinement": "\(ready.confinement ?? "unknown")",
@@ -109,7 +107,7 @@ extension GuardCore {
             try ledger.apply(LedgerChanges(jobs: [job]))
             return try dispatchQueuedJobs()
         }
-        acceptedJobs.insert(job.id)
+        executors.accept(jobId: job.id)
         if job.status == .dispatched {
             // From this commit on, the job may have run: it is never dispatched again, only interrupted.
             job.status = .running
@@ -127,11 +125,11 @@ extension GuardCore {
             ])
             return [try message(CancelJob(jobId: started.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
         }
-        acceptedJobs.insert(job.id)
+        executors.accept(jobId: job.id)
         // The status message was made at dispatch, and a restarted job keeps the one of its first start; only a
         // guard restarted since then has none in memory.
         var changes = LedgerChanges()
-        if statuses[job.id] == nil { try makeStatus(for: job, changes: &changes, now: now) }
+        if !statuses.hasStatus(job.id) { try makeStatus(for: job, changes: &changes, now: now) }
         guard job.startedAt == nil || !changes.buttons.isEmpty else { return [] }
         job.startedAt = job.startedAt ?? started.startedAt
         changes.jobs.append(job)
@@ -154,8 +152,7 @@ extension GuardCore {
             return [ack]
         }
         executors.release(jobId: job.id)
-        acceptedJobs.remove(job.id)
-        lastTyping[job.id] = nil
+        statuses.stopTyping(job.id)
         if let cause = try loss(of: result, job: job) {
             var changes = LedgerChanges()
             let out = try loseAttempt(&job, cause: cause, now: now, changes: &changes)
@@ -163,45 +160,17 @@ extension GuardCore {
             try ledger.apply(changes)
             return [ack] + out + (try dispatchQueuedJobs()) + (try pumpOutbox())
         }
-        statuses[job.id] = nil
+        statuses.drop(job.id)
 
-        let text: String
-        var format = Delivery.Format.plain
-        switch result.outcome {
-        case .completed:
-            let answer = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            text = (result.freshSession == true ? ReplyTexts.freshSession + "\n\n" : "")
-                + (result.notice.map { $0 + "\n\n" } ?? "")
-                + (answer.isEmpty ? ReplyTexts.emptyAnswer : answer)
-            if !answer.isEmpty { format = .markdown }
-            job.status = .done
-        case .failed where result.refusalNotice != nil:
-            // Refused before Claude started (an archive that would not unpack safely): the reason is the answer.
-            text = result.refusalNotice ?? ""
-            job.status = .done
-        case .failed:
-            let incident = Self.shortId()
+        let incident = Self.shortId()
+        if result.outcome == .failed, result.refusalNotice == nil {
             logger.error("job failed", metadata: [
                 "job.id": "\(job.id)", "incident": "\(incident)", "executor.id": "\(executorId)",
                 "detail": "\(result.errorDetail ?? "none")",
             ])
-            text = ReplyTexts.failed(incident: incident)
-            job.status = .done
-        case .cancelled:
-            text = ReplyTexts.cancelled
-            job.status = .cancelled
-        case .timedOut:
-            text = ReplyTexts.timedOut(seconds: configuration.claude.timeoutSeconds)
-            job.status = .done
-        case .overBudget:
-            // What Claude had produced is the person's: it comes with a plain note that it stopped there.
-            let partial = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            text = partial.isEmpty
-                ? ReplyTexts.stoppedAtBudget(result.costUSD ?? 0)
-                : partial + "\n\n" + ReplyTexts.stoppedAtBudgetAfterPartialAnswer(result.costUSD ?? 0)
-            if !partial.isEmpty { format = .markdown }
-            job.status = .done
         }
+        let answer = ResultReply.of(result, timeoutSeconds: configuration.claude.timeoutSeconds, incident: incident)
+        job.status = answer.status
         job.finishedAt = result.finishedAt
         job.outcome = result.outcome.rawValue
         job.costUSD = result.costUSD
@@ -223,11 +192,11 @@ extension GuardCore {
             let owner = CommandRequest(userId: job.userId, chatId: job.chatId, messageId: nil, standing: .user)
             buttons = quickActionButtons(QuickActions.choose(project), owner, changes: &changes, now: now)
         }
-        changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
+        changes.outbox.append(reply(answer.text, format: answer.format, chatId: job.chatId, threadId: job.threadId,
                                     replyTo: job.replyToMessageId, jobId: job.id, buttons: buttons, now: now))
         // A notification's other chats get the answer too (without buttons: those act in the first chat).
         for chatId in job.copyChatIds {
-            changes.outbox.append(reply(text, format: format, chatId: chatId, threadId: nil, replyTo: nil, now: now))
+            changes.outbox.append(reply(answer.text, format: answer.format, chatId: chatId, threadId: nil, replyTo: nil, now: now))
         }
         if let sessionId = result.sessionId {
             // "Allow for this session" rules made during the job now belong to its session.
@@ -283,8 +252,7 @@ extension GuardCore {
         var out: [Outbound] = []
         for var job in jobs {
             executors.release(jobId: job.id)
-            acceptedJobs.remove(job.id)
-            lastTyping[job.id] = nil
+            statuses.stopTyping(job.id)
             if job.status == .dispatched {
                 // Never started (a restarted job keeps the status message of its first start).
                 logger.info("re-queueing a job its executor never started", metadata: [
@@ -338,7 +306,7 @@ extension GuardCore {
             job.sessionId = resume
             Self.recordHop("queue", ms: now - job.createdAt)
             var changes = LedgerChanges(jobs: [job])
-            if statuses[job.id] == nil && job.startedAt == nil { try makeStatus(for: job, changes: &changes, now: now) }
+            if !statuses.hasStatus(job.id) && job.startedAt == nil { try makeStatus(for: job, changes: &changes, now: now) }
             try ledger.apply(changes)
             executors.assign(jobId: job.id, to: member.executorId, now: now)
             busyUsers.insert(job.userId)
@@ -382,7 +350,7 @@ extension GuardCore {
     /// A job handed out but never taken (the message or the executor was lost) is dispatched again.
     func expireDispatches(now: Int64) throws -> [Outbound] {
         let stale = try ledger.jobs(in: [.dispatched]).filter {
-            !acceptedJobs.contains($0.id) && now - ($0.dispatchedAt ?? now) > configuration.timing.dispatchTimeoutMs
+            !executors.hasAccepted($0.id) && now - ($0.dispatchedAt ?? now) > configuration.timing.dispatchTimeoutMs
         }
         guard !stale.isEmpty else { return [] }
         var changes = LedgerChanges()

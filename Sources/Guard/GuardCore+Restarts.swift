@@ -40,7 +40,7 @@ extension GuardCore {
             return .cliDied
         case .timedOut:
             guard try ledger.jobTools(jobId: job.id, attempt: job.attempt).isEmpty,
-                !pendingApprovals.values.contains(where: { $0.jobId == job.id })
+                !approvals.waits(forJob: job.id)
             else { return nil }
             return .silentTimeout
         default:
@@ -65,14 +65,14 @@ extension GuardCore {
             changes.audit.append(AuditEvent(
                 at: now, userId: job.userId, event: .jobRestarted,
                 detail: "job \(job.id) attempt \(job.attempt) \(cause.rawValue); \(allowed.count) read-only calls had run"))
-            noteRestart(jobId: job.id, cause: cause)
+            statuses.noteRestart(jobId: job.id, byCLI: cause != .executorGone)
             return try closeApprovals(ofJob: job.id, because: "the attempt was lost", now: now, changes: &changes)
         }
         logger.warning("job interrupted", metadata: [
             "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")", "attempt": "\(job.attempt)",
             "cause": "\(cause.rawValue)", "restarts": "\(job.restarts)", "calls.changing": "\(changing.count)",
         ])
-        statuses[job.id] = nil
+        statuses.drop(job.id)
         job.status = .interrupted
         job.finishedAt = now
         job.outcome = "interrupted"
@@ -91,15 +91,5 @@ extension GuardCore {
             detail: "job \(job.id) \(cause.rawValue); \(changing.count) changing calls had run"))
         return removeStatusMessage(of: job)
             + (try closeApprovals(ofJob: job.id, because: "the job was interrupted", now: now, changes: &changes))
-    }
-
-    /// One line on the live status message (replacing the one a previous restart left).
-    private func noteRestart(jobId: String, cause: AttemptLoss) {
-        guard var status = statuses[jobId] else { return }
-        status.lines.removeAll { $0.hasPrefix(ReplyTexts.restartMark) }
-        status.lines.append(ReplyTexts.restarted(byCLI: cause != .executorGone))
-        if status.lines.count > StatusState.maxLines { status.lines.removeFirst(status.lines.count - StatusState.maxLines) }
-        status.dirty = true
-        statuses[jobId] = status
     }
 }

@@ -32,25 +32,19 @@ public actor GuardCore {
     public nonisolated let instanceId: String
     let startedAt: Int64
 
+    /// Executors, their slots, confinement and the jobs they accepted.
     var executors = ExecutorPool()
-    /// How each executor confines its CLIs, as it said on registering (`ExecutorReady.confinement`: "landlock 7",
-    /// or "off" when its operator opted out, which `/status` says). Only a confined executor's jobs get the
-    /// policy's allowances for ordinary work inside the workspace.
-    var executorConfinement: [String: String] = [:]
     var egress = EgressRoster()
     /// Who has been told that prompts wait for an executor.
     var outage = ExecutorOutage()
-    /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
-    var acceptedJobs: Set<String> = []
     /// Replies held while Telegram fails as a whole (a refused token, 5xx, the network); nil while it works.
     var telegramOutage: DeliveryOutage?
     /// Deliveries handed to an egress and not yet answered.
-    var inFlight: [String: InFlightDelivery] = [:]
-    var lastTyping: [String: Int64] = [:]
-    /// The "working…" message of each running job: its Stop button, Telegram id, and the progress it shows.
-    var statuses: [String: StatusState] = [:]
-    /// Tool calls waiting for their person's answer, by approval id (also in the ledger).
-    var pendingApprovals: [String: ApprovalRecord] = [:]
+    var deliveries = DeliveryBook()
+    /// Running jobs' status messages, and when their chats last saw `typing`.
+    var statuses = StatusBook()
+    /// Tool calls waiting for their person's answer (also in the ledger).
+    var approvals: ApprovalBook
     /// Checks `/auth` tokens; nil when token authentication is off.
     let tokens: AccessTokenIssuer?
     /// Bursts of violations or of requests per person (in memory: a restart forgives, blocks already made stay).
@@ -61,8 +55,8 @@ public actor GuardCore {
     /// While an intake batch is handled with `followUpLater`; and whether it left a dispatch owed.
     var followUpDeferred = false
     var followUpOwed = false
-    /// Questions executors are answering about files, by request id.
-    var fileRequests: [String: PendingFileRequest] = [:]
+    /// Questions executors are answering about files.
+    var fileRequests = FileRequestBook()
     /// How many strangers get an answer (all are audited).
     var refusalReplies = RefusalReplyBudget()
     /// The other programs' metrics as their heartbeats carried them; nil when metrics are off.
@@ -73,12 +67,6 @@ public actor GuardCore {
     /// come; the service drains it.
     public nonisolated let lateDecisions: AsyncStream<[Outbound]>
     let lateDecisionSink: AsyncStream<[Outbound]>.Continuation
-
-    struct InFlightDelivery: PeerCarrying {
-        var peer: Data
-        var chatId: Int64
-        var sentAt: Int64
-    }
 
     public init(
         configuration: GuardConfiguration, ledger: any Ledger, clock: any WallClock, logger: Logger,
@@ -95,8 +83,7 @@ public actor GuardCore {
         self.tokens = configuration.access.tokenSecret.flatMap { try? AccessTokenIssuer(secret: Array($0.reveal().utf8)) }
         self.anomalies = AnomalyDetector(policy: configuration.access.anomaly)
         self.tools = ToolPolicy(file: configuration.toolPolicy)
-        let waiting = (try? ledger.pendingApprovals()) ?? []
-        self.pendingApprovals = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
+        self.approvals = ApprovalBook(waiting: (try? ledger.pendingApprovals()) ?? [])
         self.instanceId = String(UUID().uuidString.prefix(8)).lowercased()
         self.startedAt = clock.now()
     }
