@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging]),
         .testTarget(name: "GuardTests", dependencies: [
-            "Guard", "Messages", "Settings", "TestSupport", logging, .product(name: "GRDB", package: "GRDB.swift"),
+            "Guard", "Messages", "Settings", "TestSupport", "ToolPolicy", logging, .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Corpus"]),
         .testTarget(name: "ToolPolicyTests", dependencies: ["ToolPolicy", "Messages", "TestSupport"]),
         .testTarget(name: "OutboundProxyTests", dependencies: [

@@ -63,10 +63,12 @@ public actor GuardCore {
     public nonisolated let peerMetrics: PeerExpositions?
     /// Looks up the names WebFetch is asked to fetch.
     let resolver: any HostResolver
-    /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), to be sent as they
-    /// come; the service drains it.
-    public nonisolated let lateDecisions: AsyncStream<[Outbound]>
-    let lateDecisionSink: AsyncStream<[Outbound]>.Continuation
+    /// Tool calls waiting for a lookup outside the core (a WebFetch host's), taken by `lateDecisions`.
+    nonisolated let pendingLookups: AsyncStream<LateDecisions.Lookup>
+    let lookups: AsyncStream<LateDecisions.Lookup>.Continuation
+    /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), made as the service's
+    /// task iterates this (the lookups run there, one at a time), to be sent as they come.
+    public nonisolated var lateDecisions: LateDecisions { LateDecisions(core: self, lookups: pendingLookups) }
 
     public init(
         configuration: GuardConfiguration, ledger: any Ledger, clock: any WallClock, logger: Logger,
@@ -75,7 +77,7 @@ public actor GuardCore {
         self.configuration = configuration
         self.resolver = resolver
         self.peerMetrics = configuration.metricsAddress == nil ? nil : PeerExpositions()
-        (lateDecisions, lateDecisionSink) = AsyncStream.makeStream(of: [Outbound].self)
+        (pendingLookups, lookups) = AsyncStream.makeStream(of: LateDecisions.Lookup.self)
         self.ledger = ledger
         self.clock = clock
         self.logger = logger

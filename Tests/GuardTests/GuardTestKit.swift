@@ -5,6 +5,7 @@ import Logging
 import Messages
 import Settings
 import Synchronization
+import ToolPolicy
 
 /// A clock the test moves by hand.
 final class ManualClock: WallClock {
@@ -23,7 +24,7 @@ struct GuardHarness {
 
     init(
         allowed: Set<Int64> = [100], ledger: any Ledger = memoryLedger(), timing: GuardConfiguration.Timing = .init(),
-        approvalTimeoutSeconds: Int = 300, admins: Set<Int64> = [],
+        approvalTimeoutSeconds: Int = 300, admins: Set<Int64> = [], resolver: any HostResolver = SystemHostResolver(),
         configure: (inout GuardConfiguration) -> Void = { _ in }
     ) {
         self.ledger = ledger
@@ -36,7 +37,8 @@ struct GuardHarness {
         // Most suites predate private workspaces and reason about paths under the approved directory itself.
         configuration.workspaceMode = .shared
         configure(&configuration)
-        core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
+        core = GuardCore(
+            configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"), resolver: resolver)
     }
 
     func message(updateId: Int64, from user: Int64, text: String, chatType: String = "private") -> InboundUpdate {

@@ -146,3 +146,14 @@ struct StatusBook: Sendable {
         statuses[jobId] = nil
     }
 }
+
+/// Status messages are not in the outbox; their delivery ids name the job they belong to.
+enum StatusMessage {
+    static let prefix = "status-"
+
+    static func deliveryId(jobId: String) -> String { prefix + jobId }
+
+    static func jobId(fromDeliveryId id: String) -> String? {
+        id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : nil
+    }
+}

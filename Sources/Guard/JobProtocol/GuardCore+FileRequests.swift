@@ -1,7 +1,7 @@
 import Foundation
 import Messages
 
-/// Files: what executors answer about the disk, and uploads that become part of a job.
+/// Questions to executors about the disk (`/cd`, `/ls`, `/get`, `/export`, `/git`, …), and their answers.
 extension GuardCore {
     /// Sends a `FileRequest` to an executor (the preferred one, e.g. the one holding a session's transcript, or any).
     /// With none connected, the question waits a few seconds for one to register (programs just restarted, a command
@@ -127,10 +127,4 @@ extension GuardCore {
         return []
     }
 
-    /// A binary file for the chat (`/get`): its bytes travel base64 in the outbox (sealed at rest like every reply).
-    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
-        var entry = document(data.base64EncodedString(), fileName: fileName, chatId: chatId, replyTo: replyTo, now: now)
-        entry.kind = OutboxKind.binaryDocument
-        return entry
-    }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Messages
 
-/// Replies: the outbox is handed to egress one reply per chat at a time and re-sent until confirmed; status
-/// messages, typing and button answers are best effort.
+/// Walk, step 4 of 4 — replies leave: the outbox is handed to egress one reply per chat at a time and re-sent until
+/// confirmed; status messages, typing and button answers are best effort. Also the builders of outbox entries.
 extension GuardCore {
     func receiveDelivery(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
         let now = clock.now()
@@ -162,6 +162,43 @@ extension GuardCore {
             chatAction: "typing"), on: .delivery, to: peer)
     }
 
+    /// Sends status messages owed to dispatched and running jobs as soon as an egress can take them.
+    func sendPendingStatusMessages() throws -> [Outbound] {
+        var out: [Outbound] = []
+        let now = clock.now()
+        for jobId in statuses.unsent {
+            guard let peer = egress.pick(deliveries) else { break }
+            guard let job = try ledger.job(id: jobId), job.status == .dispatched || job.status == .running || (job.restarts > 0 && !job.status.isFinal) else {
+                statuses.drop(jobId)
+                continue
+            }
+            guard let status = statuses.sent(jobId, now: now) else { continue }
+            out.append(try message(Delivery(
+                deliveryId: StatusMessage.deliveryId(jobId: job.id), kind: .message, chatId: job.chatId,
+                threadId: job.threadId, text: status.shownText, buttons: stopButton(status.stopNonce), jobId: job.id, priority: .progress),
+                on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    /// Edits status messages whose content changed (or whose elapsed time is stale), no more often than allowed.
+    func statusEdits(now: Int64) throws -> [Outbound] {
+        var out: [Outbound] = []
+        for edit in statuses.due(at: now) {
+            guard let peer = egress.pick(deliveries), let job = try ledger.job(id: edit.jobId) else { continue }
+            statuses.edited(edit, now: now)
+            out.append(try message(Delivery(
+                deliveryId: "edit-\(edit.jobId)-\(now)", kind: .editMessage, chatId: job.chatId, threadId: job.threadId,
+                text: edit.text, buttons: stopButton(edit.stopNonce), targetMessageId: edit.messageId, jobId: edit.jobId,
+                priority: .progress), on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    private func stopButton(_ nonce: String) -> [[Delivery.Button]] {
+        [[Delivery.Button(text: "Stop", callbackData: ButtonData.encode(nonce))]]
+    }
+
     private func recordStatusMessage(jobId: String, result: DeliveryResult) throws -> [Outbound] {
         guard result.status == .sent, let messageId = result.telegramMessageIds.first,
             var job = try ledger.job(id: jobId)
@@ -197,36 +234,39 @@ extension GuardCore {
         }
         deliveries.expired(at: now, timeout: configuration.timing.deliveryTimeoutMs)
     }
-}
 
-/// What an outbox entry asks of Telegram (`OutboxRecord.kind`).
-enum OutboxKind {
-    static let document = "document"
-    /// A document whose `text` is the base64 of its bytes (`/get`).
-    static let binaryDocument = "file"
-    /// A picture whose `text` is the base64 of its bytes (Claude's `send_file`), sent with `sendPhoto`.
-    static let photo = "photo"
-    static let delete = "delete"
-    /// A message deleted once Telegram has answered (sent or refused): the last word to someone just erased.
-    static let ephemeral = "ephemeral"
-
-    static func deliveryKind(_ kind: String?) -> Delivery.Kind {
-        switch kind {
-        case document, binaryDocument: .document
-        case photo: .photo
-        case delete: .deleteMessage
-        default: .message
-        }
+    /// A final reply, stored in the outbox.
+    func reply(
+        _ text: String, format: Delivery.Format = .plain, chatId: Int64, threadId: Int64?, replyTo: Int64?,
+        jobId: String? = nil, buttons: [[Delivery.Button]]? = nil, now: Int64
+    ) -> OutboxRecord {
+        let encodedButtons = buttons.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        return OutboxRecord(
+            id: Self.newId(), jobId: jobId, chatId: chatId, threadId: threadId, replyToMessageId: replyTo, text: text,
+            format: format.rawValue, status: .pending, attempts: 0, nextAttemptAt: now, createdAt: now,
+            buttons: encodedButtons)
     }
-}
 
-/// Status messages are not in the outbox; their delivery ids name the job they belong to.
-enum StatusMessage {
-    static let prefix = "status-"
+    /// A file sent to the chat (e.g. `/mydata`), stored in the outbox like a reply.
+    func document(_ content: String, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+        var entry = reply(content, chatId: chatId, threadId: nil, replyTo: replyTo, now: now)
+        entry.kind = OutboxKind.document
+        entry.fileName = fileName
+        return entry
+    }
 
-    static func deliveryId(jobId: String) -> String { prefix + jobId }
+    /// Removes a message from the chat (one holding a token), re-sent until egress confirms like a reply.
+    func deletion(of messageId: Int64, chatId: Int64, now: Int64) -> OutboxRecord {
+        var entry = reply("", chatId: chatId, threadId: nil, replyTo: nil, now: now)
+        entry.kind = OutboxKind.delete
+        entry.targetMessageId = messageId
+        return entry
+    }
 
-    static func jobId(fromDeliveryId id: String) -> String? {
-        id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : nil
+    /// A binary file for the chat (`/get`): its bytes travel base64 in the outbox (sealed at rest like every reply).
+    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+        var entry = document(data.base64EncodedString(), fileName: fileName, chatId: chatId, replyTo: replyTo, now: now)
+        entry.kind = OutboxKind.binaryDocument
+        return entry
     }
 }
