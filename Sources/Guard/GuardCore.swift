@@ -19,8 +19,9 @@ public struct Outbound: Sendable {
 
 /// Every decision the guard makes, in one place: it hears what peers say and the time passing, records what it
 /// decided in the ledger, and answers with the messages to send. It does no I/O of its own besides the ledger, so
-/// tests drive it with an in-memory ledger and a hand-moved clock. The concerns live in extensions:
-/// intake (`+Intake`), jobs and executors (`+Jobs`), replies (`+Delivery`), buttons and commands (`+Buttons`).
+/// tests drive it with an in-memory ledger and a hand-moved clock. The concerns live in extensions: a job's path in
+/// `JobProtocol/` (+Intake → +Admission → +JobRun → +Delivery, docs/architecture.md), commands and buttons in
+/// `ChatSurface/`; what it keeps in memory is in value types (`Books/`, `Decisions/`).
 public actor GuardCore {
     let configuration: GuardConfiguration
     let ledger: any Ledger

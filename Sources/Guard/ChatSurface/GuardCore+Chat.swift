@@ -3,7 +3,7 @@ import Messages
 
 /// The chat surface: each person's current directory and Claude session per directory (both in the ledger, so a
 /// restart changes nothing for them), and the commands that move between them. Questions only an executor can
-/// answer (does this directory exist, what is in it) go out as `FileRequest`s, answered in `+Files`.
+/// answer (does this directory exist, what is in it) go out as `FileRequest`s, answered in `JobProtocol/+FileRequests`.
 extension GuardCore {
     var workspaces: Workspaces {
         Workspaces(approvedDirectory: configuration.approvedDirectory, mode: configuration.workspaceMode, admins: configuration.adminUsers)

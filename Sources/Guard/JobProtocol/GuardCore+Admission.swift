@@ -49,16 +49,6 @@ extension GuardCore {
         return decision
     }
 
-    /// Every run's cost over the last 24 hours.
-    func recentCosts(now: Int64) throws -> [CostEntry] {
-        try ledger.usage(since: now - CostLimits.dayMs).map(Self.costEntry)
-    }
-
-    /// One person's runs over the last 24 hours.
-    func recentCosts(userId: Int64, now: Int64) throws -> [CostEntry] {
-        try ledger.usage(userId: userId, since: now - CostLimits.dayMs).map(Self.costEntry)
-    }
-
     /// What `CostLimits.check` needs to decide for this person: their own runs, and everyone's only when the team's
     /// total has reached the global limit (below it, everyone's runs cannot refuse anyone, and reading a busy
     /// team's whole day on every prompt was most of the guard's time per prompt).
@@ -69,24 +59,6 @@ extension GuardCore {
             return try recentCosts(now: now)
         }
         return try recentCosts(userId: userId, now: now)
-    }
-
-    private static func costEntry(_ usage: UsageRecord) -> CostEntry {
-        CostEntry(at: usage.at, userId: usage.userId, costUsd: usage.costUSD)
-    }
-
-    /// The most one run may spend now: the per-request limit, and what is left of the person's and the global
-    /// daily budgets, whichever is least (nil when nothing limits it).
-    func runBudget(userId: Int64, now: Int64) throws -> Double? {
-        let limits = configuration.access.costLimits
-        guard limits.perRequestUsd != nil || limits.perUserDailyUsd != nil || limits.globalDailyUsd != nil else { return nil }
-        var budget: [Double] = []
-        if let perRequest = limits.perRequestUsd { budget.append(perRequest) }
-        if let perUser = limits.perUserDailyUsd {
-            budget.append(perUser - (try recentCosts(userId: userId, now: now)).reduce(0) { $0 + $1.costUsd })
-        }
-        if let global = limits.globalDailyUsd { budget.append(global - (try ledger.usageTotal(since: now - CostLimits.dayMs))) }
-        return budget.min().map { max(0.01, $0) }
     }
 
     /// Feeds the detector with this update (and the violations its decision recorded); a crossing blocks the
@@ -214,10 +186,4 @@ extension GuardCore {
         JobFileRecord(jobId: jobId, seq: seq, name: file.name, data: file.data.base64EncodedString(), isImage: file.isImage)
     }
 
-    /// The uploads to send with a job's assignment.
-    func files(of job: JobRecord) throws -> [JobFile]? {
-        let records = try ledger.jobFiles(jobId: job.id)
-        guard !records.isEmpty else { return nil }
-        return records.map { JobFile(name: $0.name, data: Data(base64Encoded: $0.data) ?? Data(), isImage: $0.isImage) }
-    }
 }
