@@ -68,7 +68,7 @@ public actor GuardCore {
     nonisolated let pendingLookups: AsyncStream<LateDecisions.Lookup>
     let lookups: AsyncStream<LateDecisions.Lookup>.Continuation
     /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), made as the service's
-    /// task iterates this (the lookups run there, one at a time), to be sent as they come.
+    /// task iterates this once (the lookups run there, one at a time), to be sent as they come.
     public nonisolated var lateDecisions: LateDecisions { LateDecisions(core: self, lookups: pendingLookups) }
 
     public init(

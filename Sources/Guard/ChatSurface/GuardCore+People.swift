@@ -61,6 +61,11 @@ extension GuardCore {
         let granted = try ledger.members().filter { $0.role == .admin }.map(\.userId)
         return Array(configuration.adminUsers.union(granted)).sorted()
     }
+
+    /// The same notice to every admin, in their private chats.
+    func tellAdmins(_ text: String, changes: inout LedgerChanges, now: Int64) throws {
+        for admin in try adminIds() { changes.outbox.append(reply(text, chatId: admin, threadId: nil, replyTo: nil, now: now)) }
+    }
 }
 
 /// The wording of `/users` and its siblings.

@@ -81,11 +81,7 @@ extension GuardCore {
         changes.endedAuthSessions.append(userId)
         changes.audit.append(AuditEvent(at: now, userId: userId, event: .securityAnomaly, detail: "blocked until \(until): \(reason)"))
         logger.warning("anomaly: user blocked for a while", metadata: ["user.id": "\(userId)", "reason": "\(reason)"])
-        for admin in try adminIds() {
-            changes.outbox.append(reply(
-                ReplyTexts.anomalyNotice(userId: userId, reason: reason, until: until), chatId: admin, threadId: nil,
-                replyTo: nil, now: now))
-        }
+        try tellAdmins(ReplyTexts.anomalyNotice(userId: userId, reason: reason, until: until), changes: &changes, now: now)
         // The person is told at once (in their private chat), not on their next message; that next one is then
         // audited only, like any repeated refusal.
         if refusals.shouldAnswer(

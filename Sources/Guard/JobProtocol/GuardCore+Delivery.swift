@@ -41,10 +41,8 @@ extension GuardCore {
                 "down.ms": "\(downMs)", "outage": "\(outage.kind.rawValue)", "held.count": "\(outage.held.count)",
             ])
             var changes = LedgerChanges()
-            let notice = ReplyTexts.telegramWorksAgain(downMs: downMs, kind: outage.kind, held: outage.held.count)
-            for admin in try adminIds() {
-                changes.outbox.append(reply(notice, chatId: admin, threadId: nil, replyTo: nil, now: now))
-            }
+            try tellAdmins(
+                ReplyTexts.telegramWorksAgain(downMs: downMs, kind: outage.kind, held: outage.held.count), changes: &changes, now: now)
             changes.audit.append(AuditEvent(
                 at: now, userId: nil, event: .deliveryOutageEnded,
                 detail: "\(outage.kind.rawValue) for \(downMs) ms; \(outage.held.count) replies held, none dropped"))
