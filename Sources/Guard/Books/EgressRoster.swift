@@ -48,5 +48,3 @@ struct EgressRoster {
         return dead
     }
 }
-
-
