@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging]),
         .testTarget(name: "GuardTests", dependencies: [
-            "Guard", "Ledger", "AccessControl", "Validation", "PeerKeys", "Messages", "Settings", "TestSupport", logging,
+            "Guard", "Ledger", "AccessControl", "Validation", "PeerKeys", "Messages", "Settings", "TestSupport", "ToolPolicy", logging,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ProcessMemoryTests", dependencies: ["ProcessMemory"]),

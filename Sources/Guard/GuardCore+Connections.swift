@@ -73,9 +73,7 @@ extension GuardCore {
             if notices.outageStarted != nil {
                 logger.warning("no executor connected; prompts wait", metadata: ["jobs.waiting": "\(notices.outageStarted ?? 0)"])
             }
-            for admin in try adminIds() {
-                changes.outbox.append(reply(adminText, chatId: admin, threadId: nil, replyTo: nil, now: now))
-            }
+            try tellAdmins(adminText, changes: &changes, now: now)
         }
         try ledger.apply(changes)
         return try pumpOutbox()

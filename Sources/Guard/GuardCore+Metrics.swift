@@ -70,7 +70,7 @@ extension GuardCore {
     /// Figures read at scrape time: approvals waiting, the outbox's backlog, executors and their slots.
     public func refreshMetricGauges() {
         let now = clock.now()
-        Gauge(label: MetricName.approvalsPending).record(pendingApprovals.count)
+        Gauge(label: MetricName.approvalsPending).record(approvals.count)
         if let backlog = try? ledger.outboxBacklog() {
             Gauge(label: MetricName.outboxBacklog).record(backlog.count)
             Gauge(label: MetricName.outboxOldestAge).record(Double(backlog.oldestCreatedAt.map { now - $0 } ?? 0) / 1000)

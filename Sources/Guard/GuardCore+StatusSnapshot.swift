@@ -8,16 +8,16 @@ extension GuardCore {
         let executors = executors.members.values.sorted { $0.executorId < $1.executorId }.map { member in
             GuardStatusSnapshot.Executor(
                 id: member.executorId, host: member.host, keyFingerprint: keys[member.peer],
-                confinement: executorConfinement[member.executorId] ?? "unknown", capacity: member.capacity,
+                confinement: member.confinement, capacity: member.capacity,
                 jobs: member.jobs.sorted(), lastSeen: member.lastSeen)
         }
         let egress = egress.members.values.sorted { $0.egressId < $1.egressId }.map { member in
             GuardStatusSnapshot.Egress(
                 id: member.egressId, capacity: member.capacity,
-                inFlight: inFlight.values.filter { $0.peer == member.peer }.count, lastSeen: member.lastSeen)
+                inFlight: deliveries.load[member.peer] ?? 0, lastSeen: member.lastSeen)
         }
         return GuardStatusSnapshot(
             instanceId: instanceId, startedAt: startedAt, writtenAt: clock.now(), executors: executors, egress: egress,
-            approvalsPending: pendingApprovals.count)
+            approvalsPending: approvals.count)
     }
 }

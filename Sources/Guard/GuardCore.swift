@@ -17,8 +17,9 @@ public struct Outbound: Sendable {
 
 /// Every decision the guard makes, in one place: it hears what peers say and the time passing, records what it
 /// decided in the ledger, and answers with the messages to send. It does no I/O of its own besides the ledger, so
-/// tests drive it with an in-memory ledger and a hand-moved clock. The concerns live in extensions:
-/// intake (`+Intake`), jobs and executors (`+Jobs`), replies (`+Delivery`), buttons and commands (`+Buttons`).
+/// tests drive it with an in-memory ledger and a hand-moved clock. The concerns live in extensions: a job's path in
+/// `JobProtocol/` (+Intake → +Admission → +JobRun → +Delivery, docs/architecture.md), commands and buttons in
+/// `ChatSurface/`; what it keeps in memory is in value types (`Books/`, `Decisions/`).
 public actor GuardCore {
     let configuration: GuardConfiguration
     let ledger: any Ledger
@@ -30,25 +31,19 @@ public actor GuardCore {
     public nonisolated let instanceId: String
     let startedAt: Int64
 
+    /// Executors, their slots, confinement and the jobs they accepted.
     var executors = ExecutorPool()
-    /// How each executor confines its CLIs, as it said on registering (`ExecutorReady.confinement`: "landlock 7",
-    /// or "off" when its operator opted out, which `/status` says). Only a confined executor's jobs get the
-    /// policy's allowances for ordinary work inside the workspace.
-    var executorConfinement: [String: String] = [:]
     var egress = EgressRoster()
     /// Who has been told that prompts wait for an executor.
     var outage = ExecutorOutage()
-    /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
-    var acceptedJobs: Set<String> = []
     /// Replies held while Telegram fails as a whole (a refused token, 5xx, the network); nil while it works.
     var telegramOutage: DeliveryOutage?
     /// Deliveries handed to an egress and not yet answered.
-    var inFlight: [String: InFlightDelivery] = [:]
-    var lastTyping: [String: Int64] = [:]
-    /// The "working…" message of each running job: its Stop button, Telegram id, and the progress it shows.
-    var statuses: [String: StatusState] = [:]
-    /// Tool calls waiting for their person's answer, by approval id (also in the ledger).
-    var pendingApprovals: [String: ApprovalRecord] = [:]
+    var deliveries = DeliveryBook()
+    /// Running jobs' status messages, and when their chats last saw `typing`.
+    var statuses = StatusBook()
+    /// Tool calls waiting for their person's answer (also in the ledger).
+    var approvals: ApprovalBook
     /// Checks `/auth` tokens; nil when token authentication is off.
     let tokens: AccessTokenIssuer?
     /// Bursts of violations or of requests per person (in memory: a restart forgives, blocks already made stay).
@@ -59,24 +54,20 @@ public actor GuardCore {
     /// While an intake batch is handled with `followUpLater`; and whether it left a dispatch owed.
     var followUpDeferred = false
     var followUpOwed = false
-    /// Questions executors are answering about files, by request id.
-    var fileRequests: [String: PendingFileRequest] = [:]
+    /// Questions executors are answering about files.
+    var fileRequests = FileRequestBook()
     /// How many strangers get an answer (all are audited).
     var refusalReplies = RefusalReplyBudget()
     /// The other programs' metrics as their heartbeats carried them; nil when metrics are off.
     public nonisolated let peerMetrics: PeerExpositions?
     /// Looks up the names WebFetch is asked to fetch.
     let resolver: any HostResolver
-    /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), to be sent as they
-    /// come; the service drains it.
-    public nonisolated let lateDecisions: AsyncStream<[Outbound]>
-    let lateDecisionSink: AsyncStream<[Outbound]>.Continuation
-
-    struct InFlightDelivery: PeerCarrying {
-        var peer: Data
-        var chatId: Int64
-        var sentAt: Int64
-    }
+    /// Tool calls waiting for a lookup outside the core (a WebFetch host's), taken by `lateDecisions`.
+    nonisolated let pendingLookups: AsyncStream<LateDecisions.Lookup>
+    let lookups: AsyncStream<LateDecisions.Lookup>.Continuation
+    /// Decisions that had to wait for something outside the core (a WebFetch host's lookup), made as the service's
+    /// task iterates this once (the lookups run there, one at a time), to be sent as they come.
+    public nonisolated var lateDecisions: LateDecisions { LateDecisions(core: self, lookups: pendingLookups) }
 
     public init(
         configuration: GuardConfiguration, ledger: any Ledger, clock: any WallClock, logger: Logger,
@@ -85,7 +76,7 @@ public actor GuardCore {
         self.configuration = configuration
         self.resolver = resolver
         self.peerMetrics = configuration.metricsAddress == nil ? nil : PeerExpositions()
-        (lateDecisions, lateDecisionSink) = AsyncStream.makeStream(of: [Outbound].self)
+        (pendingLookups, lookups) = AsyncStream.makeStream(of: LateDecisions.Lookup.self)
         self.ledger = ledger
         self.clock = clock
         self.logger = logger
@@ -93,8 +84,7 @@ public actor GuardCore {
         self.tokens = configuration.access.tokenSecret.flatMap { try? AccessTokenIssuer(secret: Array($0.reveal().utf8)) }
         self.anomalies = AnomalyDetector(policy: configuration.access.anomaly)
         self.tools = ToolPolicy(file: configuration.toolPolicy)
-        let waiting = (try? ledger.pendingApprovals()) ?? []
-        self.pendingApprovals = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
+        self.approvals = ApprovalBook(waiting: (try? ledger.pendingApprovals()) ?? [])
         self.instanceId = String(UUID().uuidString.prefix(8)).lowercased()
         self.startedAt = clock.now()
     }

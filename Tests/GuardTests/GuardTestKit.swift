@@ -7,6 +7,7 @@ import PeerKeys
 import Settings
 import Synchronization
 import Testing
+import ToolPolicy
 
 /// A clock the test moves by hand.
 final class ManualClock: WallClock {
@@ -25,7 +26,7 @@ struct GuardHarness {
 
     init(
         allowed: Set<Int64> = [100], ledger: any Ledger = memoryLedger(), timing: GuardConfiguration.Timing = .init(),
-        approvalTimeoutSeconds: Int = 300, admins: Set<Int64> = [],
+        approvalTimeoutSeconds: Int = 300, admins: Set<Int64> = [], resolver: any HostResolver = SystemHostResolver(),
         configure: (inout GuardConfiguration) -> Void = { _ in }
     ) {
         self.ledger = ledger
@@ -38,7 +39,8 @@ struct GuardHarness {
         // Most suites predate private workspaces and reason about paths under the approved directory itself.
         configuration.workspaceMode = .shared
         configure(&configuration)
-        core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"))
+        core = GuardCore(
+            configuration: configuration, ledger: ledger, clock: clock, logger: Logger(label: "test.guard"), resolver: resolver)
     }
 
     func message(updateId: Int64, from user: Int64, text: String, chatType: String = "private") -> InboundUpdate {

@@ -42,7 +42,6 @@ public enum ChatText {
     }
     static func quickActions(_ directory: String) -> String { "Quick actions for \(directory):" }
     static let noTranscript = "That session's transcript is not on any machine that is connected."
-    static func exportCaption(_ session: String) -> String { "Transcript of session \(session.prefix(8))." }
 
     // Uploads and voice
     static let voiceOff = "Voice notes are not enabled on this bot; please type your message."

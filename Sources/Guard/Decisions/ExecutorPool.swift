@@ -14,11 +14,20 @@ public struct ExecutorPool: Sendable {
         public var lastSeen: Int64
         public var lastAssignedAt: Int64
         public var processId: String?
+        /// How it confines its CLIs, as it said on registering (`ExecutorReady.confinement`: "landlock 7", or "off"
+        /// when its operator opted out, which `/status` says). Only a confined executor's jobs get the policy's
+        /// allowances for ordinary work inside the workspace.
+        public var confinement: String = "unknown"
+
+        public var confined: Bool { confinement.hasPrefix("landlock") }
 
         public var freeSlots: Int { max(0, capacity - jobs.count) }
     }
 
     public private(set) var members: [String: Member] = [:]
+    /// Jobs an executor confirmed taking (in memory: after a restart, READY says which jobs each executor holds).
+    /// A job handed out and not accepted in time is dispatched again; an accepted one never is.
+    public private(set) var accepted: Set<String> = []
 
     public init() {}
 
@@ -27,14 +36,15 @@ public struct ExecutorPool: Sendable {
     @discardableResult
     public mutating func register(
         executorId: String, peer: Data, host: String, capacity: Int, runningJobIds: [String], processId: String? = nil,
-        now: Int64
+        confinement: String? = nil, now: Int64
     ) -> Bool {
         let previous = members[executorId]
         let sameProcess = previous != nil && processId != nil && previous?.processId == processId
         let jobs = Set(runningJobIds).union(sameProcess ? previous?.jobs ?? [] : [])
         members[executorId] = Member(
             executorId: executorId, peer: peer, host: host, capacity: max(0, capacity), jobs: jobs, lastSeen: now,
-            lastAssignedAt: previous?.lastAssignedAt ?? 0, processId: processId)
+            lastAssignedAt: previous?.lastAssignedAt ?? 0, processId: processId, confinement: confinement ?? "unknown")
+        accepted.formUnion(runningJobIds)
         return sameProcess
     }
 
@@ -70,7 +80,16 @@ public struct ExecutorPool: Sendable {
         members[executorId]?.lastAssignedAt = now
     }
 
+    /// The executor confirmed taking the job: from now on it may have run.
+    public mutating func accept(jobId: String) {
+        accepted.insert(jobId)
+    }
+
+    public func hasAccepted(_ jobId: String) -> Bool { accepted.contains(jobId) }
+
+    /// The job left its executor (ended, lost, refused, re-queued): its slot is free and its acceptance forgotten.
     public mutating func release(jobId: String) {
+        accepted.remove(jobId)
         for id in members.keys where members[id]?.jobs.contains(jobId) == true {
             members[id]?.jobs.remove(jobId)
         }

@@ -2,7 +2,10 @@ import Foundation
 import Ledger
 import Messages
 
-/// Intake: every Telegram update is committed exactly once, with everything it causes, before it is acknowledged.
+/// Walk, step 1 of 4 — an update is decided and committed: every Telegram update is committed exactly once, with
+/// everything it causes, before it is acknowledged. Who the sender is and what they may still do is
+/// `+Admission` (step 2); the job it may become is dispatched by `+JobRun` (step 3); replies leave through
+/// `+Delivery` (step 4). Commands and buttons go to the chat surface (`ChatSurface/`).
 extension GuardCore {
     func receiveIntake(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
         switch envelope.type {
@@ -217,33 +220,5 @@ extension GuardCore {
             effects += try answerButton(callbackId, text: text, chatId: chatId ?? userId ?? 0)
         }
         return effects
-    }
-
-    /// A final reply, stored in the outbox.
-    func reply(
-        _ text: String, format: Delivery.Format = .plain, chatId: Int64, threadId: Int64?, replyTo: Int64?,
-        jobId: String? = nil, buttons: [[Delivery.Button]]? = nil, now: Int64
-    ) -> OutboxRecord {
-        let encodedButtons = buttons.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
-        return OutboxRecord(
-            id: Self.newId(), jobId: jobId, chatId: chatId, threadId: threadId, replyToMessageId: replyTo, text: text,
-            format: format.rawValue, status: .pending, attempts: 0, nextAttemptAt: now, createdAt: now,
-            buttons: encodedButtons)
-    }
-
-    /// A file sent to the chat (e.g. `/mydata`), stored in the outbox like a reply.
-    func document(_ content: String, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
-        var entry = reply(content, chatId: chatId, threadId: nil, replyTo: replyTo, now: now)
-        entry.kind = OutboxKind.document
-        entry.fileName = fileName
-        return entry
-    }
-
-    /// Removes a message from the chat (one holding a token), re-sent until egress confirms like a reply.
-    func deletion(of messageId: Int64, chatId: Int64, now: Int64) -> OutboxRecord {
-        var entry = reply("", chatId: chatId, threadId: nil, replyTo: nil, now: now)
-        entry.kind = OutboxKind.delete
-        entry.targetMessageId = messageId
-        return entry
     }
 }

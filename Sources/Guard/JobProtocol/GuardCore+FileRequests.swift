@@ -3,29 +3,7 @@ import Ledger
 import Messages
 import Validation
 
-/// A question an executor is answering for a person (`/cd`, `/ls`, `/projects`, `/get`, `/export`, `/bind`, `/git`,
-/// `/actions`).
-/// In memory only: after a guard restart the person simply asks again.
-struct PendingFileRequest: Sendable {
-    enum Purpose: Sendable, Equatable { case cd, ls, projects, get, export(ExportFormat), bind, git(GitView), actions }
-
-    var purpose: Purpose
-    var userId: Int64
-    var chatId: Int64
-    var threadId: Int64?
-    var replyTo: Int64?
-    /// Relative to the person's root.
-    var directory: String
-    var sentAt: Int64
-    /// The question itself, kept while no executor that can answer it is connected (`parked`).
-    var ask: FileRequest
-    /// The executor that must answer (the one holding a session's transcript), or nil for any.
-    var preferred: String?
-    /// Waiting for an executor to connect (e.g. just after a restart) rather than for one to answer.
-    var parked: Bool
-}
-
-/// Files: what executors answer about the disk, and uploads that become part of a job.
+/// Questions to executors about the disk (`/cd`, `/ls`, `/get`, `/export`, `/git`, …), and their answers.
 extension GuardCore {
     /// Sends a `FileRequest` to an executor (the preferred one, e.g. the one holding a session's transcript, or any).
     /// With none connected, the question waits a few seconds for one to register (programs just restarted, a command
@@ -45,27 +23,20 @@ extension GuardCore {
         let member = if let preferred { executors.members[preferred] } else {
             executors.members.values.min { $0.executorId < $1.executorId }
         }
-        fileRequests[id] = PendingFileRequest(
+        fileRequests.asked(PendingFileRequest(
             purpose: purpose, userId: request.userId, chatId: request.chatId, threadId: threadId, replyTo: request.messageId,
-            directory: directory, sentAt: now, ask: ask, preferred: preferred, parked: member == nil)
+            directory: directory, sentAt: now, ask: ask, preferred: preferred, parked: member == nil))
         guard let member else { return [] }
         return [try message(ask, on: .work, to: member.peer)]
     }
 
     /// Questions that waited for an executor, sent to the one that just registered if it can answer them.
     func sendParkedFileRequests(to executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
-        var out: [Outbound] = []
-        let waiting = fileRequests.filter { $0.value.parked && ($0.value.preferred ?? executorId) == executorId }
-        for (id, pending) in waiting.sorted(by: { $0.value.sentAt < $1.value.sentAt }) {
-            fileRequests[id]?.parked = false
-            fileRequests[id]?.sentAt = now
-            out.append(try message(pending.ask, on: .work, to: peer))
-        }
-        return out
+        try fileRequests.unpark(for: executorId, now: now).map { try message($0, on: .work, to: peer) }
     }
 
     func receiveFileResult(_ result: FileResult, now: Int64) throws -> [Outbound] {
-        guard let pending = fileRequests.removeValue(forKey: result.requestId) else { return [] }
+        guard let pending = fileRequests.take(result.requestId) else { return [] }
         var changes = LedgerChanges()
         func answer(_ text: String, buttons: [[Delivery.Button]]? = nil) {
             changes.outbox.append(reply(
@@ -145,11 +116,10 @@ extension GuardCore {
     /// Questions no executor answered within 15 s are answered for it; questions no executor could be asked
     /// within 5 s say that none is available.
     func expireFileRequests(now: Int64) throws -> [Outbound] {
-        let late = fileRequests.filter { now - $0.value.sentAt > ($0.value.parked ? 5_000 : 15_000) }
+        let late = fileRequests.expired(at: now)
         guard !late.isEmpty else { return [] }
         var changes = LedgerChanges()
-        for (id, pending) in late {
-            fileRequests[id] = nil
+        for pending in late {
             let text = if !pending.parked { ChatText.executorSilent }
                 else if case .export = pending.purpose { ChatText.noTranscript }
                 else { ChatText.noExecutor }
@@ -159,10 +129,4 @@ extension GuardCore {
         return []
     }
 
-    /// A binary file for the chat (`/get`): its bytes travel base64 in the outbox (sealed at rest like every reply).
-    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
-        var entry = document(data.base64EncodedString(), fileName: fileName, chatId: chatId, replyTo: replyTo, now: now)
-        entry.kind = OutboxKind.binaryDocument
-        return entry
-    }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import Messages
 
-/// Replies: the outbox is handed to egress one reply per chat at a time and re-sent until confirmed; status
-/// messages, typing and button answers are best effort.
+/// Walk, step 4 of 4 — replies leave: the outbox is handed to egress one reply per chat at a time and re-sent until
+/// confirmed; status messages, typing and button answers are best effort. Also the builders of outbox entries.
 extension GuardCore {
     func receiveDelivery(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
         let now = clock.now()
@@ -42,10 +42,8 @@ extension GuardCore {
                 "down.ms": "\(downMs)", "outage": "\(outage.kind.rawValue)", "held.count": "\(outage.held.count)",
             ])
             var changes = LedgerChanges()
-            let notice = ReplyTexts.telegramWorksAgain(downMs: downMs, kind: outage.kind, held: outage.held.count)
-            for admin in try adminIds() {
-                changes.outbox.append(reply(notice, chatId: admin, threadId: nil, replyTo: nil, now: now))
-            }
+            try tellAdmins(
+                ReplyTexts.telegramWorksAgain(downMs: downMs, kind: outage.kind, held: outage.held.count), changes: &changes, now: now)
             changes.audit.append(AuditEvent(
                 at: now, userId: nil, event: .deliveryOutageEnded,
                 detail: "\(outage.kind.rawValue) for \(downMs) ms; \(outage.held.count) replies held, none dropped"))
@@ -60,7 +58,7 @@ extension GuardCore {
     }
 
     private func record(_ result: DeliveryResult, now: Int64) throws {
-        inFlight[result.deliveryId] = nil
+        deliveries.answered(result.deliveryId)
         guard var entry = try ledger.outbox(id: result.deliveryId), entry.status == .pending else { return }
         var changes = LedgerChanges()
         switch result.status {
@@ -100,14 +98,14 @@ extension GuardCore {
 
     /// Hands due outbox entries to egress: at most one in flight per chat, so a chat's replies arrive in order.
     func pumpOutbox() throws -> [Outbound] {
-        guard egress.hasCapacity(inFlight: inFlight.count) else { return [] }
+        guard egress.hasCapacity(inFlight: deliveries.count) else { return [] }
         let now = clock.now()
-        var busyChats = Set(inFlight.values.map(\.chatId))
+        var busyChats = deliveries.busyChats
         var out: [Outbound] = []
         var updated: [OutboxRecord] = []
         for var entry in try ledger.dueOutbox(now: now, limit: 200) {
-            guard inFlight[entry.id] == nil, !busyChats.contains(entry.chatId) else { continue }
-            guard let peer = egress.pick(inFlight: inFlight) else { break }
+            guard !deliveries.isInFlight(entry.id), !busyChats.contains(entry.chatId) else { continue }
+            guard let peer = egress.pick(deliveries) else { break }
             let buttons = entry.buttons.flatMap { try? JSONDecoder().decode([[Delivery.Button]].self, from: Data($0.utf8)) }
             var delivery = Delivery(
                 deliveryId: entry.id, kind: OutboxKind.deliveryKind(entry.kind), chatId: entry.chatId,
@@ -121,7 +119,7 @@ extension GuardCore {
                 delivery.text = nil
             }
             out.append(try message(delivery, on: .delivery, to: peer))
-            inFlight[entry.id] = InFlightDelivery(peer: peer, chatId: entry.chatId, sentAt: now)
+            deliveries.sent(entry.id, to: peer, chatId: entry.chatId, now: now)
             busyChats.insert(entry.chatId)
             entry.attempts += 1
             entry.nextAttemptAt = now + configuration.timing.deliveryTimeoutMs
@@ -134,8 +132,7 @@ extension GuardCore {
     /// Replies handed to an egress that is gone are due again at once, for the next egress.
     func releaseDeliveries(of peer: Data, now: Int64) throws {
         var due: [OutboxRecord] = []
-        for (id, flight) in inFlight where flight.peer == peer {
-            inFlight[id] = nil
+        for id in deliveries.release(peer: peer) {
             if var entry = try ledger.outbox(id: id), entry.status == .pending {
                 entry.nextAttemptAt = now
                 due.append(entry)
@@ -148,7 +145,7 @@ extension GuardCore {
     func typingActions(now: Int64) throws -> [Outbound] {
         var out: [Outbound] = []
         for job in try ledger.jobs(in: [.running]) {
-            if let last = lastTyping[job.id], now - last < configuration.timing.typingIntervalMs { continue }
+            guard statuses.typingDue(job.id, now: now, intervalMs: configuration.timing.typingIntervalMs) else { continue }
             guard let typing = try typing(for: job, now: now) else { break }
             out.append(typing)
         }
@@ -157,11 +154,48 @@ extension GuardCore {
 
     /// `typing` in the job's chat now, if an egress can take it.
     func typing(for job: JobRecord, now: Int64) throws -> Outbound? {
-        guard let peer = egress.pick(inFlight: inFlight) else { return nil }
-        lastTyping[job.id] = now
+        guard let peer = egress.pick(deliveries) else { return nil }
+        statuses.typed(job.id, now: now)
         return try message(Delivery(
             deliveryId: "typing-\(job.id)-\(now)", kind: .chatAction, chatId: job.chatId, threadId: job.threadId,
             chatAction: "typing"), on: .delivery, to: peer)
+    }
+
+    /// Sends status messages owed to dispatched and running jobs as soon as an egress can take them.
+    func sendPendingStatusMessages() throws -> [Outbound] {
+        var out: [Outbound] = []
+        let now = clock.now()
+        for jobId in statuses.unsent {
+            guard let peer = egress.pick(deliveries) else { break }
+            guard let job = try ledger.job(id: jobId), job.status == .dispatched || job.status == .running || (job.restarts > 0 && !job.status.isFinal) else {
+                statuses.drop(jobId)
+                continue
+            }
+            guard let status = statuses.sent(jobId, now: now) else { continue }
+            out.append(try message(Delivery(
+                deliveryId: StatusMessage.deliveryId(jobId: job.id), kind: .message, chatId: job.chatId,
+                threadId: job.threadId, text: status.shownText, buttons: stopButton(status.stopNonce), jobId: job.id, priority: .progress),
+                on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    /// Edits status messages whose content changed (or whose elapsed time is stale), no more often than allowed.
+    func statusEdits(now: Int64) throws -> [Outbound] {
+        var out: [Outbound] = []
+        for edit in statuses.due(at: now) {
+            guard let peer = egress.pick(deliveries), let job = try ledger.job(id: edit.jobId) else { continue }
+            statuses.edited(edit, now: now)
+            out.append(try message(Delivery(
+                deliveryId: "edit-\(edit.jobId)-\(now)", kind: .editMessage, chatId: job.chatId, threadId: job.threadId,
+                text: edit.text, buttons: stopButton(edit.stopNonce), targetMessageId: edit.messageId, jobId: edit.jobId,
+                priority: .progress), on: .delivery, to: peer))
+        }
+        return out
+    }
+
+    private func stopButton(_ nonce: String) -> [[Delivery.Button]] {
+        [[Delivery.Button(text: "Stop", callbackData: ButtonData.encode(nonce))]]
     }
 
     private func recordStatusMessage(jobId: String, result: DeliveryResult) throws -> [Outbound] {
@@ -169,7 +203,7 @@ extension GuardCore {
             var job = try ledger.job(id: jobId)
         else { return [] }
         job.statusMessageId = messageId
-        statuses[jobId]?.messageId = messageId
+        statuses.shown(jobId, messageId: messageId)
         try ledger.apply(LedgerChanges(jobs: [job]))
         // The job may have ended before Telegram even showed its status message.
         return job.status.isFinal ? removeStatusMessage(of: job) : []
@@ -178,7 +212,7 @@ extension GuardCore {
     /// Removes the job's status message after its answer: as progress, so that egress sends it only after every
     /// answer waiting in that chat and never with a token an answer needs.
     func removeStatusMessage(of job: JobRecord) -> [Outbound] {
-        guard let messageId = job.statusMessageId, let peer = egress.pick(inFlight: inFlight),
+        guard let messageId = job.statusMessageId, let peer = egress.pick(deliveries),
             let out = try? message(Delivery(
                 deliveryId: "delete-\(job.id)", kind: .deleteMessage, chatId: job.chatId, targetMessageId: messageId,
                 jobId: job.id, priority: .progress), on: .delivery, to: peer)
@@ -187,7 +221,7 @@ extension GuardCore {
     }
 
     func answerButton(_ callbackId: String, text: String, chatId: Int64) throws -> [Outbound] {
-        guard let peer = egress.pick(inFlight: inFlight) else { return [] }
+        guard let peer = egress.pick(deliveries) else { return [] }
         return [try message(Delivery(
             deliveryId: "answer-\(callbackId)", kind: .answerCallback, chatId: chatId, text: text,
             callbackQueryId: callbackId), on: .delivery, to: peer)]
@@ -197,19 +231,41 @@ extension GuardCore {
         for peer in egress.expire(now: now, timeout: configuration.timing.peerTimeoutMs) {
             try releaseDeliveries(of: peer, now: now)
         }
-        for (id, flight) in inFlight where now - flight.sentAt > configuration.timing.deliveryTimeoutMs {
-            inFlight[id] = nil
-        }
+        deliveries.expired(at: now, timeout: configuration.timing.deliveryTimeoutMs)
     }
-}
 
-/// Status messages are not in the outbox; their delivery ids name the job they belong to.
-enum StatusMessage {
-    static let prefix = "status-"
+    /// A final reply, stored in the outbox.
+    func reply(
+        _ text: String, format: Delivery.Format = .plain, chatId: Int64, threadId: Int64?, replyTo: Int64?,
+        jobId: String? = nil, buttons: [[Delivery.Button]]? = nil, now: Int64
+    ) -> OutboxRecord {
+        let encodedButtons = buttons.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        return OutboxRecord(
+            id: Self.newId(), jobId: jobId, chatId: chatId, threadId: threadId, replyToMessageId: replyTo, text: text,
+            format: format.rawValue, status: .pending, attempts: 0, nextAttemptAt: now, createdAt: now,
+            buttons: encodedButtons)
+    }
 
-    static func deliveryId(jobId: String) -> String { prefix + jobId }
+    /// A file sent to the chat (e.g. `/mydata`), stored in the outbox like a reply.
+    func document(_ content: String, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+        var entry = reply(content, chatId: chatId, threadId: nil, replyTo: replyTo, now: now)
+        entry.kind = OutboxKind.document
+        entry.fileName = fileName
+        return entry
+    }
 
-    static func jobId(fromDeliveryId id: String) -> String? {
-        id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : nil
+    /// Removes a message from the chat (one holding a token), re-sent until egress confirms like a reply.
+    func deletion(of messageId: Int64, chatId: Int64, now: Int64) -> OutboxRecord {
+        var entry = reply("", chatId: chatId, threadId: nil, replyTo: nil, now: now)
+        entry.kind = OutboxKind.delete
+        entry.targetMessageId = messageId
+        return entry
+    }
+
+    /// A binary file for the chat (`/get`): its bytes travel base64 in the outbox (sealed at rest like every reply).
+    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+        var entry = document(data.base64EncodedString(), fileName: fileName, chatId: chatId, replyTo: replyTo, now: now)
+        entry.kind = OutboxKind.binaryDocument
+        return entry
     }
 }

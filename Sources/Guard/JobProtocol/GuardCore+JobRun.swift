@@ -1,9 +1,11 @@
+import AccessControl
 import Foundation
 import Ledger
 import Messages
 
-/// Executors and jobs: registration, dispatch to free slots, tool decisions, results, and what happens when an
-/// executor goes away.
+/// Walk, step 3 of 4 — a job runs: queued jobs go to free executor slots (with their status message), the executor
+/// accepts and starts them, reports progress, and its result becomes the answer in the outbox. Tool questions are
+/// `+ToolDecisions`/`+Approvals`; executors registering or going away, and lost attempts, `+Executors`.
 extension GuardCore {
     func receiveWork(_ envelope: Envelope, from peer: Data) throws -> [Outbound] {
         let now = clock.now()
@@ -30,7 +32,7 @@ extension GuardCore {
         case .jobStarted:
             return try started(try WireCodec.decode(JobStarted.self, from: envelope), executorId: executorId, peer: peer, now: now)
         case .jobProgress:
-            noteProgress(try WireCodec.decode(JobProgress.self, from: envelope))
+            statuses.note(try WireCodec.decode(JobProgress.self, from: envelope))
             return []
         case .permissionRequest:
             let request = try WireCodec.decode(PermissionRequest.self, from: envelope)
@@ -47,38 +49,123 @@ extension GuardCore {
         }
     }
 
-    private func register(_ ready: ExecutorReady, peer: Data, now: Int64) throws -> [Outbound] {
-        let sameProcess = executors.register(
-            executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
-            runningJobIds: ready.runningJobIds, processId: ready.processId, now: now)
-        acceptedJobs.formUnion(ready.runningJobIds)
-        executorConfinement[ready.executorId] = ready.confinement ?? "unknown"
-        logger.info("executor registered", metadata: [
-            "executor.id": "\(ready.executorId)", "executor.host": "\(ready.host)", "capacity": "\(ready.capacity)",
-            "running": "\(ready.runningJobIds.count)", "confinement": "\(ready.confinement ?? "unknown")",
-        ])
-        // Jobs the ledger gives this executor that it no longer reports were lost with its previous life. The same
-        // process registering again may simply not have seen a job dispatched a moment ago: those are left to its
-        // acceptance or the dispatch timeout.
-        let reported = Set(ready.runningJobIds)
-        let lost = try ledger.jobs(in: sameProcess ? [.running] : [.dispatched, .running]).filter {
-            $0.executorId == ready.executorId && !reported.contains($0.id)
-        }
-        var out = [try heartbeat(on: .work, to: peer, registered: true)]
-        out += try handleLostJobs(lost, now: now)
-        // Jobs it still runs that are no longer its own (presumed dead meanwhile, and dispatched again): stopped.
-        for jobId in ready.runningJobIds {
-            let job = try ledger.job(id: jobId)
-            guard job?.executorId != ready.executorId || job.map({ $0.status != .dispatched && $0.status != .running }) ?? true else { continue }
-            logger.warning("an executor still runs a job that is no longer its own; cancelling it there", metadata: [
-                "job.id": "\(jobId)", "executor.id": "\(ready.executorId)",
+    /// Hands queued jobs to free executor slots, oldest first, one running job per user at a time (so a user's
+    /// messages run in order and each continues the session the previous one left).
+    func dispatchQueuedJobs() throws -> [Outbound] {
+        guard executors.totalFreeSlots > 0 else { return [] }
+        let now = clock.now()
+        let active = try ledger.jobs(in: [.queued, .dispatched, .running])
+        var busyUsers = Set(active.filter { $0.status != .queued }.map(\.userId))
+        var out: [Outbound] = []
+        for var job in active where job.status == .queued && !busyUsers.contains(job.userId) && (job.notBefore ?? 0) <= now {
+            // A scheduled or webhook run starts a fresh session: it must not continue (or be continued by) its owner's chat.
+            let session = job.trigger == nil ? try ledger.session(userId: job.userId, workspace: job.workspace) : nil
+            var resume = session?.sessionId
+            let holder = session?.executorId
+            let member: ExecutorPool.Member
+            if let holder, executors.members[holder] != nil, !configuration.sharedSessions {
+                // The transcript lives on that executor's disk: wait for a slot there.
+                guard let preferred = executors.pick(preferred: holder, requirePreferred: true) else { continue }
+                member = preferred
+            } else {
+                guard let any = executors.pick() else { break }
+                member = any
+                if resume != nil && !configuration.sharedSessions {
+                    logger.info("the executor holding this session is gone; starting a new session", metadata: [
+                        "job.id": "\(job.id)", "executor.id": "\(holder ?? "-")",
+                    ])
+                    resume = nil
+                    try ledger.apply(LedgerChanges(outbox: [reply(
+                        ReplyTexts.sessionHolderGone, chatId: job.chatId, threadId: job.threadId, replyTo: nil, now: now)]))
+                }
+            }
+            job.status = .dispatched
+            job.executorId = member.executorId
+            job.attempt += 1
+            job.dispatchedAt = now
+            job.sessionId = resume
+            Self.recordHop("queue", ms: now - job.createdAt)
+            var changes = LedgerChanges(jobs: [job])
+            if !statuses.hasStatus(job.id) && job.startedAt == nil { try makeStatus(for: job, changes: &changes, now: now) }
+            try ledger.apply(changes)
+            executors.assign(jobId: job.id, to: member.executorId, now: now)
+            busyUsers.insert(job.userId)
+            var unsigned = JobAssignment(
+                jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
+                prompt: job.prompt, resumeSessionId: resume, model: try launchModel(of: job),
+                maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
+                issuedAt: now)
+            unsigned.maxBudgetUSD = try launchBudget(of: job, now: now)
+            unsigned.files = try files(of: job)
+            unsigned.localReads = tools.defaultsHoldForReads
+            unsigned.updateId = job.updateId
+            unsigned.root = workspaces.root(of: job.userId)
+            let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
+            logger.info("job dispatched", metadata: [
+                "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",
+                "update.id": "\(job.updateId.map(String.init) ?? "-")",
             ])
-            out.append(try message(CancelJob(jobId: jobId, reason: "no longer assigned to this executor"), on: .work, to: peer))
+            out.append(try message(assignment, on: .work, to: member.peer))
+            if executors.totalFreeSlots == 0 { break }
         }
-        out += try sendParkedFileRequests(to: ready.executorId, peer: peer, now: now)
-        out += try dispatchQueuedJobs()
-        out += try pumpOutbox()
-        return out
+        return out.isEmpty ? out : out + (try sendPendingStatusMessages())
+    }
+
+    /// The model a job runs with: its rule's, else the person's choice, else the configured one.
+    func launchModel(of job: JobRecord) throws -> String? {
+        try job.model ?? ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model
+    }
+
+    /// What a job may spend: the least of what the cost limits leave its person now and its rule's own cap.
+    func launchBudget(of job: JobRecord, now: Int64) throws -> Double? {
+        [try runBudget(userId: job.userId, now: now), job.maxBudgetUSD].compactMap { $0 }.min()
+    }
+
+    /// Every run's cost over the last 24 hours.
+    func recentCosts(now: Int64) throws -> [CostEntry] {
+        try ledger.usage(since: now - CostLimits.dayMs).map(Self.costEntry)
+    }
+
+    /// One person's runs over the last 24 hours.
+    func recentCosts(userId: Int64, now: Int64) throws -> [CostEntry] {
+        try ledger.usage(userId: userId, since: now - CostLimits.dayMs).map(Self.costEntry)
+    }
+
+    private static func costEntry(_ usage: UsageRecord) -> CostEntry {
+        CostEntry(at: usage.at, userId: usage.userId, costUsd: usage.costUSD)
+    }
+
+    /// The most one run may spend now: the per-request limit, and what is left of the person's and the global
+    /// daily budgets, whichever is least (nil when nothing limits it).
+    func runBudget(userId: Int64, now: Int64) throws -> Double? {
+        let limits = configuration.access.costLimits
+        guard limits.perRequestUsd != nil || limits.perUserDailyUsd != nil || limits.globalDailyUsd != nil else { return nil }
+        var budget: [Double] = []
+        if let perRequest = limits.perRequestUsd { budget.append(perRequest) }
+        if let perUser = limits.perUserDailyUsd {
+            budget.append(perUser - (try recentCosts(userId: userId, now: now)).reduce(0) { $0 + $1.costUsd })
+        }
+        if let global = limits.globalDailyUsd { budget.append(global - (try ledger.usageTotal(since: now - CostLimits.dayMs))) }
+        return budget.min().map { max(0.01, $0) }
+    }
+
+    /// The uploads to send with a job's assignment.
+    func files(of job: JobRecord) throws -> [JobFile]? {
+        let records = try ledger.jobFiles(jobId: job.id)
+        guard !records.isEmpty else { return nil }
+        return records.map { JobFile(name: $0.name, data: Data(base64Encoded: $0.data) ?? Data(), isImage: $0.isImage) }
+    }
+
+    /// A job's status message and its Stop button, made when the job is first dispatched (the moment it starts
+    /// working for the person: right after the commit when nothing of theirs is running), so that the person sees
+    /// it at once rather than after the CLI has started. The button is stored with `changes`.
+    func makeStatus(for job: JobRecord, changes: inout LedgerChanges, now: Int64) throws {
+        let stop = ButtonRecord(
+            nonce: Self.shortId(), action: .stop, jobId: job.id, userId: job.userId, chatId: job.chatId, createdAt: now,
+            expiresAt: now + Int64(configuration.claude.timeoutSeconds + 600) * 1000)
+        changes.buttons.append(stop)
+        let verbosity = try ledger.preferences(userId: job.userId)?.verbosity ?? 1
+        statuses.open(jobId: job.id, stopNonce: stop.nonce, verbosity: verbosity, now: now)
     }
 
     private func accepted(_ accepted: JobAccepted, executorId: String, peer: Data) throws -> [Outbound] {
@@ -110,7 +197,7 @@ extension GuardCore {
             try ledger.apply(LedgerChanges(jobs: [job]))
             return try dispatchQueuedJobs()
         }
-        acceptedJobs.insert(job.id)
+        executors.accept(jobId: job.id)
         if job.status == .dispatched {
             // From this commit on, the job may have run: it is never dispatched again, only interrupted.
             job.status = .running
@@ -128,11 +215,11 @@ extension GuardCore {
             ])
             return [try message(CancelJob(jobId: started.jobId, reason: "not assigned to this executor"), on: .work, to: peer)]
         }
-        acceptedJobs.insert(job.id)
+        executors.accept(jobId: job.id)
         // The status message was made at dispatch, and a restarted job keeps the one of its first start; only a
         // guard restarted since then has none in memory.
         var changes = LedgerChanges()
-        if statuses[job.id] == nil { try makeStatus(for: job, changes: &changes, now: now) }
+        if !statuses.hasStatus(job.id) { try makeStatus(for: job, changes: &changes, now: now) }
         guard job.startedAt == nil || !changes.buttons.isEmpty else { return [] }
         job.startedAt = job.startedAt ?? started.startedAt
         changes.jobs.append(job)
@@ -155,8 +242,7 @@ extension GuardCore {
             return [ack]
         }
         executors.release(jobId: job.id)
-        acceptedJobs.remove(job.id)
-        lastTyping[job.id] = nil
+        statuses.stopTyping(job.id)
         if let cause = try loss(of: result, job: job) {
             var changes = LedgerChanges()
             let out = try loseAttempt(&job, cause: cause, now: now, changes: &changes)
@@ -164,45 +250,17 @@ extension GuardCore {
             try ledger.apply(changes)
             return [ack] + out + (try dispatchQueuedJobs()) + (try pumpOutbox())
         }
-        statuses[job.id] = nil
+        statuses.drop(job.id)
 
-        let text: String
-        var format = Delivery.Format.plain
-        switch result.outcome {
-        case .completed:
-            let answer = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            text = (result.freshSession == true ? ReplyTexts.freshSession + "\n\n" : "")
-                + (result.notice.map { $0 + "\n\n" } ?? "")
-                + (answer.isEmpty ? ReplyTexts.emptyAnswer : answer)
-            if !answer.isEmpty { format = .markdown }
-            job.status = .done
-        case .failed where result.refusalNotice != nil:
-            // Refused before Claude started (an archive that would not unpack safely): the reason is the answer.
-            text = result.refusalNotice ?? ""
-            job.status = .done
-        case .failed:
-            let incident = Self.shortId()
+        let incident = Self.shortId()
+        if result.outcome == .failed, result.refusalNotice == nil {
             logger.error("job failed", metadata: [
                 "job.id": "\(job.id)", "incident": "\(incident)", "executor.id": "\(executorId)",
                 "detail": "\(result.errorDetail ?? "none")",
             ])
-            text = ReplyTexts.failed(incident: incident)
-            job.status = .done
-        case .cancelled:
-            text = ReplyTexts.cancelled
-            job.status = .cancelled
-        case .timedOut:
-            text = ReplyTexts.timedOut(seconds: configuration.claude.timeoutSeconds)
-            job.status = .done
-        case .overBudget:
-            // What Claude had produced is the person's: it comes with a plain note that it stopped there.
-            let partial = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            text = partial.isEmpty
-                ? ReplyTexts.stoppedAtBudget(result.costUSD ?? 0)
-                : partial + "\n\n" + ReplyTexts.stoppedAtBudgetAfterPartialAnswer(result.costUSD ?? 0)
-            if !partial.isEmpty { format = .markdown }
-            job.status = .done
         }
+        let answer = ResultReply.of(result, timeoutSeconds: configuration.claude.timeoutSeconds, incident: incident)
+        job.status = answer.status
         job.finishedAt = result.finishedAt
         job.outcome = result.outcome.rawValue
         job.costUSD = result.costUSD
@@ -224,11 +282,11 @@ extension GuardCore {
             let owner = CommandRequest(userId: job.userId, chatId: job.chatId, messageId: nil, standing: .user)
             buttons = quickActionButtons(QuickActions.choose(project), owner, changes: &changes, now: now)
         }
-        changes.outbox.append(reply(text, format: format, chatId: job.chatId, threadId: job.threadId,
+        changes.outbox.append(reply(answer.text, format: answer.format, chatId: job.chatId, threadId: job.threadId,
                                     replyTo: job.replyToMessageId, jobId: job.id, buttons: buttons, now: now))
         // A notification's other chats get the answer too (without buttons: those act in the first chat).
         for chatId in job.copyChatIds {
-            changes.outbox.append(reply(text, format: format, chatId: chatId, threadId: nil, replyTo: nil, now: now))
+            changes.outbox.append(reply(answer.text, format: answer.format, chatId: chatId, threadId: nil, replyTo: nil, now: now))
         }
         if let sessionId = result.sessionId {
             // "Allow for this session" rules made during the job now belong to its session.
@@ -275,143 +333,20 @@ extension GuardCore {
         return [finalAck] + closing + (try dispatchQueuedJobs()) + (try pumpOutbox()) + removeStatusMessage(of: job)
     }
 
-    /// Jobs whose executor is gone: those not started go back to the queue; started ones lost their attempt, and
-    /// are run again by themselves only when nothing that attempt was allowed could change anything (see
-    /// `loseAttempt`); otherwise they are interrupted, and the person is told once, with a Retry button.
-    func handleLostJobs(_ jobs: [JobRecord], now: Int64) throws -> [Outbound] {
-        guard !jobs.isEmpty else { return [] }
-        var changes = LedgerChanges()
-        var out: [Outbound] = []
-        for var job in jobs {
-            executors.release(jobId: job.id)
-            acceptedJobs.remove(job.id)
-            lastTyping[job.id] = nil
-            if job.status == .dispatched {
-                // Never started (a restarted job keeps the status message of its first start).
-                logger.info("re-queueing a job its executor never started", metadata: [
-                    "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")",
-                ])
-                job.status = .queued
-                job.executorId = nil
-            } else {
-                out += try loseAttempt(&job, cause: .executorGone, now: now, changes: &changes)
-            }
-            changes.jobs.append(job)
+    /// What a result says about its attempt: lost (the CLI died, or went silent past its time limit before any
+    /// tool ran and no question was waiting for the person), or nil for an ending to report as it is.
+    func loss(of result: JobResult, job: JobRecord) throws -> AttemptLoss? {
+        switch result.outcome {
+        case .failed where result.cliDied == true:
+            return .cliDied
+        case .timedOut:
+            guard try ledger.jobTools(jobId: job.id, attempt: job.attempt).isEmpty,
+                !approvals.waits(forJob: job.id)
+            else { return nil }
+            return .silentTimeout
+        default:
+            return nil
         }
-        try ledger.apply(changes)
-        return out
-    }
-
-    /// Hands queued jobs to free executor slots, oldest first, one running job per user at a time (so a user's
-    /// messages run in order and each continues the session the previous one left).
-    func dispatchQueuedJobs() throws -> [Outbound] {
-        guard executors.totalFreeSlots > 0 else { return [] }
-        let now = clock.now()
-        let active = try ledger.jobs(in: [.queued, .dispatched, .running])
-        var busyUsers = Set(active.filter { $0.status != .queued }.map(\.userId))
-        var out: [Outbound] = []
-        for var job in active where job.status == .queued && !busyUsers.contains(job.userId) && (job.notBefore ?? 0) <= now {
-            // A scheduled or webhook run starts a fresh session: it must not continue (or be continued by) its owner's chat.
-            let session = job.trigger == nil ? try ledger.session(userId: job.userId, workspace: job.workspace) : nil
-            var resume = session?.sessionId
-            let holder = session?.executorId
-            let member: ExecutorPool.Member
-            if let holder, executors.members[holder] != nil, !configuration.sharedSessions {
-                // The transcript lives on that executor's disk: wait for a slot there.
-                guard let preferred = executors.pick(preferred: holder, requirePreferred: true) else { continue }
-                member = preferred
-            } else {
-                guard let any = executors.pick() else { break }
-                member = any
-                if resume != nil && !configuration.sharedSessions {
-                    logger.info("the executor holding this session is gone; starting a new session", metadata: [
-                        "job.id": "\(job.id)", "executor.id": "\(holder ?? "-")",
-                    ])
-                    resume = nil
-                    try ledger.apply(LedgerChanges(outbox: [reply(
-                        ReplyTexts.sessionHolderGone, chatId: job.chatId, threadId: job.threadId, replyTo: nil, now: now)]))
-                }
-            }
-            job.status = .dispatched
-            job.executorId = member.executorId
-            job.attempt += 1
-            job.dispatchedAt = now
-            job.sessionId = resume
-            Self.recordHop("queue", ms: now - job.createdAt)
-            var changes = LedgerChanges(jobs: [job])
-            if statuses[job.id] == nil && job.startedAt == nil { try makeStatus(for: job, changes: &changes, now: now) }
-            try ledger.apply(changes)
-            executors.assign(jobId: job.id, to: member.executorId, now: now)
-            busyUsers.insert(job.userId)
-            var unsigned = JobAssignment(
-                jobId: job.id, attempt: job.attempt, userId: job.userId, chatId: job.chatId, workspace: job.workspace,
-                prompt: job.prompt, resumeSessionId: resume, model: try launchModel(of: job),
-                maxTurns: configuration.claude.maxTurns, timeoutSeconds: configuration.claude.timeoutSeconds,
-                issuedAt: now)
-            unsigned.maxBudgetUSD = try launchBudget(of: job, now: now)
-            unsigned.files = try files(of: job)
-            unsigned.localReads = tools.defaultsHoldForReads
-            unsigned.updateId = job.updateId
-            unsigned.root = workspaces.root(of: job.userId)
-            let assignment = configuration.jobSigner?.sign(unsigned) ?? unsigned
-            logger.info("job dispatched", metadata: [
-                "job.id": "\(job.id)", "executor.id": "\(member.executorId)", "attempt": "\(job.attempt)",
-                "update.id": "\(job.updateId.map(String.init) ?? "-")",
-            ])
-            out.append(try message(assignment, on: .work, to: member.peer))
-            if executors.totalFreeSlots == 0 { break }
-        }
-        return out.isEmpty ? out : out + (try sendPendingStatusMessages())
-    }
-
-    /// Executors silent too long are presumed dead; after a guard restart, executors get one timeout to come back.
-    func expireExecutors(now: Int64) throws -> [Outbound] {
-        let timeout = configuration.timing.peerTimeoutMs
-        for dead in executors.expire(now: now, timeout: timeout) {
-            logger.warning("executor presumed dead", metadata: [
-                "executor.id": "\(dead.executorId)", "silent.ms": "\(now - dead.lastSeen)",
-            ])
-        }
-        guard now - startedAt > timeout else { return [] }
-        let orphaned = try ledger.jobs(in: [.dispatched, .running]).filter {
-            guard let id = $0.executorId else { return true }
-            return executors.members[id] == nil
-        }
-        return try handleLostJobs(orphaned, now: now)
-    }
-
-    /// A job handed out but never taken (the message or the executor was lost) is dispatched again.
-    func expireDispatches(now: Int64) throws -> [Outbound] {
-        let stale = try ledger.jobs(in: [.dispatched]).filter {
-            !acceptedJobs.contains($0.id) && now - ($0.dispatchedAt ?? now) > configuration.timing.dispatchTimeoutMs
-        }
-        guard !stale.isEmpty else { return [] }
-        var changes = LedgerChanges()
-        var out: [Outbound] = []
-        for var job in stale {
-            logger.warning("job was not taken by its executor in time; dispatching it again", metadata: [
-                "job.id": "\(job.id)", "executor.id": "\(job.executorId ?? "-")", "attempt": "\(job.attempt)",
-            ])
-            if let executorId = job.executorId, let peer = executors.members[executorId]?.peer {
-                out.append(try message(CancelJob(jobId: job.id, reason: "dispatch timed out"), on: .work, to: peer))
-            }
-            executors.release(jobId: job.id)
-            job.status = .queued
-            job.executorId = nil
-            changes.jobs.append(job)
-        }
-        try ledger.apply(changes)
-        return out
-    }
-
-    /// The model a job runs with: its rule's, else the person's choice, else the configured one.
-    func launchModel(of job: JobRecord) throws -> String? {
-        try job.model ?? ledger.preferences(userId: job.userId)?.model ?? configuration.claude.model
-    }
-
-    /// What a job may spend: the least of what the cost limits leave its person now and its rule's own cap.
-    func launchBudget(of job: JobRecord, now: Int64) throws -> Double? {
-        [try runBudget(userId: job.userId, now: now), job.maxBudgetUSD].compactMap { $0 }.min()
     }
 
     /// How the person's next prompt after `job` would be started, computed as `dispatchQueuedJobs` will (same model,
@@ -427,11 +362,5 @@ extension GuardCore {
             userId: job.userId, workspace: job.workspace, resumeSessionId: sessionId, model: try launchModel(of: next),
             maxTurns: configuration.claude.maxTurns, maxBudgetUSD: try launchBudget(of: next, now: now),
             timeoutSeconds: configuration.claude.timeoutSeconds)
-    }
-
-    func workspacePath(_ relative: String) -> String {
-        var root = configuration.approvedDirectory
-        if root.count > 1 && root.hasSuffix("/") { root.removeLast() }
-        return relative.isEmpty ? root : root + "/" + relative
     }
 }

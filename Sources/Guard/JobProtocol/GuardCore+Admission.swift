@@ -1,11 +1,99 @@
+import AccessControl
 import Foundation
 import Ledger
 import Messages
 import Validation
 
-/// A prompt becomes a job: in the person's workspace, with the files that came with it (checked here: name, type,
-/// size, content), the voice note's transcript shown back, and the parts of an album gathered into one job.
+/// Walk, step 2 of 4 — what the sender may do, and the job a prompt becomes. Who someone is right now, what they
+/// may still spend (rate and cost), what happens when someone's behaviour looks like an attack; then the prompt
+/// becomes a job in the person's workspace, with the files that came with it (checked here: name, type, size,
+/// content), the voice note's transcript shown back, and the parts of an album gathered into one job.
 extension GuardCore {
+    var standingInputs: Standing.Inputs {
+        Standing.Inputs(
+            allowedUsers: configuration.allowedUsers, adminUsers: configuration.adminUsers,
+            tokenAuthEnabled: tokens != nil, sessionTimeoutMs: configuration.access.sessionTimeoutMs)
+    }
+
+    func standing(of userId: Int64, now: Int64) throws -> Standing {
+        let session = tokens == nil ? nil : try ledger.authSession(userId: userId)
+        return Standing.of(userId, member: try ledger.member(userId: userId), session: session, inputs: standingInputs, now: now)
+    }
+
+    /// The limits on people who may use the bot: every prompt and command costs a rate-limit token (`/stop` and
+    /// `/auth` are free: stopping must always work), and a prompt needs budget left.
+    func admit(
+        _ decision: IntakePolicy.Decision, userId: Int64, changes: inout LedgerChanges, now: Int64
+    ) throws -> IntakePolicy.Decision {
+        switch decision {
+        case .runPrompt, .command:
+            if case .command(let command) = decision, command == .stop { return decision }
+            if case .command(.auth) = decision { return decision }
+        case .reply, .refuse, .ignore, .button, .refuseButton:
+            return decision
+        }
+        let limit = configuration.access.rateLimit
+        let stored = try ledger.rateBucket(userId: userId)
+        var bucket = stored.map { TokenBucket(tokens: $0.tokens, updatedAt: $0.updatedAt) } ?? TokenBucket.full(limit, now: now)
+        let verdict = bucket.take(limit, now: now)
+        changes.rateBuckets.append(RateBucketRecord(userId: userId, tokens: bucket.tokens, updatedAt: bucket.updatedAt))
+        if case .refused(let retryAfterMs) = verdict {
+            return .reply(
+                text: ReplyTexts.rateLimited(retryAfterMs: retryAfterMs), event: .limitRate,
+                reason: "\(limit.requests) requests per \(limit.windowSeconds) s (burst \(limit.burst)) used up; retry in \(retryAfterMs) ms")
+        }
+        if case .runPrompt = decision,
+            case .refused(let reason, let retryAfterMs) = configuration.access.costLimits.check(
+                userId: userId, entries: try costsToCheck(userId: userId, now: now), now: now)
+        {
+            return .reply(
+                text: ReplyTexts.overBudget(reason, retryAfterMs: retryAfterMs), event: .limitCost, reason: reason)
+        }
+        return decision
+    }
+
+    /// What `CostLimits.check` needs to decide for this person: their own runs, and everyone's only when the team's
+    /// total has reached the global limit (below it, everyone's runs cannot refuse anyone, and reading a busy
+    /// team's whole day on every prompt was most of the guard's time per prompt).
+    func costsToCheck(userId: Int64, now: Int64) throws -> [CostEntry] {
+        if let global = configuration.access.costLimits.globalDailyUsd,
+            try ledger.usageTotal(since: now - CostLimits.dayMs) >= global
+        {
+            return try recentCosts(now: now)
+        }
+        return try recentCosts(userId: userId, now: now)
+    }
+
+    /// Feeds the detector with this update (and the violations its decision recorded); a crossing blocks the
+    /// person for a while, ends their sign-in, and tells every admin.
+    func watch(userId: Int64, changes: inout LedgerChanges, now: Int64) throws {
+        guard !configuration.adminUsers.contains(userId) else { return }
+        var verdicts: [AnomalyVerdict] = []
+        if let verdict = anomalies.record(.request, userId: userId, now: now) { verdicts.append(verdict) }
+        let violations = changes.audit.filter { AuditEventName.isSecurityEvent($0.event.rawValue) }
+        for _ in violations {
+            if let verdict = anomalies.record(.violation, userId: userId, now: now) { verdicts.append(verdict) }
+        }
+        guard case .block(let until, let reason)? = verdicts.first else { return }
+        var member = try ledger.member(userId: userId) ?? MemberRecord(userId: userId, role: nil, changedAt: now)
+        member.suspendedUntil = until
+        member.changedAt = now
+        member.changedBy = nil
+        member.reason = reason
+        changes.members.append(member)
+        changes.endedAuthSessions.append(userId)
+        changes.audit.append(AuditEvent(at: now, userId: userId, event: .securityAnomaly, detail: "blocked until \(until): \(reason)"))
+        logger.warning("anomaly: user blocked for a while", metadata: ["user.id": "\(userId)", "reason": "\(reason)"])
+        try tellAdmins(ReplyTexts.anomalyNotice(userId: userId, reason: reason, until: until), changes: &changes, now: now)
+        // The person is told at once (in their private chat), not on their next message; that next one is then
+        // audited only, like any repeated refusal.
+        if refusals.shouldAnswer(
+            userId, reason: IntakePolicy.suspendedReason, now: now, intervalMs: configuration.access.refusalIntervalMs)
+        {
+            changes.outbox.append(reply(ReplyTexts.suspended(until: until), chatId: userId, threadId: nil, replyTo: nil, now: now))
+        }
+    }
+
     /// How long the first part of an album waits for the others before its job may be dispatched.
     static let albumWindowMs: Int64 = 1_500
 
@@ -97,10 +185,4 @@ extension GuardCore {
         JobFileRecord(jobId: jobId, seq: seq, name: file.name, data: file.data.base64EncodedString(), isImage: file.isImage)
     }
 
-    /// The uploads to send with a job's assignment.
-    func files(of job: JobRecord) throws -> [JobFile]? {
-        let records = try ledger.jobFiles(jobId: job.id)
-        guard !records.isEmpty else { return nil }
-        return records.map { JobFile(name: $0.name, data: Data(base64Encoded: $0.data) ?? Data(), isImage: $0.isImage) }
-    }
 }

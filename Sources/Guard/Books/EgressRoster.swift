@@ -34,9 +34,8 @@ struct EgressRoster {
     }
 
     /// The least loaded egress with room for one more delivery.
-    func pick<T>(inFlight: [String: T]) -> Data? where T: PeerCarrying {
-        var load: [Data: Int] = [:]
-        for flight in inFlight.values { load[flight.peer, default: 0] += 1 }
+    func pick(_ deliveries: DeliveryBook) -> Data? {
+        let load = deliveries.load
         return members.values
             .filter { (load[$0.peer] ?? 0) < $0.capacity }
             .min { (load[$0.peer] ?? 0, $0.egressId) < (load[$1.peer] ?? 0, $1.egressId) }?
@@ -49,9 +48,3 @@ struct EgressRoster {
         return dead
     }
 }
-
-protocol PeerCarrying {
-    var peer: Data { get }
-}
-
-

@@ -5,7 +5,7 @@ import Validation
 
 /// The chat surface: each person's current directory and Claude session per directory (both in the ledger, so a
 /// restart changes nothing for them), and the commands that move between them. Questions only an executor can
-/// answer (does this directory exist, what is in it) go out as `FileRequest`s, answered in `+Files`.
+/// answer (does this directory exist, what is in it) go out as `FileRequest`s, answered in `JobProtocol/+FileRequests`.
 extension GuardCore {
     var workspaces: Workspaces {
         Workspaces(approvedDirectory: configuration.approvedDirectory, mode: configuration.workspaceMode, admins: configuration.adminUsers)
@@ -219,7 +219,7 @@ extension GuardCore {
         if let limit = configuration.access.costLimits.perUserDailyUsd { usage += " of \(ReplyTexts.dollars(limit))" }
         lines.append(usage)
         lines.append("Model: \(prefs.model ?? configuration.claude.model ?? "the CLI's default")")
-        if executorConfinement.contains(where: { $0.value == "off" && executors.members[$0.key] != nil }) {
+        if executors.members.values.contains(where: { $0.confinement == "off" }) {
             lines.append("Warning: Claude Code runs without kernel confinement on a machine here (EXECUTOR_SANDBOX=off)")
         }
         answer(lines.joined(separator: "\n"))

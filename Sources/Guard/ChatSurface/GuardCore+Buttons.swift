@@ -139,8 +139,7 @@ extension GuardCore {
             changes.outbox.append(reply(ReplyTexts.stoppedBeforeStart, chatId: job.chatId, threadId: job.threadId,
                                         replyTo: job.replyToMessageId, jobId: job.id, now: now))
             // Queued again after a dispatch, it may already show its status message.
-            statuses[job.id] = nil
-            lastTyping[job.id] = nil
+            statuses.close(job.id)
             return removeStatusMessage(of: job)
         case .dispatched, .running:
             guard let executorId = job.executorId, let peer = executors.members[executorId]?.peer else { return [] }

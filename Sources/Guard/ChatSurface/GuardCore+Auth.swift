@@ -79,4 +79,21 @@ extension GuardCore {
         ])
         return (LockoutRecord(userId: request.userId, failures: failures, lockedUntil: lockedUntil), lockedUntil)
     }
+
+    /// About once a minute: signed-in sessions idle past the timeout end.
+    func housekeeping(now: Int64) throws -> [Outbound] {
+        guard now - lastHousekeeping >= 60_000 else { return [] }
+        lastHousekeeping = now
+        let idle = try ledger.idleAuthSessions(before: now - configuration.access.sessionTimeoutMs)
+        guard !idle.isEmpty else { return [] }
+        var changes = LedgerChanges()
+        for session in idle {
+            changes.endedAuthSessions.append(session.userId)
+            changes.audit.append(AuditEvent(
+                at: now, userId: session.userId, event: .authSessionExpired, detail: "token \(session.tokenId)"))
+        }
+        try ledger.apply(changes)
+        logger.info("idle sign-in sessions ended", metadata: ["count": "\(idle.count)"])
+        return []
+    }
 }

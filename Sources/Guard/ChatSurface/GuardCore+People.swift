@@ -56,6 +56,17 @@ extension GuardCore {
         logger.info("access changed", metadata: ["user.id": "\(target)", "by": "\(request.userId)", "command": "\(name)"])
         answer(PeopleText.changed(target, after), role.map { $0 == .blocked ? .adminBlock : .adminAllow } ?? .adminUnblock, "user \(target)")
     }
+
+    /// Admins from the configuration and those made admin at run time.
+    func adminIds() throws -> [Int64] {
+        let granted = try ledger.members().filter { $0.role == .admin }.map(\.userId)
+        return Array(configuration.adminUsers.union(granted)).sorted()
+    }
+
+    /// The same notice to every admin, in their private chats.
+    func tellAdmins(_ text: String, changes: inout LedgerChanges, now: Int64) throws {
+        for admin in try adminIds() { changes.outbox.append(reply(text, chatId: admin, threadId: nil, replyTo: nil, now: now)) }
+    }
 }
 
 /// The wording of `/users` and its siblings.

@@ -31,14 +31,12 @@ extension GuardCore {
         var out: [Outbound] = []
         for job in try ledger.jobs(in: [.dispatched, .running]) where job.userId == request.userId {
             executors.release(jobId: job.id)
-            acceptedJobs.remove(job.id)
-            statuses[job.id] = nil
-            lastTyping[job.id] = nil
+            statuses.close(job.id)
             if let executorId = job.executorId, let peer = executors.members[executorId]?.peer {
                 out.append(try message(CancelJob(jobId: job.id, reason: "the person asked to be forgotten"), on: .work, to: peer))
             }
         }
-        for id in pendingApprovals.keys where pendingApprovals[id]?.userId == request.userId { pendingApprovals[id] = nil }
+        approvals.forget(userId: request.userId)
         changes.erasures.append(request.userId)
         // Under no one's name: a new entry under the person would tie them to the log again.
         changes.audit.append(AuditEvent(at: now, userId: nil, event: .privacyErased, detail: "a person's data was erased on request"))

@@ -3,120 +3,10 @@ import Ledger
 import Messages
 import ToolPolicy
 
-/// Tool permissions: every tool call Claude asks about gets the policy's verdict. "Ask" becomes a message to the
-/// person whose job it is, with Allow once / Allow for this session / Deny; AskUserQuestion becomes its options as
-/// buttons. Unanswered questions are denied after `approvalTimeoutSeconds`. Every decision is audited.
+/// Questions to the person: "Ask" becomes a message with Allow once / Allow for this session / Deny;
+/// AskUserQuestion becomes its options as buttons. Unanswered questions are denied after `approvalTimeoutSeconds`.
 extension GuardCore {
-    /// - Parameter looked: the policy's verdict when it needed a lookup outside the core (WebFetch resolves its
-    ///   host first: see `lookUpThenDecide`); nil decides here and now.
-    func decidePermission(
-        _ request: PermissionRequest, executorId: String, peer: Data, now: Int64, looked: PolicyVerdict? = nil
-    ) throws -> [Outbound] {
-        guard let job = try ledger.job(id: request.jobId), job.executorId == executorId, job.status == .running,
-            request.attempt.map({ $0 == job.attempt }) ?? true
-        else {
-            return [try decision(request, allow: false, reason: "the job is not running on this executor", peer: peer)]
-        }
-        if request.decidedByExecutor == true {
-            recordExecutorDecision(request, job: job, executorId: executorId, now: now)
-            Self.countToolDecision(.allow, tool: request.toolName)
-            return []
-        }
-        // Asked before (the executor re-sends questions after a guard restart): answer as decided, or keep waiting.
-        if let known = try ledger.approval(jobId: request.jobId, requestId: request.requestId) {
-            switch known.status {
-            case .pending: return []
-            case .allowed: return [try decision(request, allow: true, reason: nil, peer: peer, updatedInput: answeredInput(known))]
-            case .denied, .expired: return [try decision(request, allow: false, reason: known.message ?? "denied", peer: peer)]
-            }
-        }
-        if request.toolName == "AskUserQuestion" {
-            if job.questions == "deny" {
-                try audit(job, .toolDenied, request, Self.nobodyWatching, now: now)
-                return [try decision(request, allow: false, reason: Self.nobodyWatching, peer: peer)]
-            }
-            return try askQuestion(request, job: job, executorId: executorId, now: now)
-        }
-        let context = toolContext(request, job: job, executorId: executorId)
-        if looked == nil, tools.needsLookup(toolName: request.toolName) {
-            lookUpThenDecide(request, context: context, executorId: executorId, peer: peer)
-            return []
-        }
-        var verdict = looked ?? tools.decide(toolName: request.toolName, input: request.input, context: context)
-        if case .ask = verdict, try hasSessionRule(for: request, job: job) { verdict = .allow }
-        Self.countToolDecision(verdict, tool: request.toolName)
-        switch verdict {
-        case .allow:
-            let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
-            try audit(job, .toolAllowed, request, nil, now: now, allowed: call)
-            return [try decision(request, allow: true, reason: nil, peer: peer)]
-        case .deny(let reason):
-            try audit(job, .toolDenied, request, reason, now: now)
-            return [try decision(request, allow: false, reason: reason, peer: peer)]
-        case .ask(let reason):
-            if job.questions == "deny" {
-                let denial = "\(Self.nobodyWatching) (\(reason))"
-                try audit(job, .toolDenied, request, denial, now: now)
-                return [try decision(request, allow: false, reason: denial, peer: peer)]
-            }
-            return try ask(request, reason: reason, job: job, executorId: executorId, now: now)
-        }
-    }
-
-    /// Why a tool call that would be asked about is denied in an unattended run whose rule says `questions: deny`.
-    static let nobodyWatching = "no one is watching this automated run, and its rule denies what would need asking"
-
-    /// A read the executor allowed by itself: recorded and audited like one the guard allowed, after checking that
-    /// the guard's own policy agrees (a disagreement is logged and audited as a violation: the call already ran).
-    private func recordExecutorDecision(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) {
-        let context = toolContext(request, job: job, executorId: executorId)
-        do {
-            if tools.defaultsHoldForReads, tools.allowsAsRead(toolName: request.toolName, input: request.input, context: context) {
-                let call = allowedCall(toolName: request.toolName, input: request.input, requestId: request.requestId, job: job, context: context, now: now)
-                try audit(job, .toolAllowed, request, "read, allowed by the executor", now: now, allowed: call)
-            } else {
-                logger.error("an executor allowed a tool call the guard's policy would not have", metadata: [
-                    "job.id": "\(job.id)", "executor.id": "\(executorId)", "tool": "\(request.toolName)",
-                ])
-                try audit(job, .securityViolation, request, "allowed by the executor against the guard's policy", now: now)
-            }
-        } catch {
-            logger.error("failed to record a tool call the executor allowed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
-        }
-    }
-
-    /// What the policy knows about the call besides its input: where it runs, and what the executor said of that
-    /// place (confined by the kernel, secrets on disk).
-    private func toolContext(_ request: PermissionRequest, job: JobRecord, executorId: String) -> ToolCallContext {
-        ToolCallContext(
-            workspace: workspacePath(job.workspace),
-            confined: executorConfinement[executorId]?.hasPrefix("landlock") == true,
-            workspaceHoldsSecrets: request.workspaceHoldsSecrets ?? false)
-    }
-
-    /// Resolves off the core (a slow name server must not hold up every other decision), then decides with the
-    /// verdict and sends the answer through `lateDecisions`.
-    private func lookUpThenDecide(_ request: PermissionRequest, context: ToolCallContext, executorId: String, peer: Data) {
-        let tools = tools, resolver = resolver
-        Task {
-            let verdict = await tools.decide(toolName: request.toolName, input: request.input, context: context, resolver: resolver)
-            let out = self.decideLooked(request, executorId: executorId, peer: peer, verdict: verdict)
-            lateDecisionSink.yield(out)
-        }
-    }
-
-    private func decideLooked(_ request: PermissionRequest, executorId: String, peer: Data, verdict: PolicyVerdict) -> [Outbound] {
-        do {
-            return try decidePermission(request, executorId: executorId, peer: peer, now: clock.now(), looked: verdict)
-        } catch {
-            logger.error("failed to decide a tool call after its lookup", metadata: [
-                "job.id": "\(request.jobId)", "tool": "\(request.toolName)", "error": "\(error)",
-            ])
-            return []
-        }
-    }
-
-    private func ask(_ request: PermissionRequest, reason: String, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
+    func ask(_ request: PermissionRequest, reason: String, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
         let approval = newApproval(request, job: job, executorId: executorId, now: now)
         let summary = ToolSummary.describe(tool: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
         let text = "Claude wants to use \(request.toolName)" + (summary.isEmpty ? "" : ":\n\(summary)") + "\n(\(reason))"
@@ -130,7 +20,7 @@ extension GuardCore {
                             now: now)
         var stored = approval
         stored.outboxIds = message.id
-        pendingApprovals[stored.id] = stored
+        approvals.wait(for: stored)
         try ledger.apply(LedgerChanges(outbox: [message], buttons: buttons, approvals: [stored], audit: [
             AuditEvent(at: now, userId: job.userId, event: .toolAsked, detail: "\(request.toolName) job \(job.id): \(reason)"),
         ]))
@@ -140,7 +30,7 @@ extension GuardCore {
 
     /// AskUserQuestion: each question as a message with its options as buttons; the answers go back to Claude as
     /// the tool's input once every question is answered.
-    private func askQuestion(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
+    func askQuestion(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
         let questions = request.input["questions"]?.arrayValue ?? []
         guard !questions.isEmpty, questions.count <= 4 else {
             return [try decision(request, allow: false, reason: "the question could not be shown", peer: executors.members[executorId]?.peer ?? Data())]
@@ -170,7 +60,7 @@ extension GuardCore {
         }
         approval.outboxIds = outboxIds.joined(separator: ",")
         approval.answers = "{}"
-        pendingApprovals[approval.id] = approval
+        approvals.wait(for: approval)
         changes.approvals.append(approval)
         changes.audit.append(AuditEvent(at: now, userId: job.userId, event: .toolAsked, detail: "AskUserQuestion job \(job.id)"))
         try ledger.apply(changes)
@@ -188,7 +78,7 @@ extension GuardCore {
     /// A press of an approval button (already checked: a live button of this person, or pressed by an admin).
     func answerApproval(_ button: ButtonRecord, by presser: InboundUpdate.Person?, changes: inout LedgerChanges, now: Int64) throws -> (text: String, out: [Outbound]) {
         let stored = try button.approvalId.flatMap { try ledger.approval(id: $0) }
-        guard let id = button.approvalId, var approval = pendingApprovals[id] ?? stored,
+        guard let id = button.approvalId, var approval = approvals.approval(id: id) ?? stored,
             approval.status == .pending, now < approval.expiresAt
         else { return (ReplyTexts.alreadyDecided, []) }
         let who = presser.map { $0.username.map { "@" + $0 } ?? $0.firstName ?? "user \($0.id)" } ?? "someone"
@@ -202,7 +92,7 @@ extension GuardCore {
             approval.answers = String(decoding: (try? JSONEncoder().encode(answers)) ?? Data("{}".utf8), as: UTF8.self)
             let count = (try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8)))?["questions"]?.arrayValue?.count ?? 1
             guard answers.count >= count else {
-                pendingApprovals[id] = approval
+                approvals.wait(for: approval)
                 changes.approvals.append(approval)
                 return (ReplyTexts.answerNoted, [])
             }
@@ -222,7 +112,7 @@ extension GuardCore {
 
     /// Denies questions nobody answered in time.
     func expireApprovals(now: Int64) throws -> [Outbound] {
-        let expired = pendingApprovals.values.filter { $0.expiresAt <= now }.sorted { $0.createdAt < $1.createdAt }
+        let expired = approvals.expired(at: now)
         guard !expired.isEmpty else { return [] }
         var changes = LedgerChanges()
         var out: [Outbound] = []
@@ -237,7 +127,7 @@ extension GuardCore {
     /// Closes the open questions of a job that ended (the executor stops waiting for them by itself).
     func closeApprovals(ofJob jobId: String, because reason: String, now: Int64, changes: inout LedgerChanges) throws -> [Outbound] {
         var out: [Outbound] = []
-        for var approval in pendingApprovals.values where approval.jobId == jobId {
+        for var approval in approvals.of(job: jobId) {
             out += try settle(&approval, allow: false, reason: reason, note: reason, decidedBy: nil, now: now, changes: &changes,
                               status: .expired, tellExecutor: false)
         }
@@ -260,7 +150,7 @@ extension GuardCore {
         approval.decidedAt = now
         approval.decidedBy = decidedBy
         approval.message = reason
-        pendingApprovals[approval.id] = nil
+        approvals.settled(approval.id)
         changes.approvals.append(approval)
         changes.audit.append(AuditEvent(
             at: now, userId: decidedBy ?? approval.userId, event: allow ? .toolApproved : .toolRefused,
@@ -275,7 +165,7 @@ extension GuardCore {
         for outboxId in approval.outboxIds.split(separator: ",").map(String.init) {
             guard let entry = try ledger.outbox(id: outboxId),
                 let messageId = entry.telegramMessageIds?.split(separator: ",").first.flatMap({ Int64($0) }),
-                let peer = egress.pick(inFlight: inFlight)
+                let peer = egress.pick(deliveries)
             else { continue }
             out.append(try message(Delivery(
                 deliveryId: "approval-\(approval.id)-\(outboxId)", kind: .editMessage, chatId: entry.chatId,
@@ -286,7 +176,7 @@ extension GuardCore {
     }
 
     /// AskUserQuestion's input with the chosen labels added as `answers` (question text → label), as Claude expects.
-    private func answeredInput(_ approval: ApprovalRecord) -> JSONValue? {
+    func answeredInput(_ approval: ApprovalRecord) -> JSONValue? {
         guard approval.toolName == "AskUserQuestion",
             let input = try? JSONDecoder().decode(JSONValue.self, from: Data(approval.input.utf8)),
             let chosen = try? JSONDecoder().decode([String: Int].self, from: Data((approval.answers ?? "{}").utf8)),
@@ -302,39 +192,5 @@ extension GuardCore {
         }
         object["answers"] = .object(answers)
         return .object(object)
-    }
-
-    private func hasSessionRule(for request: PermissionRequest, job: JobRecord) throws -> Bool {
-        var scopes = ["job:\(job.id)"]
-        if let sessionId = job.sessionId { scopes.append("session:\(sessionId)") }
-        let input = (try? JSONEncoder().encode(request.input)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let signature = Self.signature(tool: request.toolName, input: input)
-        return try ledger.rules(scopes: scopes).contains { $0.toolName == request.toolName && $0.signature == signature }
-    }
-
-    /// What a session rule matches: the exact command for Bash, the URL's host for WebFetch, the tool otherwise.
-    static func signature(tool: String, input: String) -> String {
-        let value = try? JSONDecoder().decode(JSONValue.self, from: Data(input.utf8))
-        switch tool {
-        case "Bash": return value?["command"]?.stringValue ?? ""
-        case "WebFetch": return value?["url"]?.stringValue.flatMap { URLComponents(string: $0)?.host } ?? ""
-        default: return ""
-        }
-    }
-
-    private func decision(_ request: PermissionRequest, allow: Bool, reason: String?, peer: Data, updatedInput: JSONValue? = nil) throws -> Outbound {
-        try message(PermissionDecision(jobId: request.jobId, requestId: request.requestId, allow: allow, message: reason,
-                                       updatedInput: updatedInput), on: .work, to: peer)
-    }
-
-    private func audit(
-        _ job: JobRecord, _ event: AuditEventName, _ request: PermissionRequest, _ reason: String?, now: Int64, allowed: JobToolRecord? = nil
-    ) throws {
-        var changes = LedgerChanges(audit: [AuditEvent(
-            at: now, userId: job.userId, event: event,
-            detail: "\(request.toolName) job \(job.id)" + (reason.map { ": \($0)" } ?? ""))])
-        if let allowed { changes.jobTools.append(allowed) }
-        try ledger.apply(changes)
-        logger.info("tool decision", metadata: ["job.id": "\(job.id)", "tool": "\(request.toolName)", "event": "\(event.rawValue)"])
     }
 }
