@@ -14,8 +14,12 @@ struct ExperienceBenchmark: AsyncParsableCommand {
     @Option(help: "Milliseconds the person waits after each answer (and after each direct run) before the next.") var gap = 500
     @Option(help: "Milliseconds the fake model takes for each turn (0: at once).") var think = 0
     @Option(help: "Warm CLIs the executor keeps (WARM_CLI_POOL; 0: off, as by default).") var warm = 0
+    @Option(help: "IDLE_MEMORY_RELEASE_AFTER_SECONDS: quiet seconds before a program hands back memory again (60 by default).")
+    var releaseAfter = 60
 
-    func run() async throws { try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think, warm: warm).print() }
+    func run() async throws {
+        try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think, warm: warm, releaseAfterSeconds: releaseAfter).print()
+    }
 
     /// One prompt through Gatehouse, and the direct run next to it.
     struct Sample {
@@ -27,7 +31,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
         var aloneStartupMs: Double
     }
 
-    static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0) async throws -> BenchReport {
+    static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0, releaseAfterSeconds: Int = 60) async throws -> BenchReport {
         let person = FakeTelegramUser(id: 4_001, firstName: "Person")
         var options = GatehouseCluster.Options()
         options.allowedUsers = [person.id]
@@ -39,6 +43,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             // refuse the prompts this benchmark times.
             "CLAUDE_MAX_COST_PER_USER": "off", "RATE_LIMIT_REQUESTS": "1000", "RATE_LIMIT_BURST": "1000",
             "WARM_CLI_POOL": String(warm),
+            "IDLE_MEMORY_RELEASE_AFTER_SECONDS": String(releaseAfterSeconds),
         ]
         var report = BenchReport(title: "What the person feels (real Claude Code CLI, fake model\(warm > 0 ? ", warm CLIs" : ""))")
         try await GatehouseCluster.with(options) { cluster in

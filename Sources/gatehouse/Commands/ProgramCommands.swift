@@ -112,6 +112,7 @@ enum ProgramRunner {
         let makeService = try build(environment, context, logger)
         var release = IdleMemoryRelease.Configuration()
         release.enabled = environment.reader.bool("IDLE_MEMORY_RELEASE", default: true)
+        release.trigger.windowMs = Int64(environment.reader.int("IDLE_MEMORY_RELEASE_AFTER_SECONDS", default: 60, in: 3...86_400)) * 1_000
         do {
             try environment.reader.finish()
         } catch {

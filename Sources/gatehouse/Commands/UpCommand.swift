@@ -100,7 +100,7 @@ enum RoleEnvironment {
 
     static let common = [
         // TMPDIR: where each program writes its health file, so `gatehouse health` run alongside finds it.
-        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "LOG_LEVEL", "LOG_FORMAT", "ENVIRONMENT", "GATEHOUSE_RUN_DIR", "IDLE_MEMORY_RELEASE",
+        "PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "LOG_LEVEL", "LOG_FORMAT", "ENVIRONMENT", "GATEHOUSE_RUN_DIR", "IDLE_MEMORY_RELEASE", "IDLE_MEMORY_RELEASE_AFTER_SECONDS",
         "GATEHOUSE_INTAKE_ENDPOINT", "GATEHOUSE_WORK_ENDPOINT", "GATEHOUSE_DELIVERY_ENDPOINT",
     ]
     /// Link and job keys: each role gets only its own side (`LinkSecurityEnvironment`, `JobSigningEnvironment`).
