@@ -46,20 +46,19 @@ import Testing
         #expect(events.all == ["start connection", "stop connection"])
     }
 
-    /// The waits of periodic work and the loops that know nothing of shutdown end at the shutdown, not an hour later.
-    @Test func periodicWorkAndPlainLoopsStopAtOnceOnShutdown() async throws {
+    /// The waits of periodic work and the loops that know nothing of shutdown end at the shutdown, not an hour later
+    /// (a wall-clock bound would measure the machine's load: the periodic body never running says the wait was cut).
+    @Test(.timeLimit(.minutes(2))) func periodicWorkAndPlainLoopsStopAtOnceOnShutdown() async throws {
         let runs = Mutex(0)
         let pieces: [any Service] = [
             ServicePiece.untilShutdown("plain loop") { try await Task.sleep(for: .seconds(3_600)) },
             ServicePiece("periodic") { await Periodic.run(every: .seconds(3_600)) { runs.withLock { $0 += 1 } } },
         ]
         let outer = ServiceGroup(services: [Program(pieces: pieces)], logger: quiet)
-        let started = ContinuousClock.now
         async let ran: Void = outer.run()
         try await Task.sleep(for: .milliseconds(50))
         await outer.triggerGracefulShutdown()
         try await ran
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(runs.withLock { $0 } == 0)
     }
 
