@@ -41,8 +41,8 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", logging]),
         .target(name: "Telegram", dependencies: ["HTTP", "Messages", "Settings", "Telemetry", logging, metrics]),
         .target(name: "Rendering"),
-        .target(name: "Settings", dependencies: [logging]),
-        .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", "Telemetry", logging]),
+        .target(name: "Settings", dependencies: [logging, lifecycle]),
+        .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", "Telemetry", logging, lifecycle]),
         // Metrics: swift-metrics into a Prometheus registry per process; the guard serves everyone's on one endpoint.
         .target(name: "Telemetry", dependencies: [
             metrics, logging, .product(name: "Prometheus", package: "swift-prometheus"),
@@ -137,6 +137,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", logging]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", logging, lifecycle]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging]),
         .testTarget(name: "GuardTests", dependencies: [
             "Guard", "Ledger", "AccessControl", "Validation", "PeerKeys", "Messages", "Settings", "TestSupport", "ToolPolicy", logging,

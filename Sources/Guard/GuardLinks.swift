@@ -31,6 +31,7 @@ final class GuardLinks: Sendable {
                 made.authorize(domain: domain, publicKey: key)
             }
         }
+        try Self.prepareIPC(endpoints.values)
         var sockets: [GuardLink: RouterSocket] = [:]
         do {
             for (link, endpoint) in endpoints {
@@ -52,6 +53,16 @@ final class GuardLinks: Sendable {
         logger.info("guard links", metadata: [
             "curve": "\(curveLinks.map(\.rawValue).sorted().joined(separator: ","))",
         ])
+    }
+
+    /// `ipc://` endpoints live in a directory only this user may enter.
+    private static func prepareIPC(_ endpoints: some Sequence<String>) throws {
+        for endpoint in endpoints where endpoint.hasPrefix("ipc://") {
+            let path = String(endpoint.dropFirst("ipc://".count))
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
     }
 
     /// Picks up keys accepted or revoked with `gatehouse keys`, and records keys that knocked; about once a second.

@@ -5,7 +5,6 @@ import Logging
 import PeerKeys
 import ServiceLifecycle
 import Settings
-import Synchronization
 import Telemetry
 import Transport
 
@@ -19,7 +18,11 @@ public struct GuardService: Service, CustomStringConvertible {
     private let clock: any WallClock
     private let logger: Logger
 
-    public init(configuration: GuardConfiguration, context: ZMQContext, clock: any WallClock = SystemWallClock(), logger: Logger) {
+    public init(configuration: GuardConfiguration, context: ZMQContext, logger: Logger) {
+        self.init(configuration: configuration, context: context, clock: SystemWallClock(), logger: logger)
+    }
+
+    public init(configuration: GuardConfiguration, context: ZMQContext, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
         self.context = context
         self.clock = clock
@@ -48,112 +51,24 @@ public struct GuardService: Service, CustomStringConvertible {
         let core = GuardCore(configuration: configuration, ledger: ledger, clock: clock, logger: logger)
         let links = try await GuardLinks(configuration: configuration, context: context, logger: logger)
         let metrics = try await bindMetrics(core: core)
-        let sockets = links.sockets
-        let gate = links.gate
         logger.info("guard ready", metadata: [
             "instance": "\(core.instanceId)", "intake": "\(configuration.endpoints.intake)",
             "work": "\(configuration.endpoints.work)", "delivery": "\(configuration.endpoints.delivery)",
         ])
-        let outlet = Outlet(sockets: sockets, logger: logger)
+        let outlet = GuardOutlet(sockets: links.sockets, logger: logger)
         let memory = BurstWatch()
-        let admitted: @Sendable (RoutedMessage, GuardLink) -> Bool = { message, link in
-            guard gate?.admits(link: link, userId: message.userId) ?? (message.userId == nil) else {
-                logger.warning("refused a message from a peer not admitted on this link", metadata: [
-                    "link": "\(link.rawValue)", "peer.identity": "\(PeerKeyGate.describe(message.userId))",
-                ])
-                return false
-            }
-            return true
-        }
-
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                for (link, socket) in sockets where link != .intake {
-                    group.addTask {
-                        for await message in socket.messages {
-                            guard admitted(message, link) else { continue }
-                            if link == .work, let identity = message.userId { identities.note(peer: message.peer.bytes, identity: identity) }
-                            let out = await core.receive(link: link, peer: message.peer.bytes, frames: message.frames)
-                            outlet.send(out)
-                        }
-                    }
-                }
-                // A closed connection of an executor or egress: hand its work on now, once the transport
-                // confirms no connection of that peer is left.
-                for (link, socket) in sockets where link != .intake {
-                    group.addTask {
-                        for await peer in socket.disconnections {
-                            guard let probe = await core.livenessProbe(link: link, peer: peer.bytes),
-                                  await socket.isGone(peer, probe: probe) else { continue }
-                            outlet.send(await core.connectionClosed(link: link, peer: peer.bytes))
-                        }
-                    }
-                }
-                // Intake in batches, so a burst of updates is committed in one transaction.
-                if let intake = sockets[.intake] {
-                    let inbox = MessageInbox()
-                    group.addTask { await inbox.fill(from: intake.messages) }
-                    group.addTask {
-                        for await _ in inbox.arrivals {
-                            let batch = inbox.takeAll().filter { admitted($0, .intake) }
-                            guard !batch.isEmpty else { continue }
-                            memory.arrived(batch.count, at: clock.now())
-                            outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }, followUpLater: true))
-                            outlet.send(await core.intakeFollowUp())
-                        }
-                    }
-                }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(250))
-                        outlet.send(await core.tick())
-                        links.syncKeysIfDue()
-                        if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
-                        // The guard works while Telegram fails; the health file says replies are held.
-                        let telegram = await core.telegramProblem
-                        configuration.health?.set(ok: true, detail: telegram.map { "deciding; \($0)" } ?? "deciding")
-                    }
-                }
-                group.addTask {
-                    for await out in core.lateDecisions { outlet.send(out) }
-                }
-                // Who is connected, for `gatehouse status`: written every 2 s, apart from the decision loop.
-                group.addTask {
-                    while !Task.isCancelled {
-                        do {
-                            try statusStore.write(await core.statusSnapshot(keys: identities.fingerprints()))
-                        } catch {
-                            logger.debug("could not write the status snapshot", metadata: ["error": "\(error)"])
-                        }
-                        try? await Task.sleep(for: .seconds(2))
-                    }
-                }
-                if let metrics {
-                    group.addTask {
-                        do {
-                            try await metrics.run()
-                        } catch {
-                            logger.error("the metrics endpoint stopped; the guard goes on without it", metadata: ["error": "\(error)"])
-                        }
-                        // The group ends when its first task does: only the links' ends may end the guard.
-                        try? await Task.sleep(for: .seconds(1_000_000_000))
-                    }
-                }
-                group.addTask {
-                    await checkpointer.run(every: .seconds(1)) { error in
-                        logger.warning("ledger checkpoint failed; the next one tries again", metadata: ["error": "\(error)"])
-                    }
-                }
-                await group.next()
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            logger.info("guard stopping; peers will reconnect to the next instance")
-            Task {
-                for socket in sockets.values { await socket.close() }
-            }
-        }
-        await links.close()
+        // Started in this order, stopped in the reverse: the metrics endpoint and the status snapshot first, then
+        // the clock (nothing more is decided by time), then the links (the sockets close), the checkpointer last.
+        let pieces: [any Service] = [
+            CheckpointService(checkpointer: checkpointer, logger: logger),
+            GuardLinkService(
+                links: links, core: core, outlet: outlet, identities: identities, memory: memory, clock: clock, logger: logger),
+            GuardClock(
+                core: core, outlet: outlet, links: links, ledger: ledger, memory: memory, clock: clock,
+                health: configuration.health),
+            StatusSnapshotWriter(core: core, store: statusStore, identities: identities, logger: logger),
+        ] + (metrics.map { [MetricsService(endpoint: $0, logger: logger)] } ?? [])
+        try await ProgramServiceGroup.run(pieces, logger: logger)
         logger.info("guard stopped")
     }
 }
@@ -166,58 +81,6 @@ extension GuardService {
         Telemetry.enable()
         return try await MetricsEndpoint.bind(host: String(address[..<colon]), port: port, logger: logger) {
             await core.metricsExposition()
-        }
-    }
-}
-
-/// Sends the core's answers on the right socket: each link's messages in order, handed to its socket thread in
-/// one go, without waiting for libzmq (an acknowledgement to ingress does not hold up the job it caused, and the
-/// core goes on deciding meanwhile). A peer that went away is not an error: it will reconnect, and whatever it
-/// needed is re-sent from the ledger.
-private struct Outlet: Sendable {
-    let sockets: [GuardLink: RouterSocket]
-    let logger: Logger
-
-    func send(_ messages: [Outbound]) {
-        guard !messages.isEmpty else { return }
-        var byLink: [GuardLink: [Outbound]] = [:]
-        for message in messages { byLink[message.link, default: []].append(message) }
-        for (link, batch) in byLink {
-            guard let socket = sockets[link] else { continue }
-            socket.post(batch.map { (frames: $0.frames, peer: PeerID($0.peer)) }) { [logger] _, error in
-                logger.debug("message not delivered to a peer", metadata: ["link": "\(link.rawValue)", "error": "\(error)"])
-            }
-        }
-    }
-}
-
-/// `BurstMemoryRelease` shared by the intake task (which counts) and the clock task (which asks).
-private final class BurstWatch: Sendable {
-    private let state = Mutex(BurstMemoryRelease())
-
-    func arrived(_ count: Int, at now: Int64) { state.withLock { $0.arrived(count, at: now) } }
-
-    func shouldRelease(now: Int64) -> Bool { state.withLock { $0.shouldRelease(now: now) } }
-}
-
-/// The CURVE identity each executor connection admitted with (`executor:<key>`), for `gatehouse status`.
-private final class ExecutorIdentities: Sendable {
-    private let identities = Mutex<[Data: String]>([:])
-
-    func note(peer: Data, identity: String) {
-        identities.withLock { identities in
-            guard identities[peer] != identity else { return }
-            if identities.count >= 1_000 { identities = [:] }  // stale connections of restarted executors; re-noted at once
-            identities[peer] = identity
-        }
-    }
-
-    /// Each connection's key fingerprint (the snapshot looks up only registered executors' connections).
-    func fingerprints() -> [Data: String] {
-        identities.withLock { identities in
-            identities.compactMapValues { identity in
-                identity.split(separator: ":", maxSplits: 1).last.map { PeerKeyRecord.fingerprint(of: String($0)) }
-            }
         }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import Messages
 import PeerLink
 import ServiceLifecycle
+import Settings
 import Telegram
 import Transport
 
@@ -40,16 +41,15 @@ public struct IngressService: Service, CustomStringConvertible {
         let fetcher = AttachmentFetcher(
             api: api, transcriber: configuration.voice.map { VoiceTranscriber(configuration: $0, http: http) },
             limit: configuration.uploadMaxBytes, downloadTimeout: configuration.downloadTimeout, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await connection.run() }
-            group.addTask { await forwarder.readAcknowledgements() }
-            group.addTask {
-                try await pollLoop(api: api, forwarder: forwarder, bot: bot, fetcher: fetcher, link: link)
-            }
-            // The poll loop ends on graceful shutdown; then stop the rest.
-            try await group.next()
-            group.cancelAll()
-        }
+        // Started in this order, stopped in the reverse: the poller finishes handing over its batch while the
+        // acknowledgements still arrive and the link is still up.
+        try await ProgramServiceGroup.run([
+            GuardConnectionService(connection),
+            ServicePiece.untilShutdown("acknowledgement reader") { await forwarder.readAcknowledgements() },
+            TelegramPoller(
+                configuration: configuration, api: api, forwarder: forwarder, bot: bot, fetcher: fetcher, link: link,
+                logger: logger),
+        ], logger: logger)
         await http.shutdown()
     }
 
@@ -93,92 +93,5 @@ public struct IngressService: Service, CustomStringConvertible {
                 logger.notice("could not set the administrator command menu", metadata: ["user.id": "\(user)", "error": "\(error)"])
             }
         }
-    }
-
-    private func pollLoop(
-        api: TelegramBotAPI, forwarder: IntakeForwarder, bot: BotIdentity, fetcher: AttachmentFetcher,
-        link: TelegramLinkMonitor
-    ) async throws {
-        var offset: Int64?
-        var failures = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let batch: TelegramUpdateBatch
-            do {
-                let polling = configuration.polling
-                let confirmed = offset
-                batch = try await cancelWhenGracefulShutdown {
-                    try await api.getUpdates(
-                        offset: confirmed, limit: polling.limit, timeoutSeconds: polling.timeoutSeconds,
-                        allowedUpdates: polling.allowedUpdates)
-                }
-                failures = 0
-                link.succeeded()
-            } catch is CancellationError {
-                break
-            } catch let error as TelegramError {
-                if Task.isShuttingDownGracefully || Task.isCancelled { break }
-                failures += 1
-                link.failed(error)
-                let wait = error.retryAfterSeconds.map { Duration.seconds($0) } ?? backoff(failures)
-                if error.code == .conflict {
-                    logger.error("another poller or a webhook uses this bot token; only one ingress may poll", metadata: ["error": "\(error)"])
-                } else if !link.reachability.tokenRefused {
-                    logger.warning("getUpdates failed; retrying", metadata: ["error": "\(error)", "wait": "\(wait)"])
-                }
-                try? await Task.sleep(for: wait)
-                continue
-            }
-            guard batch.count > 0 else { continue }
-            for skipped in batch.skipped {
-                logger.error("skipped an update that cannot be decoded", metadata: [
-                    "update.id": "\(skipped.updateId.map(String.init) ?? "unreadable")", "batch.index": "\(skipped.index)",
-                    "reason": "\(skipped.reason)",
-                ])
-            }
-            // Finish handing over this batch even while shutting down: Telegram would re-send it anyway, but
-            // this way nothing waits for a restart.
-            try await forward(batch.updates, to: forwarder, bot: bot, fetcher: fetcher)
-            guard let next = batch.offset(confirming: offset) else {
-                // Nothing in the batch says how far to confirm: ask again later rather than guess and lose updates.
-                failures += 1
-                logger.error("no update id in the batch can be read; polling again", metadata: ["count": "\(batch.count)"])
-                try? await Task.sleep(for: backoff(failures))
-                continue
-            }
-            offset = next
-            logger.debug("batch acknowledged by the guard", metadata: ["count": "\(batch.count)", "offset": "\(next)"])
-        }
-        if let offset {
-            // Confirm the last acknowledged batch now rather than on the next start (updates past it stay queued).
-            _ = try? await api.getUpdates(offset: offset, limit: 1, timeoutSeconds: 0, allowedUpdates: configuration.polling.allowedUpdates)
-        }
-        logger.info("ingress stopped polling")
-    }
-
-    /// Translates and hands over `updates` in order. Text goes in groups; an update that carries file bytes is sent
-    /// with what precedes it and acknowledged before the next download, so at most one file is held at a time.
-    private func forward(
-        _ updates: [TelegramUpdate], to forwarder: IntakeForwarder, bot: BotIdentity, fetcher: AttachmentFetcher
-    ) async throws {
-        let now = Date().epochMillis
-        var pending: [InboundUpdate] = []
-        for update in updates {
-            var inbound = UpdateTranslator.translate(
-                update, receivedAt: now, bot: bot, downloadLimit: configuration.uploadMaxBytes)
-            if inbound.kind == .message, let message = update.message {
-                inbound = await fetcher.complete(inbound, from: message)
-            }
-            logger.info("update received", metadata: ["update.id": "\(inbound.updateId)", "kind": "\(inbound.kind.rawValue)"])
-            pending.append(inbound)
-            if inbound.attachments?.contains(where: { $0.data != nil }) == true {
-                try await forwarder.forward(pending)
-                pending = []
-            }
-        }
-        if !pending.isEmpty { try await forwarder.forward(pending) }
-    }
-
-    private func backoff(_ failures: Int) -> Duration {
-        .milliseconds(min(30_000, 250 * (1 << min(failures, 7))))
     }
 }

@@ -1,13 +1,17 @@
 import Foundation
 import Logging
 import Messages
+import ServiceLifecycle
+import Settings
 import Synchronization
 
 /// Sends the receiver's refusal counts to the guard, at most once per `interval`, so a flood of bad requests costs
 /// the guard one message a second however large it is. A report is sent again every interval until the guard
 /// acknowledges it (it audits each report once, by its id), so counts are not lost with a guard that crashed or
 /// restarted; what is refused meanwhile waits in the tally for the next report.
-final class RefusalReporter: Sendable {
+final class RefusalReporter: Service, CustomStringConvertible {
+    var description: String { "refusal reporter" }
+
     private let tally: SharedRefusalTally
     private let interval: Duration
     private let logger: Logger
@@ -22,13 +26,12 @@ final class RefusalReporter: Sendable {
         self.send = send
     }
 
-    /// Reports until cancelled (the service sends the last report itself, while the link is still up).
+    /// Reports every `interval`; on graceful shutdown, once more and stops. It starts after the guard connection and
+    /// the acknowledgement reader and before the HTTP server, so its last report goes out after the server answered
+    /// its last request and while the link is still up.
     func run() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            if Task.isCancelled { return }
-            await reportNow()
-        }
+        await Periodic.run(every: interval) { await reportNow() }
+        if Task.isShuttingDownGracefully, !Task.isCancelled { await reportNow() }
     }
 
     /// Sends the unacknowledged report again, or else a new one of what was refused since.

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import PeerLink
 import ServiceLifecycle
+import Settings
 import Transport
 
 /// The webhook receiver: the one program exposed to the internet. It holds only the webhook secrets, answers bad
@@ -59,18 +60,15 @@ public struct WebhooksService: Service, CustomStringConvertible {
             eventLoopGroupProvider: .shared(eventLoops),
             logger: logger)
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await connection.run() }
-            group.addTask {
+        // Stopped in the reverse order: the server first (after answering the requests in flight), then the
+        // last refusal counts go out while acknowledgements are still read and the link is still up.
+        try await ProgramServiceGroup.run([
+            GuardConnectionService(connection),
+            ServicePiece.untilShutdown("acknowledgement reader") {
                 await forwarder.readAcknowledgements(from: connection.messages) { reporter.acknowledged(reportId: $0) }
-            }
-            group.addTask { await reporter.run() }
-            // The server ends on graceful shutdown (after answering the requests in flight); then the last refusal
-            // counts go out while the link is still up, and the rest stops.
-            group.addTask { try await application.run() }
-            try await group.next()
-            await reporter.reportNow()
-            group.cancelAll()
-        }
+            },
+            reporter,
+            application,
+        ], logger: logger)
     }
 }

@@ -78,6 +78,19 @@ import Testing
         await harness.stop()
     }
 
+    /// The receiver's pieces stop in reverse order: the server first, then the refusal reporter sends what it
+    /// counted since its last report, over the guard link that stops last.
+    @Test func refusalsCountedJustBeforeAShutdownAreReportedOnTheWayOut() async throws {
+        let harness = try await ReceiverHarness.start { $0.refusalReportInterval = .seconds(600) }
+        _ = try await harness.github(payload, delivery: "r1", secret: "not the secret")
+        _ = try await harness.github(payload, delivery: "r2", secret: "not the secret")
+        #expect(harness.fakeGuard.reportDeliveries == 0, "no report is due before the shutdown")
+        await harness.serviceGroup.triggerGracefulShutdown()
+        _ = await harness.task.result
+        #expect(await ReceiverHarness.eventually { harness.fakeGuard.reports.flatMap(\.counts).reduce(0) { $0 + $1.count } == 2 })
+        await harness.stop()
+    }
+
     @Test func aRefusalReportIsSentAgainUntilTheGuardAcknowledgesItAndCountedOnce() async throws {
         let harness = try await ReceiverHarness.start { $0.refusalReportInterval = .milliseconds(200) }
         harness.fakeGuard.acknowledgeReports(false)

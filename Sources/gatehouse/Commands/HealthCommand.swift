@@ -18,15 +18,18 @@ struct HealthBeacon: Service {
 
     func run() async throws {
         var warned = false
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        func write() {
             do {
                 try HealthFile.write(signal.status, to: path)
-            } catch where !warned {
+            } catch {
+                guard !warned else { return }
                 warned = true
                 logger.warning("cannot write the health file", metadata: ["path": "\(path)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: .seconds(1))
         }
+        write()
+        // The wait ends at once on shutdown: the file goes as soon as the program's turn to stop comes.
+        await Periodic.run(every: .seconds(1)) { write() }
         try? FileManager.default.removeItem(atPath: path)
     }
 }
