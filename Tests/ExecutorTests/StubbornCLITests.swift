@@ -75,7 +75,8 @@ import Testing
     func expectGone(_ ending: Ending) {
         let steps = Self.interruptGrace + Self.terminateGrace
         #expect(ending.took >= steps, "the CLI ignores SIGINT and SIGTERM: only the SIGKILL after both graces ends it")
-        #expect(ending.took < steps + .seconds(3), "the teardown went past its bound: \(ending.took)")
+        // Generous: a loaded machine stalls the whole test process for seconds; without the SIGKILL it would never end.
+        #expect(ending.took < steps + .seconds(8), "the teardown went past its bound: \(ending.took)")
         #expect(ending.outcome.exitStatus == 128 + SIGKILL)
         #expect(!ProcessSnapshot.isRunning(ending.cliPid))
         #expect(!ProcessSnapshot.isRunning(ending.childPid), "the child in its own session was left running")
