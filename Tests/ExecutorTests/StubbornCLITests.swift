@@ -37,14 +37,10 @@ import Testing
     /// Runs the stubborn CLI; `cancelAfter` cancels it that long after its prompt, else it runs into `timeout`.
     func run(timeout: Duration, cancelAfter: Duration?) async throws -> Ending {
         ProcessReaper.enableSubreaper()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stubborn-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let executable = directory.appendingPathComponent("claude")
-        try Data(Self.script.utf8).write(to: executable)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+        let cli = try StandInCLI(script: Self.script, name: "stubborn")
+        defer { cli.remove() }
         let invocation = ClaudeInvocation(
-            executable: executable.path, workingDirectory: directory.path, prompt: "never answered",
+            executable: cli.executable.path, workingDirectory: cli.directory.path, prompt: "never answered",
             environment: ["PATH": "/usr/bin:/bin"], timeout: timeout,
             interruptGrace: Self.interruptGrace, terminateGrace: Self.terminateGrace)
         let cancellation = ClaudeCancellation()
@@ -67,7 +63,7 @@ import Testing
             decide: { _ in .deny(message: "no") })
         try await canceller.value
         let took = ContinuousClock.now - (try #require(stopAt.withLock { $0 }))
-        let childText = try String(contentsOf: directory.appendingPathComponent("child.pid"), encoding: .utf8)
+        let childText = try String(contentsOf: cli.directory.appendingPathComponent("child.pid"), encoding: .utf8)
         let childPid = try #require(Int32(childText.trimmingCharacters(in: .whitespacesAndNewlines)))
         return Ending(outcome: outcome, took: took, cliPid: try #require(cliPid.withLock { $0 }), childPid: childPid)
     }
