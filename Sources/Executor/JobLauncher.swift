@@ -123,14 +123,12 @@ struct JobLauncher: Sendable {
             return result
         }
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
-        return await withTaskGroup(of: Void.self) { group in
-            group.addTask { await progress.relay() }
-            let result = await runCLI(
-                job, workspace: workspace, cancellation: cancellation, warm: warm, report: report, progress: progress,
-                sender: sender, release: release, noticed: noticed, logger: logger)
-            group.cancelAll()
-            return result
-        }
+        // The relay is not awaited at the end: a progress message still being sent must not hold up the result.
+        work.spawn { await progress.relay() }
+        defer { progress.stop() }
+        return await runCLI(
+            job, workspace: workspace, cancellation: cancellation, warm: warm, report: report, progress: progress,
+            sender: sender, release: release, noticed: noticed, logger: logger)
     }
 
     /// `run`'s CLI part: the warm CLI if one was claimed, else a CLI started now (again in a new session if the one

@@ -1,6 +1,7 @@
 import Foundation
 import Messages
 import PeerLink
+import Synchronization
 import ToolPolicy
 
 /// Turns the CLI's events into progress messages for the guard (and the one "started" notice). Progress is relayed
@@ -14,6 +15,7 @@ actor ProgressReporter {
     private var sequence = 0
     private nonisolated let pending: AsyncStream<ClaudeEvent>
     private nonisolated let pendingSink: AsyncStream<ClaudeEvent>.Continuation
+    private nonisolated let stopped = Atomic<Bool>(false)
 
     init(jobId: String, attempt: Int, workspace: String, connection: GuardConnection) {
         self.jobId = jobId
@@ -32,11 +34,18 @@ actor ProgressReporter {
         }
     }
 
-    /// Sends the queued progress in order until cancelled.
+    /// Sends the queued progress in order until `stop()` (or cancellation).
     func relay() async {
         for await event in pending {
+            guard !stopped.load(ordering: .acquiring) else { return }
             await report(event)
         }
+    }
+
+    /// The job has its result: progress still queued is dropped, and `relay` ends after the message it is sending.
+    nonisolated func stop() {
+        stopped.store(true, ordering: .releasing)
+        pendingSink.finish()
     }
 
     func report(_ event: ClaudeEvent) async {
