@@ -65,10 +65,12 @@ public struct ExecutorService: Service, CustomStringConvertible {
             })
         holder.connection = connection
         let proxy = try await startProxy()
+        // Jobs, warm CLIs, file requests and reports: children of the service's task group, through this.
+        let work = ChildTasks()
         let jobs = JobLauncher(
             configuration: configuration, connection: connection, state: state, workspaces: workspaces,
             scratch: scratch, sandbox: sandbox, check: JobCheck(verifier: configuration.jobVerifier), proxy: proxy,
-            warm: WarmCLIPool(configuration: configuration, logger: logger), logger: logger)
+            warm: WarmCLIPool(configuration: configuration, logger: logger), work: work, logger: logger)
         if configuration.warmPool > 0 {
             logger.info("warm Claude CLIs on", metadata: [
                 "warm.pool": "\(configuration.warmPool)", "warm.window_s": "\(configuration.warmWindow.components.seconds)",
@@ -97,22 +99,25 @@ public struct ExecutorService: Service, CustomStringConvertible {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await connection.run() }
+            group.addTask { await work.run() }
             if let proxy {
                 group.addTask {
                     do { try await proxy.run() } catch { logger.error("outbound proxy failed", metadata: ["error": "\(error)"]) }
                 }
             }
-            group.addTask { await resendResults(connection: connection, state: state) }
+            group.addTask {
+                await ResultResender(interval: configuration.resultResendInterval, connection: connection, state: state).run()
+            }
             group.addTask {
                 await withGracefulShutdownHandler {
-                    await receive(connection: connection, state: state, jobs: jobs, files: files)
+                    await receive(connection: connection, state: state, jobs: jobs, files: files, work: work)
                 } onGracefulShutdown: {
                     logger.info("executor draining: no new jobs")
                 }
                 await jobs.warm.stopAll()
                 await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
             }
-            // The receive-and-drain task ends first on shutdown; then stop the rest.
+            // The receive-and-drain task ends first on shutdown; then stop the rest (work still running is cancelled).
             await group.next()
             group.cancelAll()
         }
@@ -130,7 +135,9 @@ public struct ExecutorService: Service, CustomStringConvertible {
         return try await OutboundProxy.bind(configuration: settings, logger: logger)
     }
 
-    private func receive(connection: GuardConnection, state: ExecutorState, jobs: JobLauncher, files: FileRequestService) async {
+    private func receive(
+        connection: GuardConnection, state: ExecutorState, jobs: JobLauncher, files: FileRequestService, work: ChildTasks
+    ) async {
         for await envelope in connection.messages.cancelOnGracefulShutdown() {
             do {
                 switch envelope.type {
@@ -153,7 +160,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
                 case .fileRequest:
                     let request = try WireCodec.decode(FileRequest.self, from: envelope)
                     // Not awaited: a slow disk must not hold up jobs and permission answers.
-                    Task { await files.handle(request) }
+                    work.spawn { await files.handle(request) }
                 default:
                     logger.debug("ignored a message", metadata: ["type": "\(envelope.type.rawValue)"])
                 }
@@ -173,30 +180,17 @@ public struct ExecutorService: Service, CustomStringConvertible {
         {
             try? await connection.sendFrames(ready)
         }
+        // Each wait looks again whenever a job leaves its slot or a result is acknowledged, not on a clock.
         let deadline = ContinuousClock.now + configuration.drainGrace
-        while await state.runningCount > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        let stillRunning = await state.runningCount
-        if stillRunning > 0 {
+        if await !state.changes.wait(until: deadline, for: { await state.runningCount == 0 }) {
+            let stillRunning = await state.runningCount
             logger.warning("drain grace over; cancelling running jobs", metadata: ["count": "\(stillRunning)"])
             await state.cancelAll()
         }
         let ackDeadline = ContinuousClock.now + configuration.claude.interruptGrace + configuration.claude.terminateGrace + .seconds(3)
-        while await !state.activeJobIds.isEmpty, ContinuousClock.now < ackDeadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
+        _ = await state.changes.wait(until: ackDeadline, for: { await state.activeJobIds.isEmpty })
         let unacknowledged = await state.activeJobIds.count
         logger.info("executor drained", metadata: ["unacknowledged": "\(unacknowledged)"])
-    }
-
-    private func resendResults(connection: GuardConnection, state: ExecutorState) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.resultResendInterval)
-            for result in await state.pendingResults where Date().epochMillis - result.finishedAt > 1_000 {
-                try? await connection.send(result)
-            }
-        }
     }
 }
 

@@ -3,17 +3,12 @@ import Messages
 /// What an executor is doing: jobs in its slots, results the guard has not acknowledged yet, and tool-permission
 /// questions waiting for the guard's answer. One actor, so the service's tasks never race over it.
 actor ExecutorState {
-    struct PendingQuestion {
-        var request: PermissionRequest
-        var continuation: CheckedContinuation<PermissionDecision, Never>
-    }
-
     private(set) var draining = false
     private var running: [String: ClaudeCancellation] = [:]
     private var unackedResults: [String: JobResult] = [:]
-    private var questions: [String: PendingQuestion] = [:]
+    private var questions = AwaitedReplies<PermissionRequest, PermissionDecision>()
     /// Files sent to the chat waiting for the guard's receipt (nil: none came in time).
-    private var receipts: [String: CheckedContinuation<FileToChatReceipt?, Never>] = [:]
+    private var receipts = AwaitedReplies<Void, FileToChatReceipt?>()
     /// Where an admitted job stands with the guard's go-ahead. The go can arrive before the launcher asks for it
     /// (the CLI is being started meanwhile), so it is kept until then.
     private enum GoAhead {
@@ -21,6 +16,9 @@ actor ExecutorState {
         case given
     }
     private var goAheads: [String: GoAhead] = [:]
+
+    /// Signalled whenever a job leaves its slot or its result is acknowledged: what a drain waits on.
+    nonisolated let changes = ChangeSignal()
 
     var runningCount: Int { running.count }
 
@@ -55,14 +53,13 @@ actor ExecutorState {
         goAheads[result.jobId] = nil
         unackedResults[result.jobId] = result
         denyQuestions(of: result.jobId, because: "the job ended")
+        changes.signal()
     }
 
     /// Questions of a job that stops will never be answered usefully: answer them with a denial now.
     private func denyQuestions(of jobId: String, because reason: String) {
-        for (key, question) in questions where question.request.jobId == jobId {
-            questions[key] = nil
-            question.continuation.resume(returning: PermissionDecision(
-                jobId: jobId, requestId: question.request.requestId, allow: false, message: reason))
+        for (key, request) in questions.unanswered where request.jobId == jobId {
+            questions.resolve(key, with: PermissionDecision(jobId: jobId, requestId: request.requestId, allow: false, message: reason))
         }
     }
 
@@ -102,31 +99,50 @@ actor ExecutorState {
 
     func acknowledge(jobId: String) {
         unackedResults[jobId] = nil
+        changes.signal()
     }
 
     var pendingResults: [JobResult] { Array(unackedResults.values) }
 
-    func await(_ request: PermissionRequest, continuation: CheckedContinuation<PermissionDecision, Never>) {
-        questions[Self.key(request.jobId, request.requestId)] = PendingQuestion(request: request, continuation: continuation)
+    /// `request` is about to go to the guard: its decision is awaited (`decision(on:)`), and sent again after a
+    /// re-registration until it comes.
+    func ask(_ request: PermissionRequest) {
+        questions.expect(Self.key(request.jobId, request.requestId), subject: request)
+    }
+
+    /// The guard's decision on a request `ask`ed, or the denial given when its job stopped.
+    func decision(on request: PermissionRequest) async -> PermissionDecision {
+        await withCheckedContinuation { continuation in
+            questions.wait(Self.key(request.jobId, request.requestId), continuation, otherwise: PermissionDecision(
+                jobId: request.jobId, requestId: request.requestId, allow: false, message: "the question was not asked"))
+        }
     }
 
     func answer(_ decision: PermissionDecision) {
-        questions.removeValue(forKey: Self.key(decision.jobId, decision.requestId))?.continuation.resume(returning: decision)
+        questions.resolve(Self.key(decision.jobId, decision.requestId), with: decision)
     }
 
-    var pendingQuestions: [PermissionRequest] { questions.values.map(\.request) }
+    var pendingQuestions: [PermissionRequest] { questions.unanswered.map(\.subject) }
 
-    func awaitReceipt(for file: FileToChat, continuation: CheckedContinuation<FileToChatReceipt?, Never>) {
-        receipts[Self.key(file.jobId, file.requestId)] = continuation
+    /// `file` is about to go to the guard: its receipt is awaited (`receipt(for:)`).
+    func expectReceipt(for file: FileToChat) {
+        receipts.expect(Self.key(file.jobId, file.requestId), subject: ())
+    }
+
+    /// The guard's receipt for `file`, or nil if none came in time (`expireReceipt`).
+    func receipt(for file: FileToChat) async -> FileToChatReceipt? {
+        await withCheckedContinuation { continuation in
+            receipts.wait(Self.key(file.jobId, file.requestId), continuation, otherwise: nil)
+        }
     }
 
     func receive(_ receipt: FileToChatReceipt) {
-        receipts.removeValue(forKey: Self.key(receipt.jobId, receipt.requestId))?.resume(returning: receipt)
+        receipts.resolve(Self.key(receipt.jobId, receipt.requestId), with: receipt)
     }
 
     /// The guard did not answer in time (or could not be written to): the tool call is told the file was not sent.
     func expireReceipt(for file: FileToChat) {
-        receipts.removeValue(forKey: Self.key(file.jobId, file.requestId))?.resume(returning: nil)
+        receipts.resolve(Self.key(file.jobId, file.requestId), with: nil)
     }
 
     private static func key(_ jobId: String, _ requestId: String) -> String { jobId + "/" + requestId }

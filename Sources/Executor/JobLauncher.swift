@@ -21,6 +21,9 @@ struct JobLauncher: Sendable {
     let proxy: OutboundProxy?
     /// CLIs started ahead of a person's next prompt (`WARM_CLI_POOL`; empty when off).
     let warm: WarmCLIPool
+    /// Where jobs, warm CLIs and reports run: children of the executor service's task group, so its shutdown
+    /// reaches them.
+    let work: ChildTasks
     let logger: Logger
 
     /// The one TCP port a job's process tree needs to reach for the network (the proxy's), for the kernel's
@@ -60,7 +63,7 @@ struct JobLauncher: Sendable {
         let warmCLI = await warm.claim(for: job)
         // The CLI starts (or is already there) while the acceptance travels; it gets the prompt only after the
         // guard's go-ahead.
-        Task {
+        let started = work.spawn {
             let once = ReportedOnce()
             let report: @Sendable (JobResult) async -> Void = { [state, connection] result in
                 guard once.claim() else { return }
@@ -69,6 +72,13 @@ struct JobLauncher: Sendable {
             }
             await report(await run(job, cancellation: cancellation, warm: warmCLI, report: report))
             await cliEnded(jobId: job.jobId)
+        }
+        guard started else {
+            // The service is stopping (its task group ended): the job never runs, and the guard is told so.
+            logger.warning("the executor is stopping; the job was not started", metadata: ["job.id": "\(job.jobId)"])
+            warmCLI?.drop()
+            await state.finish(JobResult(jobId: job.jobId, attempt: job.attempt, outcome: .cancelled, finishedAt: Date().epochMillis))
+            return
         }
         try? await connection.send(JobAccepted(jobId: job.jobId, attempt: job.attempt, accepted: true))
     }
@@ -112,10 +122,24 @@ struct JobLauncher: Sendable {
             if case .withheld = placed.release { result.refusalNotice = notice } else { result.notice = notice }
             return result
         }
-        let facts = WorkspaceFacts(workspace: workspace)
         let progress = ProgressReporter(jobId: job.jobId, attempt: job.attempt, workspace: workspace, connection: connection)
-        let relay = Task { await progress.relay() }
-        defer { relay.cancel() }
+        // The relay is not awaited at the end: a progress message still being sent must not hold up the result.
+        work.spawn { await progress.relay() }
+        defer { progress.stop() }
+        return await runCLI(
+            job, workspace: workspace, cancellation: cancellation, warm: warm, report: report, progress: progress,
+            sender: sender, release: release, noticed: noticed, logger: logger)
+    }
+
+    /// `run`'s CLI part: the warm CLI if one was claimed, else a CLI started now (again in a new session if the one
+    /// to continue is not on this disk).
+    private func runCLI(
+        _ job: JobAssignment, workspace: String, cancellation: ClaudeCancellation, warm: WarmCLI?,
+        report: @escaping @Sendable (JobResult) async -> Void, progress: ProgressReporter, sender: FileToChatSender,
+        release: @escaping @Sendable () async -> ClaudePromptRelease, noticed: @escaping @Sendable (JobResult) -> JobResult,
+        logger: Logger
+    ) async -> JobResult {
+        let facts = WorkspaceFacts(workspace: workspace)
         let transcripts = TranscriptLocator(home: configuration.claude.home)
         let binding = { (fresh: Bool) in
             WarmCLI.Binding(
@@ -139,7 +163,7 @@ struct JobLauncher: Sendable {
         var resume = job.resumeSessionId
         if let warm {
             // The warm CLI was started for exactly this launch; if it ended before taking the prompt, start afresh.
-            if warm.claim(binding(false), jobId: job.jobId, cancellation: cancellation), let outcome = await warm.outcome() {
+            if await warm.claim(binding(false), jobId: job.jobId, cancellation: cancellation), let outcome = await warm.outcome() {
                 guard outcome.sessionNotFound, !cancellation.isCancelled else { return await finished(outcome, false) }
                 resume = nil
             } else {
@@ -221,16 +245,12 @@ struct JobLauncher: Sendable {
             }
             request.decidedByExecutor = true
             // The report does not hold up the answer: the guard's record of a read decides nothing later.
-            Task { [connection, request] in try? await connection.send(request) }
+            work.spawn { [connection, request] in try? await connection.send(request) }
             return .allow
         }
-        let asked = request
-        let decision = await withCheckedContinuation { (continuation: CheckedContinuation<PermissionDecision, Never>) in
-            Task {
-                await state.await(asked, continuation: continuation)
-                try? await connection.send(asked)
-            }
-        }
+        await state.ask(request)
+        try? await connection.send(request)
+        let decision = await state.decision(on: request)
         guard decision.allow else { return .deny(message: decision.message ?? "denied by policy") }
         for path in Self.pathsToCheck(question, workspace: workspace, home: configuration.claude.home) {
             if let problem = workspaces.check(path: path, workspace: workspace) {
@@ -349,90 +369,4 @@ struct JobLauncher: Sendable {
         }
         return parts.joined(separator: " ")
     }
-}
-
-/// Turns the CLI's events into progress messages for the guard (and the one "started" notice). Progress is relayed
-/// in order by its own task, so reading the CLI's output (and answering its next tool question) never waits for a
-/// progress message to be sent; the "started" notice is sent at once, ahead of anything the job reports later.
-actor ProgressReporter {
-    private let jobId: String
-    private let attempt: Int
-    private let workspace: String
-    private let connection: GuardConnection
-    private var sequence = 0
-    private nonisolated let pending: AsyncStream<ClaudeEvent>
-    private nonisolated let pendingSink: AsyncStream<ClaudeEvent>.Continuation
-
-    init(jobId: String, attempt: Int, workspace: String, connection: GuardConnection) {
-        self.jobId = jobId
-        self.attempt = attempt
-        self.workspace = workspace
-        self.connection = connection
-        (pending, pendingSink) = AsyncStream.makeStream(of: ClaudeEvent.self)
-    }
-
-    /// Takes one event from the CLI: the start is reported now, the rest queued for `relay`.
-    func hear(_ event: ClaudeEvent) async {
-        if case .processStarted = event {
-            await report(event)
-        } else {
-            pendingSink.yield(event)
-        }
-    }
-
-    /// Sends the queued progress in order until cancelled.
-    func relay() async {
-        for await event in pending {
-            await report(event)
-        }
-    }
-
-    func report(_ event: ClaudeEvent) async {
-        switch event {
-        case .processStarted:
-            try? await connection.send(JobStarted(jobId: jobId, attempt: attempt, startedAt: Date().epochMillis))
-        case .initialized:
-            break
-        case .assistantText(let text):
-            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            await send(.assistantText, tool: nil, summary: String(SecretRedactor.redact(line).prefix(ToolSummary.limit)))
-        case .toolUse(_, let name, let input):
-            await send(.toolUse, tool: name, summary: ToolSummary.describe(tool: name, input: input, workspace: workspace))
-        case .toolResult(_, let isError, _):
-            await send(.toolResult, tool: nil, summary: isError ? "error" : "ok")
-        case .apiRetry(let attempt, _, _, _):
-            await send(.retrying, tool: nil, summary: "API retry \(attempt)")
-        }
-    }
-
-    private func send(_ kind: JobProgress.Kind, tool: String?, summary: String) async {
-        sequence += 1
-        try? await connection.send(JobProgress(jobId: jobId, sequence: sequence, kind: kind, toolName: tool, summary: summary))
-    }
-}
-
-/// What the executor's disk says about a job's workspace, looked at once, at the job's first tool call.
-final class WorkspaceFacts: Sendable {
-    private let workspace: String
-    private let scanned = Mutex<Bool?>(nil)
-
-    init(workspace: String) {
-        self.workspace = workspace
-    }
-
-    var holdsSecrets: Bool {
-        scanned.withLock { known in
-            if let known { return known }
-            let found = WorkspaceSecretScan.holdsSecrets(workspace)
-            known = found
-            return found
-        }
-    }
-}
-
-/// Lets exactly one report of a job's result through: the early one on success, or the one at the end.
-private final class ReportedOnce: Sendable {
-    private let taken = Atomic<Bool>(false)
-
-    func claim() -> Bool { !taken.exchange(true, ordering: .acquiringAndReleasing) }
 }

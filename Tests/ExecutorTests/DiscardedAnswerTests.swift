@@ -23,14 +23,10 @@ import Testing
 
     /// Runs the stand-in CLI with the runner, answering its one question with `answer`.
     func run(answer: ClaudePermissionAnswer, timeout: Duration) async throws -> (ClaudeOutcome, Duration) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discarded-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let executable = directory.appendingPathComponent("claude")
-        try Data(Self.script.utf8).write(to: executable)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+        let cli = try StandInCLI(script: Self.script, name: "discarded")
+        defer { cli.remove() }
         let invocation = ClaudeInvocation(
-            executable: executable.path, workingDirectory: directory.path, prompt: "write a.txt",
+            executable: cli.executable.path, workingDirectory: cli.directory.path, prompt: "write a.txt",
             environment: ["PATH": "/usr/bin:/bin"], timeout: timeout,
             interruptGrace: .milliseconds(500), terminateGrace: .milliseconds(500))
         let started = ContinuousClock.now

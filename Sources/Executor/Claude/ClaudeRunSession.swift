@@ -19,10 +19,14 @@ final class ClaudeRunSession: Sendable {
     private let onCompleted: (@Sendable (ClaudeOutcome) async -> Void)?
     private let onEvent: @Sendable (ClaudeEvent) async -> Void
     private let decide: @Sendable (ClaudePermissionQuestion) async -> ClaudePermissionAnswer
-    private let pendingDecisions = Mutex<[String: Task<Void, Never>]>([:])
+    /// Permission questions being decided (by request id): one withdrawn by the CLI, or left when its output ended,
+    /// is not answered.
+    private let pendingDecisions = Mutex<Set<String>>([])
+    /// Decisions, MCP replies and other writes made off the reading loop: children of `drive`'s task group.
+    private let sideWork = ChildTasks()
     private let callerCancelled = Atomic<Bool>(false)
-    /// Set once the CLI closed its stdout: it is exiting, so the supervisor looks again soon rather than in 50 ms.
-    private let outputEnded = Atomic<Bool>(false)
+    /// Set once the CLI has exited (it is not reaped yet).
+    private let exited = Atomic<Bool>(false)
     /// Tool uses the CLI asked about and the runner did not deny (by `tool_use_id`): if the CLI then rejects one of
     /// them itself (before or after the answer), it is not going to use the answer.
     private let askedToolUses = Mutex<Set<String>>([])
@@ -31,15 +35,12 @@ final class ClaudeRunSession: Sendable {
     static let selfRejectionText = "The user doesn't want to proceed with this tool use"
     /// When the prompt was written: the run's timeout counts from then.
     private let promptWrittenAt = Mutex<ContinuousClock.Instant?>(nil)
-    private let wakeup = ClaudeSupervisorWakeup()
+    /// Wakes the supervisor: something it decides on changed (a cancel, the prompt written, a result, the CLI gone).
+    private let changes = ChangeSignal()
     private let hookRegistration = ClaudeHookRegistration()
     /// What the hook answered, by `tool_use_id`: a permission prompt for the same call gets the same answer.
     private let hookAnswers = Mutex<[String: ClaudePermissionAnswer]>([:])
 
-    /// How often the supervisor looks at cancellation, the clock and the process.
-    private static let pollInterval: Duration = .milliseconds(50)
-    /// After the CLI closed its output: the first look again, doubling up to `pollInterval`.
-    private static let exitPollInterval: Duration = .microseconds(500)
     /// How long the CLI may take to confirm the PreToolUse hook once the prompt is ready.
     private static let hookRegistrationTimeout: Duration = .seconds(30)
     /// How often it records the process tree (a /proc scan).
@@ -72,28 +73,32 @@ final class ClaudeRunSession: Sendable {
         var logger = logger
         logger[metadataKey: "claude.pid"] = "\(pid)"
         logger.debug("claude process started")
+        cancellation.whenCancelled { [changes] in changes.signal() }
 
-        // The supervisor runs unstructured so that a cancelled caller does not cut its sleeps short: it sees the
-        // caller's cancellation through `callerCancelled` and tears down in order, like an explicit cancel.
-        let supervisor = Task { [logger] in await self.supervise(tracker: tracker, logger: logger) }
+        // Unstructured on purpose, and awaited below: like Subprocess's own teardown, the supervision must run to
+        // its end (the CLI and its tree gone) even when the caller is cancelled; it sees that through
+        // `callerCancelled` and tears down in order, like an explicit cancel.
+        let supervision = Task { [logger] in await self.supervise(execution, tracker: tracker, logger: logger) }
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.readStderr(execution.standardError) }
+                group.addTask { await self.sideWork.run() }
                 // Before anything else: every tool call is to come to us as a hook callback.
                 await self.write(.initialize, to: stdin)
                 group.addTask { [logger] in await self.releasePrompt(pid: pid, stdin: stdin, logger: logger) }
                 await self.readStdout(execution.standardOutput, stdin: stdin, logger: logger)
                 hookRegistration.settle(failure: "the CLI ended before it confirmed the tool-screening hook")
-                outputEnded.store(true, ordering: .releasing)
-                wakeup.wake()
                 try? await stdin.finish()
-                await self.cancelPendingDecisions()
+                // Questions still pending are not answered any more; what is under way ends, and nothing new starts.
+                pendingDecisions.withLock { $0.removeAll() }
+                sideWork.finish()
                 await group.waitForAll()
             }
         } onCancel: {
             callerCancelled.store(true, ordering: .releasing)
+            changes.signal()
         }
-        await supervisor.value
+        await supervision.value
     }
 
     /// Writes the prompt once the caller releases it and the CLI has registered the PreToolUse hook; otherwise
@@ -102,12 +107,15 @@ final class ClaudeRunSession: Sendable {
         switch await release() {
         case .prompt(let prompt):
             // The CLI answers `initialize` as soon as it has started (about 0.5 s); one that never does is broken.
-            let deadline = Task { [hookRegistration] in
-                guard (try? await Task.sleep(for: Self.hookRegistrationTimeout)) != nil else { return }
-                hookRegistration.settle(failure: "no answer to initialize within \(Self.hookRegistrationTimeout)")
+            let failure = await withTaskGroup(of: Void.self) { group in
+                group.addTask { [hookRegistration] in
+                    guard (try? await Task.sleep(for: Self.hookRegistrationTimeout)) != nil else { return }
+                    hookRegistration.settle(failure: "no answer to initialize within \(Self.hookRegistrationTimeout)")
+                }
+                let failure = await hookRegistration.outcome()
+                group.cancelAll()
+                return failure
             }
-            let failure = await hookRegistration.outcome()
-            deadline.cancel()
             if let failure {
                 logger.error("claude did not register the tool-screening hook; the prompt is withheld", metadata: [
                     "claude.error": "\(failure.prefix(300))",
@@ -118,6 +126,7 @@ final class ClaudeRunSession: Sendable {
             }
             await onEvent(.processStarted(pid: pid))
             promptWrittenAt.withLock { $0 = ContinuousClock.now }
+            changes.signal()
             await self.write(.userPrompt(prompt), to: stdin)
         case .withheld(let reason):
             // End of input before any prompt: the CLI has nothing to do and exits; the supervisor escalates if
@@ -129,7 +138,7 @@ final class ClaudeRunSession: Sendable {
 
     private func withhold(reason: String?) {
         state.requestStop(.withheld(reason: reason))
-        wakeup.wake()
+        changes.signal()
     }
 
     // MARK: stdout
@@ -173,6 +182,7 @@ final class ClaudeRunSession: Sendable {
                         "claude.tool_use_id": "\(toolUseId)",
                     ])
                     answerDiscarded.store(true, ordering: .releasing)
+                    changes.signal()
                 }
                 await onEvent(event)
             }
@@ -189,15 +199,15 @@ final class ClaudeRunSession: Sendable {
                 return
             }
             // Off the reading loop: sending a file waits for the guard, and output must keep flowing meanwhile.
-            Task {
+            sideWork.spawn {
                 let reply = await tools.respond(to: message)
                 await self.write(.mcpResponse(requestId: requestId, message: reply), to: stdin)
             }
         case .controlCancel(let requestId):
-            let task = pendingDecisions.withLock { $0.removeValue(forKey: requestId) }
-            task?.cancel()
+            pendingDecisions.withLock { _ = $0.remove(requestId) }
         case .result(let result):
             state.recordResult(result)
+            changes.signal()
             if let onCompleted, let outcome = state.completedOutcome() { await onCompleted(outcome) }
             // Only now: closing stdin earlier would deny any tool still waiting for an answer.
             try? await stdin.finish()
@@ -214,21 +224,20 @@ final class ClaudeRunSession: Sendable {
             // The hook already had this call decided: the prompt gets the same answer, not a second question.
             if let decided = hookAnswers.withLock({ $0[toolUseId] }) {
                 if decided.allows { askedToolUses.withLock { _ = $0.insert(toolUseId) } }
-                Task { await self.write(.permission(requestId: question.requestId, answer: decided, originalInput: question.input, toolUseId: toolUseId), to: stdin) }
+                sideWork.spawn { await self.write(.permission(requestId: question.requestId, answer: decided, originalInput: question.input, toolUseId: toolUseId), to: stdin) }
                 return
             }
             askedToolUses.withLock { _ = $0.insert(toolUseId) }
         }
-        // Registered under the lock it is created in: a decision that comes at once must find itself pending.
-        pendingDecisions.withLock { pending in
-            pending[question.requestId] = Task { await self.answer(question, stdin: stdin, logger: logger) }
-        }
+        // Registered before it starts: a decision that comes at once must find itself pending.
+        pendingDecisions.withLock { _ = $0.insert(question.requestId) }
+        sideWork.spawn { await self.answer(question, stdin: stdin, logger: logger) }
     }
 
     private func answer(_ question: ClaudePermissionQuestion, stdin: StandardInputWriter, logger: Logger) async {
         let answer = await decide(question)
         // Answer only if the CLI still waits for it (not withdrawn, run not over).
-        let stillPending = pendingDecisions.withLock { $0.removeValue(forKey: question.requestId) } != nil
+        let stillPending = pendingDecisions.withLock { $0.remove(question.requestId) } != nil
         guard stillPending, !Task.isCancelled else { return }
         logger.debug("claude permission answered", metadata: [
             "claude.tool": "\(question.toolName)",
@@ -246,19 +255,6 @@ final class ClaudeRunSession: Sendable {
             await write(
                 .permission(requestId: question.requestId, answer: answer, originalInput: question.input, toolUseId: question.toolUseId),
                 to: stdin)
-        }
-    }
-
-    private func cancelPendingDecisions() async {
-        let tasks = pendingDecisions.withLock { pending in
-            defer { pending.removeAll() }
-            return Array(pending.values)
-        }
-        for task in tasks {
-            task.cancel()
-        }
-        for task in tasks {
-            await task.value
         }
     }
 
@@ -285,79 +281,63 @@ final class ClaudeRunSession: Sendable {
 
     // MARK: supervision
 
-    private enum Escalation {
-        case none
-        case interrupted(at: ContinuousClock.Instant)
-        case terminated(at: ContinuousClock.Instant)
-        case killed
-    }
-
-    /// Until the CLI is gone: watch cancellation, the timeout and a CLI lingering after its result, escalate
-    /// SIGINT → SIGTERM → SIGKILL, and keep a record of the process tree. Then kill and reap what it left behind.
-    private func supervise(tracker: ProcessTreeTracker, logger: Logger) async {
-        let clock = ContinuousClock()
-        let startDeadline = clock.now + (invocation.startTimeout ?? invocation.timeout)
-        // The first scan one interval in: a CLI just started has no children yet (it has not even got its prompt),
-        // and a scan of /proc then would only compete with starting the job.
-        var lastRefresh: ContinuousClock.Instant? = clock.now
-        var resultSeenAt: ContinuousClock.Instant?
-        var escalation = Escalation.none
-        var exitPoll = Self.exitPollInterval
-
-        while tracker.rootIsAlive {
-            let now = clock.now
-            if lastRefresh.map({ now - $0 >= Self.treeRefreshInterval }) ?? true {
-                tracker.refresh()
-                lastRefresh = now
-            }
-            switch escalation {
-            case .none:
-                if state.hasResult { resultSeenAt = resultSeenAt ?? now }
-                var reason: ClaudeStopReason?
-                if cancellation.isCancelled || callerCancelled.load(ordering: .acquiring) {
-                    reason = .cancelled
-                } else if now >= promptWrittenAt.withLock({ $0 }).map({ $0 + invocation.timeout }) ?? startDeadline {
-                    reason = .timedOut
-                } else if answerDiscarded.load(ordering: .acquiring) {
-                    reason = .answerDiscarded
-                } else if case .withheld? = state.stopReason {
-                    reason = state.stopReason
-                }
-                let lingering = resultSeenAt.map { now - $0 >= ClaudeRunner.exitGraceAfterResult } ?? false
-                if reason != nil || lingering {
-                    if let reason { state.requestStop(reason) }
-                    logger.info("claude run stopping", metadata: [
-                        "claude.stop_reason": "\(reason.map { "\($0)" } ?? "lingering after result")",
-                    ])
-                    tracker.refresh()
-                    tracker.signalRoot(SIGINT)
-                    escalation = .interrupted(at: now)
-                }
-            case .interrupted(let since) where now - since >= invocation.interruptGrace:
-                logger.info("claude did not stop on SIGINT; sending SIGTERM")
-                tracker.refresh()
-                tracker.signalRoot(SIGTERM)
-                escalation = .terminated(at: now)
-            case .terminated(let since) where now - since >= invocation.terminateGrace:
-                logger.warning("claude did not stop on SIGTERM; killing its process tree")
-                tracker.refresh()
-                tracker.signalRoot(SIGKILL)
-                _ = await tracker.killDescendants(deadline: clock.now + .milliseconds(200))
-                escalation = .killed
-            default:
-                break
-            }
-            if outputEnded.load(ordering: .acquiring) {
-                await wakeup.nap(for: exitPoll)
-                exitPoll = min(exitPoll * 2, Self.pollInterval)
-            } else {
-                await wakeup.nap(for: Self.pollInterval)
-            }
+    /// Until the CLI is gone: stop it when asked (cancel, timeout, a discarded answer, a withheld prompt, lingering
+    /// after its result), keep a record of its process tree meanwhile, then kill and reap what it left behind.
+    private func supervise(_ execution: RunningExecution, tracker: ProcessTreeTracker, logger: Logger) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.recordTree(tracker) }
+            group.addTask { await self.stopWhenAsked(execution, tracker: tracker, logger: logger) }
+            await execution.waitForExit(ceiling: ClaudeTeardown.ceiling(for: invocation))
+            exited.store(true, ordering: .releasing)
+            changes.signal()
+            group.cancelAll()
         }
-
-        let leftovers = await tracker.killDescendants(deadline: clock.now + ClaudeRunner.leftoverKillTimeout)
+        let leftovers = await tracker.killDescendants(deadline: ContinuousClock.now + ClaudeRunner.leftoverKillTimeout)
         if leftovers > 0 {
             logger.info("killed processes the claude run left behind", metadata: ["claude.leftovers": "\(leftovers)"])
+        }
+    }
+
+    /// Records the process tree every `treeRefreshInterval` until cancelled (the CLI is gone). The first scan one
+    /// interval in: a CLI just started has no children yet, and a scan of /proc then would only compete with it.
+    private func recordTree(_ tracker: ProcessTreeTracker) async {
+        while (try? await Task.sleep(for: Self.treeRefreshInterval)) != nil {
+            tracker.refresh()
+        }
+    }
+
+    /// Sleeps until the next deadline or a change, and tears the CLI down (`ClaudeTeardown`) once there is a reason.
+    private func stopWhenAsked(_ execution: RunningExecution, tracker: ProcessTreeTracker, logger: Logger) async {
+        let startDeadline = ContinuousClock.now + (invocation.startTimeout ?? invocation.timeout)
+        var resultSeenAt: ContinuousClock.Instant?
+        while !exited.load(ordering: .acquiring) {
+            let seen = changes.generation
+            let now = ContinuousClock.now
+            if state.hasResult { resultSeenAt = resultSeenAt ?? now }
+            let timeoutAt = promptWrittenAt.withLock({ $0 }).map { $0 + invocation.timeout } ?? startDeadline
+            let lingerEnd = resultSeenAt.map { $0 + ClaudeRunner.exitGraceAfterResult }
+            var reason: ClaudeStopReason?
+            if cancellation.isCancelled || callerCancelled.load(ordering: .acquiring) {
+                reason = .cancelled
+            } else if now >= timeoutAt {
+                reason = .timedOut
+            } else if answerDiscarded.load(ordering: .acquiring) {
+                reason = .answerDiscarded
+            } else if case .withheld? = state.stopReason {
+                reason = state.stopReason
+            }
+            let lingering = lingerEnd.map { now >= $0 } ?? false
+            if reason != nil || lingering {
+                if let reason { state.requestStop(reason) }
+                logger.info("claude run stopping", metadata: [
+                    "claude.stop_reason": "\(reason.map { "\($0)" } ?? "lingering after result")",
+                ])
+                tracker.refresh()
+                await execution.teardown(using: ClaudeTeardown.sequence(for: invocation))
+                logger.info("claude stopped", metadata: ["claude.teardown": "\(ContinuousClock.now - now)"])
+                return
+            }
+            await changes.changed(since: seen, orUntil: min(timeoutAt, lingerEnd ?? timeoutAt))
         }
     }
 }

@@ -5,7 +5,7 @@ import Subprocess
 import Synchronization
 
 /// Runs the Claude Code CLI for one job: prompt on stdin, progress as events, every tool permission through
-/// `decide`, and a teardown (SIGINT, SIGTERM, SIGKILL of the whole tree) on cancel or timeout.
+/// `decide`, and a teardown (`ClaudeTeardown`, then the tree swept) on cancel or timeout.
 public struct ClaudeRunner: Sendable {
     private let logger: Logger
 
@@ -92,13 +92,11 @@ public struct ClaudeRunner: Sendable {
         return outcome
     }
 
-    /// If the calling task is cancelled, Subprocess tears the CLI down itself: make it as gentle as our own path.
+    /// If Subprocess has to tear the CLI down itself (the run's body failed), it does so in the same steps as the
+    /// supervisor.
     private static func platformOptions(for invocation: ClaudeInvocation) -> PlatformOptions {
         var options = PlatformOptions()
-        options.teardownSequence = [
-            .send(signal: .interrupt, allowedDurationToNextStep: invocation.interruptGrace),
-            .send(signal: .terminate, allowedDurationToNextStep: invocation.terminateGrace),
-        ]
+        options.teardownSequence = ClaudeTeardown.sequence(for: invocation)
         return options
     }
 

@@ -39,12 +39,6 @@ final class ProcessTreeTracker: Sendable {
         return entry.startTime == root.startTime && !entry.isZombie
     }
 
-    /// Sends `signal` to the root, if it is still the same live process.
-    func signalRoot(_ signal: Int32) {
-        guard let root, rootIsAlive else { return }
-        kill(root.pid, signal)
-    }
-
     /// Descendants (not the root) still alive, by a fresh look at /proc.
     func liveDescendants() -> [ProcessIdentity] {
         let table = refresh()

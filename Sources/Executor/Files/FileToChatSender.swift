@@ -29,15 +29,16 @@ struct FileToChatSender: Sendable {
         let kind = OutgoingFileKind.of([UInt8](data))
         let file = FileToChat(
             jobId: job.jobId, attempt: job.attempt, requestId: UUID().uuidString, fileName: name, data: data, asPhoto: kind == .photo)
-        let receipt = await withCheckedContinuation { (continuation: CheckedContinuation<FileToChatReceipt?, Never>) in
-            Task { [state, connection] in
-                await state.awaitReceipt(for: file, continuation: continuation)
-                do { try await connection.send(file) } catch { await state.expireReceipt(for: file) }
-            }
-            Task { [state] in
-                try? await Task.sleep(for: Self.receiptTimeout)
+        await state.expectReceipt(for: file)
+        do { try await connection.send(file) } catch { await state.expireReceipt(for: file) }
+        let receipt = await withTaskGroup(of: Void.self) { [state] group in
+            group.addTask {
+                guard (try? await Task.sleep(for: Self.receiptTimeout)) != nil else { return }
                 await state.expireReceipt(for: file)
             }
+            let receipt = await state.receipt(for: file)
+            group.cancelAll()
+            return receipt
         }
         logger.info("file to chat", metadata: [
             "job.id": "\(job.jobId)", "file.bytes": "\(data.count)", "file.photo": "\(kind == .photo)",

@@ -34,7 +34,7 @@ extension JobLauncher {
         prepared.invocation.startTimeout = configuration.warmWindow + .seconds(5)
         let cliPrepared = prepared
         let cli = WarmCLI(id: id, launch: launch, workspace: workspace, fingerprint: fingerprint)
-        cli.start({ [logger] callbacks in
+        await cli.start(in: work, { [logger] callbacks in
             var invocation = cliPrepared.invocation
             invocation.tools = GatehouseToolServer { path in await callbacks.sendFile(path) }
             return try? await ClaudeRunner(logger: logger).run(

@@ -32,7 +32,8 @@ final class WarmCLI: Sendable {
     let cancellation = ClaudeCancellation()
     private let phase = Mutex<Phase>(.waiting(nil, early: []))
     private let promptWritten = Atomic<Bool>(false)
-    private let run = Mutex<Task<ClaudeOutcome?, Never>?>(nil)
+    /// The run's outcome once it has ended (nil inside: it could not be started), and who waits for it meanwhile.
+    private let ending = Mutex<(outcome: ClaudeOutcome??, waiters: [CheckedContinuation<ClaudeOutcome?, Never>])>((nil, []))
     /// Hands what the CLI holds for its job (the proxy credential) to the job that claims it.
     private let adopt = Mutex<(@Sendable (_ jobId: String) -> Void)?>(nil)
 
@@ -46,13 +47,14 @@ final class WarmCLI: Sendable {
         self.fingerprint = fingerprint
     }
 
-    /// Starts the CLI: `body` runs it with the callbacks given (`ClaudeRunner.run`) and returns its outcome, nil if
-    /// it could not be started; `adopt` gives what it holds to the job that claims it; `ended` is called once it
-    /// is gone.
+    /// Starts the CLI as a child of `work` (the executor's): `body` runs it with the callbacks given
+    /// (`ClaudeRunner.run`) and returns its outcome, nil if it could not be started; `adopt` gives what it holds to
+    /// the job that claims it; `ended` is called once it is gone.
     func start(
+        in work: ChildTasks,
         _ body: @escaping @Sendable (_ callbacks: Binding) async -> ClaudeOutcome?,
         adopt: @escaping @Sendable (_ jobId: String) -> Void, ended: @escaping @Sendable () async -> Void
-    ) {
+    ) async {
         self.adopt.withLock { $0 = adopt }
         let callbacks = Binding(
             release: { [self] in await self.waitForClaim() },
@@ -66,12 +68,29 @@ final class WarmCLI: Sendable {
                 guard let claimed else { return .failure(SendFileRefusal(reason: "No prompt has been given yet.")) }
                 return await claimed.sendFile(path)
             })
-        run.withLock { $0 = Task { let outcome = await body(callbacks); await ended(); return outcome } }
+        let started = work.spawn { [self] in
+            let outcome = await body(callbacks)
+            await ended()
+            self.end(with: outcome)
+        }
+        if !started {
+            await ended()
+            end(with: nil)
+        }
+    }
+
+    private func end(with outcome: ClaudeOutcome?) {
+        let waiters = ending.withLock { ending in
+            ending.outcome = .some(outcome)
+            defer { ending.waiters.removeAll() }
+            return ending.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: outcome) }
     }
 
     /// Binds the CLI to a job; cancelling the job's `cancellation` stops it. False when it is no longer available
     /// (dropped, or ended by itself).
-    func claim(_ binding: Binding, jobId: String, cancellation jobCancellation: ClaudeCancellation) -> Bool {
+    func claim(_ binding: Binding, jobId: String, cancellation jobCancellation: ClaudeCancellation) async -> Bool {
         let taken: (CheckedContinuation<Binding?, Never>?, [ClaudeEvent])? = phase.withLock { phase in
             guard case .waiting(let waiter, let early) = phase else { return nil }
             phase = .claimed(binding)
@@ -80,10 +99,8 @@ final class WarmCLI: Sendable {
         guard let (waiter, early) = taken else { return false }
         adopt.withLock { $0 }?(jobId)
         jobCancellation.propagate(to: cancellation)
-        Task {
-            for event in early { await binding.onEvent(event) }
-            waiter?.resume(returning: binding)
-        }
+        for event in early { await binding.onEvent(event) }
+        waiter?.resume(returning: binding)
         return true
     }
 
@@ -102,7 +119,14 @@ final class WarmCLI: Sendable {
     /// How the claimed run ended; nil if the CLI never got a prompt (it died first, or could not start), so the
     /// job has to start one itself.
     func outcome() async -> ClaudeOutcome? {
-        let outcome = await run.withLock({ $0 })?.value
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<ClaudeOutcome?, Never>) in
+            let ended: ClaudeOutcome?? = ending.withLock { ending in
+                if let outcome = ending.outcome { return outcome }
+                ending.waiters.append(continuation)
+                return nil
+            }
+            if let ended { continuation.resume(returning: ended) }
+        }
         return promptWritten.load(ordering: .acquiring) ? outcome : nil
     }
 
