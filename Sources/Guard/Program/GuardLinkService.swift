@@ -71,7 +71,7 @@ struct GuardLinkService: Service, CustomStringConvertible {
                 }
             }
             group.addTask {
-                for await out in core.lateDecisions { outlet.send(out) }
+                await core.lateDecisions.run { outlet.send($0) }
             }
             await group.next()
             group.cancelAll()
