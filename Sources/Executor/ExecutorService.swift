@@ -4,6 +4,7 @@ import Messages
 import OutboundProxy
 import PeerLink
 import ServiceLifecycle
+import Settings
 import Synchronization
 import Transport
 
@@ -97,31 +98,30 @@ public struct ExecutorService: Service, CustomStringConvertible {
             logger.warning("no GATEHOUSE_JOB_PUBLIC_KEY: running jobs without checking the guard's signature (development only)")
         }
 
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await connection.run() }
-            group.addTask { await work.run() }
-            if let proxy {
-                group.addTask {
-                    do { try await proxy.run() } catch { logger.error("outbound proxy failed", metadata: ["error": "\(error)"]) }
-                }
-            }
-            group.addTask {
-                await ResultResender(interval: configuration.resultResendInterval, connection: connection, state: state).run()
-            }
-            group.addTask {
-                await withGracefulShutdownHandler {
-                    await receive(connection: connection, state: state, jobs: jobs, files: files, work: work)
-                } onGracefulShutdown: {
-                    logger.info("executor draining: no new jobs")
-                }
-                await jobs.warm.stopAll()
-                await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
-            }
-            // The receive-and-drain task ends first on shutdown; then stop the rest (work still running is cancelled).
-            await group.next()
-            group.cancelAll()
+        // The executor's pieces, stopped in reverse order: receiving (then the drain) first; the guard connection,
+        // which the drain reports over, last. Work still running after the drain is cancelled at its piece's turn.
+        var pieces: [any Service] = [
+            GuardConnectionService(connection),
+            ServicePiece.untilShutdown("executor work") { await work.run() },
+        ]
+        if let proxy {
+            pieces.append(ServicePiece.untilShutdown("outbound proxy") {
+                do { try await proxy.run() } catch { logger.error("outbound proxy failed", metadata: ["error": "\(error)"]) }
+            })
         }
-        scratch.remove()
+        let resender = ResultResender(interval: configuration.resultResendInterval, connection: connection, state: state)
+        pieces.append(ServicePiece.untilShutdown("result resender") { await resender.run() })
+        pieces.append(ServicePiece("executor jobs") {
+            await withGracefulShutdownHandler {
+                await receive(connection: connection, state: state, jobs: jobs, files: files, work: work)
+            } onGracefulShutdown: {
+                logger.info("executor draining: no new jobs")
+            }
+            await jobs.warm.stopAll()
+            await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
+        })
+        defer { scratch.remove() }
+        try await ProgramServiceGroup.run(pieces, logger: logger)
     }
 
     /// Binds the outbound proxy (its port is known before any job starts), allowing the Anthropic endpoint.
