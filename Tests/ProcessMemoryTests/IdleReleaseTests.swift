@@ -23,8 +23,8 @@ import Testing
     @Test func startUpIsReleasedOnceTheProcessHasBeenQuietForTheFirstWindow() {
         // 200 ms of start-up (by the first sample), then heartbeats (1 ms/s): the 3 s window after it is full at 3.
         #expect(releases(cpuPerSecond: [200, 1, 1, 1, 1, 1, 1, 1]) == [3])
-        // 3 ms/s is not quiet.
-        #expect(releases(cpuPerSecond: [200, 3, 3, 3, 3, 3, 3, 3]).isEmpty)
+        // 12 ms/s is not quiet.
+        #expect(releases(cpuPerSecond: [200, 12, 12, 12, 12, 12, 12, 12]).isEmpty)
     }
 
     @Test func busyNeverReleases() {
@@ -32,10 +32,10 @@ import Testing
     }
 
     @Test func laterReleasesWaitForTheLongWindowSoAConversationIsNotInterrupted() {
-        // Start-up, then a message every 2 s (15 ms each) for 40 s, then silence.
-        var cpu: [Int64] = [200, 1, 1, 1]
-        for second in 0..<40 { cpu.append(second % 2 == 0 ? 15 : 1) }
-        cpu += Array(repeating: 1, count: 70)
+        // Start-up, then a message every 2 s (25 ms each over an idle 6 ms/s) for 40 s, then silence.
+        var cpu: [Int64] = [200, 6, 6, 6]
+        for second in 0..<40 { cpu.append(second % 2 == 0 ? 31 : 6) }
+        cpu += Array(repeating: 6, count: 70)
         let asked = releases(cpuPerSecond: cpu)
         #expect(asked.first == 3)
         // Nothing while messages come (seconds 4–43); one release once the window is quiet again.
@@ -50,8 +50,14 @@ import Testing
     }
 
     @Test func aTrickleBelowTheActivityThresholdIsNotReleasedAfterUntilItAddsUp() {
-        // 1 ms/s is quiet (under 2‰) but adds up: 20 ms of new work after 20 s, released then (window full).
+        // 1 ms/s is quiet (under 1 %) but adds up: 20 ms of new work after 20 s, released then (window full).
         let cpu: [Int64] = [200, 1, 1, 1] + Array(repeating: 1, count: 40)
         #expect(releases(cpuPerSecond: cpu, configuration: shortWindows) == [3, 23, 43])
+    }
+
+    @Test func anIdleProcessWhoseTimersAddUpIsReleasedAtMostOnceAWindow() {
+        // The guard idle: 6 ms/s, under 1 % but 20 ms of "activity" every 4 s.
+        let asked = releases(cpuPerSecond: [200] + Array(repeating: 6, count: 200))
+        #expect(asked == [3, 63, 123, 183])
     }
 }
