@@ -143,7 +143,7 @@ let package = Package(
             "Guard", "Ledger", "AccessControl", "Validation", "PeerKeys", "Messages", "Settings", "TestSupport", "ToolPolicy", logging,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "ProcessMemoryTests", dependencies: ["ProcessMemory"]),
+        .testTarget(name: "ProcessMemoryTests", dependencies: ["ProcessMemory", logging, lifecycle]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages"]),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl", "Ledger"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "TestSupport"], exclude: ["Corpus"]),

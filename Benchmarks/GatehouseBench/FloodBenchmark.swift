@@ -19,7 +19,11 @@ struct FloodBenchmark: AsyncParsableCommand {
 
     static func measure(updates: Int, strangers: Int, offered: Int, allowedEveryMs: Int) async throws -> BenchReport {
         var report = BenchReport(title: "Flood: \(updates) updates from \(strangers) strangers, 5 allowed users prompting")
-        try await BenchCluster.with(try BenchCluster.options()) { cluster in
+        var options = try BenchCluster.options()
+        // Memory before and after the floods compared like with like: without the programs' idle release, which
+        // drops code pages whenever a program turns quiet (at start-up, after a minute) and would land between them.
+        options.environment["IDLE_MEMORY_RELEASE"] = "false"
+        try await BenchCluster.with(options) { cluster in
             try await Task.sleep(for: .seconds(2))
             let idle = memory(of: cluster)
             let allowed = BenchCluster.allowedUsers

@@ -31,12 +31,20 @@ public struct IdleMemoryRelease: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        guard configuration.enabled else { return }
+        // Off, it still lives as long as its program: a service that ends on its own ends the program's group.
+        guard configuration.enabled else { return try await gracefulShutdown() }
+        // Its sleep is cut short by the program's shutdown, which it must never hold up.
+        do {
+            try await cancelWhenGracefulShutdown { try await watch() }
+        } catch is CancellationError {}
+    }
+
+    private func watch() async throws {
         var trigger = IdleRelease(configuration: configuration.trigger)
         let clock = ContinuousClock()
         let start = clock.now
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(configuration.pollMs))
+        while true {
+            try await Task.sleep(for: .milliseconds(configuration.pollMs))
             let elapsed = clock.now - start
             let nowMs = elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             if trigger.observe(cpuMs: Self.processCPUMs(), at: nowMs) {

@@ -36,7 +36,7 @@ enum ProgramRunner {
         var group = ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup),
-                       .init(service: beacon), .init(service: IdleMemoryRelease(configuration: release, logger: logger))],
+                       .init(service: beacon)] + (release.enabled ? [.init(service: IdleMemoryRelease(configuration: release, logger: logger))] : []),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(30)
         group.maximumCancellationDuration = .seconds(5)
