@@ -111,14 +111,20 @@ public struct ExecutorService: Service, CustomStringConvertible {
         }
         let resender = ResultResender(interval: configuration.resultResendInterval, connection: connection, state: state)
         pieces.append(ServicePiece.untilShutdown("result resender") { await resender.run() })
+        // The guard is heard through the drain: a job accepted just before the shutdown still needs its `job_go`, a
+        // running one its permission answers, a result its acknowledgement. New jobs are refused while draining.
         pieces.append(ServicePiece("executor jobs") {
-            await withGracefulShutdownHandler {
-                await receive(connection: connection, state: state, jobs: jobs, files: files, work: work)
-            } onGracefulShutdown: {
-                logger.info("executor draining: no new jobs")
+            await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    await receive(connection: connection, state: state, jobs: jobs, files: files, work: work)
+                    return false
+                }
+                group.addTask { (try? await gracefulShutdown()) != nil }
+                if await group.next() == true { logger.info("executor draining: no new jobs") }
+                await jobs.warm.stopAll()
+                await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
+                group.cancelAll()
             }
-            await jobs.warm.stopAll()
-            await drain(connection: connection, state: state, processId: processId, confinement: sandbox.label)
         })
         defer { scratch.remove() }
         try await ProgramServiceGroup.run(pieces, logger: logger)
@@ -138,7 +144,7 @@ public struct ExecutorService: Service, CustomStringConvertible {
     private func receive(
         connection: GuardConnection, state: ExecutorState, jobs: JobLauncher, files: FileRequestService, work: ChildTasks
     ) async {
-        for await envelope in connection.messages.cancelOnGracefulShutdown() {
+        for await envelope in connection.messages {
             do {
                 switch envelope.type {
                 case .job:
