@@ -17,12 +17,18 @@ struct DirectClaudeRun {
 
     /// Runs one prompt to its result line on a thread of its own (the CLI is read with blocking calls) and returns
     /// then; the CLI exits meanwhile, overlapping what comes next just as the executor's CLI does.
+    /// With `offerTools`, the CLI is also offered a `send_file` tool as the executor offers it (an "sdk" MCP server,
+    /// answered on stdin as soon as the CLI asks): the CLI's own cost of Gatehouse's tool, apart from Gatehouse.
     static func run(
-        executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?
+        executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
+        offerTools: Bool = false
     ) async throws -> DirectClaudeRun {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                runBlocking(executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume) {
+                runBlocking(
+                    executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume,
+                    offerTools: offerTools
+                ) {
                     continuation.resume(with: $0)
                 }
             }
@@ -33,12 +39,13 @@ struct DirectClaudeRun {
     /// Hands the run to `done` at the result line, then waits for the process to exit.
     private static func runBlocking(
         executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
-        done: (Result<DirectClaudeRun, any Error>) -> Void
+        offerTools: Bool, done: (Result<DirectClaudeRun, any Error>) -> Void
     ) {
         let process = Process()
         do {
             done(.success(try untilResult(
-                process, executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume)))
+                process, executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume,
+                offerTools: offerTools)))
         } catch {
             done(.failure(error))
         }
@@ -46,11 +53,13 @@ struct DirectClaudeRun {
     }
 
     private static func untilResult(
-        _ process: Process, executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?
+        _ process: Process, executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
+        offerTools: Bool
     ) throws -> DirectClaudeRun {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
                              "--permission-prompt-tool", "stdio"] + (resume.map { ["--resume", $0] } ?? [])
+            + (offerTools ? ["--mcp-config", #"{"mcpServers":{"gatehouse":{"type":"sdk","name":"gatehouse"}}}"#] : [])
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: workspace)
         let input = Pipe(), output = Pipe()
@@ -81,6 +90,8 @@ struct DirectClaudeRun {
                 case "control_response" where startedAt == nil:
                     startedAt = now
                     input.fileHandleForWriting.write(user + Data("\n".utf8))
+                case "control_request" where offerTools:
+                    if let answer = toolServerAnswer(object) { input.fileHandleForWriting.write(answer + Data("\n".utf8)) }
                 case "result":
                     resultAt = now
                     sessionId = object["session_id"] as? String
@@ -97,5 +108,33 @@ struct DirectClaudeRun {
         return DirectClaudeRun(
             startupMs: Double((startedAt ?? resultAt) - spawned) / 1_000, resultMs: Double(resultAt - spawned) / 1_000,
             sessionId: sessionId)
+    }
+
+    /// The control response to one `mcp_message`, shaped as the executor's tool server answers it.
+    private static func toolServerAnswer(_ line: [String: Any]) -> Data? {
+        guard let request = line["request"] as? [String: Any], request["subtype"] as? String == "mcp_message",
+              let requestId = line["request_id"] as? String, let message = request["message"] as? [String: Any]
+        else { return nil }
+        var reply: [String: Any] = ["jsonrpc": "2.0", "result": [String: Any]()]
+        if let id = message["id"] {
+            reply["id"] = id
+            switch message["method"] as? String {
+            case "initialize":
+                let version = (message["params"] as? [String: Any])?["protocolVersion"] ?? "2025-06-18"
+                reply["result"] = ["protocolVersion": version, "capabilities": ["tools": [String: Any]()],
+                                   "serverInfo": ["name": "gatehouse", "version": "1"]]
+            case "tools/list":
+                reply["result"] = ["tools": [[
+                    "name": "send_file", "description": "Send a file from the working directory to the user's chat.",
+                    "inputSchema": ["type": "object", "properties": ["path": ["type": "string"]], "required": ["path"]],
+                    "_meta": ["anthropic/alwaysLoad": true],
+                ] as [String: Any]]]
+            default: break
+            }
+        }
+        return try? JSONSerialization.data(withJSONObject: [
+            "type": "control_response",
+            "response": ["subtype": "success", "request_id": requestId, "response": ["mcp_response": reply]],
+        ] as [String: Any])
     }
 }

@@ -29,6 +29,8 @@ struct ExperienceBenchmark: AsyncParsableCommand {
         var lagBehindResultMs: Double
         var aloneMs: Double
         var aloneStartupMs: Double
+        /// The CLI alone, offered Gatehouse's `send_file` tool as the executor offers it.
+        var aloneWithToolMs: Double
     }
 
     static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0, releaseAfterSeconds: Int = 60) async throws -> BenchReport {
@@ -61,16 +63,23 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             // Warm-up: one answered prompt each way (links connected, the CLI's files in the page cache, sessions made).
             var aloneSession = try await DirectClaudeRun.run(
                 executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "warm-up", resume: nil).sessionId
+            var toolSession = try await DirectClaudeRun.run(
+                executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "warm-up", resume: nil, offerTools: true).sessionId
             _ = try await ask(cluster, person, "exp#warm#")
             try await Task.sleep(for: .seconds(2))
 
-            var updates: [(updateId: Int64, alone: DirectClaudeRun)] = []
+            var updates: [(updateId: Int64, alone: DirectClaudeRun, withTool: DirectClaudeRun)] = []
             for index in 0..<prompts {
                 let alone = try await DirectClaudeRun.run(
                     executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "alone#\(index)#", resume: aloneSession)
                 aloneSession = alone.sessionId ?? aloneSession
                 try await Task.sleep(for: .milliseconds(gapMs))
-                updates.append((try await ask(cluster, person, "exp#\(index)#"), alone))
+                let withTool = try await DirectClaudeRun.run(
+                    executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "tool#\(index)#", resume: toolSession,
+                    offerTools: true)
+                toolSession = withTool.sessionId ?? toolSession
+                try await Task.sleep(for: .milliseconds(gapMs))
+                updates.append((try await ask(cluster, person, "exp#\(index)#"), alone, withTool))
                 try await Task.sleep(for: .milliseconds(gapMs))
             }
             try await Task.sleep(for: .seconds(3))
@@ -84,12 +93,13 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             let lag = Percentiles(samples.map(\.lagBehindResultMs))
             let paired = Percentiles(samples.map { $0.finalMs - $0.aloneMs })
             let startup = Percentiles(samples.map(\.aloneStartupMs))
+            let withTool = Percentiles(samples.map(\.aloneWithToolMs))
             let pss = memory.compactMap(\.proportionalKB).reduce(0, +)
             let rss = memory.map(\.residentKB).reduce(0, +)
             report.notes = [
                 "\(samples.count) of \(prompts) prompts from one person, each sent \(gapMs) ms after the previous answer; the CLI run directly before each (its own session, resumed like Gatehouse's); fake model answers \(thinkMs == 0 ? "at once" : "after \(thinkMs) ms a turn"); Telegram's flood limits emulated (1/s per chat, burst 3).",
                 "first sign of life: getUpdates response → the first sendChatAction or sendMessage for that chat read by the fake Telegram. final reply: → the answer's sendMessage read by the fake Telegram.",
-                "lag behind the result line: the executor reading the CLI's result line (JobResult.finishedAt, ms) → the answer's sendMessage. CLI alone: spawn → result line, same flags and stdin protocol, unconfined, no proxy.",
+                "lag behind the result line: the executor reading the CLI's result line (JobResult.finishedAt, ms) → the answer's sendMessage. CLI alone: spawn → result line, the executor's flags and stdin protocol but no tool of Gatehouse's, unconfined, no proxy (a bot on the Agent SDK); offered send_file: the same, with Gatehouse's tool offered and answered as the executor does.",
                 "memory: the four programs idle 3 s after the last answer (executor without CLI children); Pss shares the common pages out.",
             ]
             report.rows = [
@@ -99,8 +109,10 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 BenchRow(name: "final reply median (p95, p99, max)", target: "", measured: "\(milliseconds(final.p50)) (\(milliseconds(final.at(0.95))), \(milliseconds(final.p99)), \(milliseconds(final.max)))", met: nil),
                 BenchRow(name: "CLI alone median (p95, p99, max)", target: "", measured: "\(milliseconds(alone.p50)) (\(milliseconds(alone.at(0.95))), \(milliseconds(alone.p99)), \(milliseconds(alone.max)))", met: nil),
                 BenchRow(name: "CLI alone: its start-up median", target: "", measured: milliseconds(startup.p50), met: nil),
+                BenchRow(name: "CLI alone offered send_file, median", target: "", measured: milliseconds(withTool.p50), met: nil),
                 BenchRow(name: "final reply − CLI alone, medians", target: "≤ +10 ms", measured: String(format: "%+.1f ms", final.p50 - alone.p50), met: final.p50 - alone.p50 <= 10),
                 BenchRow(name: "final reply − CLI alone, paired median", target: "", measured: String(format: "%+.1f ms", paired.p50), met: nil),
+                BenchRow(name: "  of it the CLI's cost of send_file, medians", target: "", measured: String(format: "%+.1f ms", withTool.p50 - alone.p50), met: nil),
                 BenchRow(name: "lag behind result line median (p95, p99)", target: "", measured: "\(milliseconds(lag.p50)) (\(milliseconds(lag.at(0.95))), \(milliseconds(lag.p99)))", met: nil),
                 BenchRow(name: "lag behind result line max", target: "≤ 100 ms", measured: milliseconds(lag.max), met: lag.max <= 100),
                 BenchRow(name: "idle Pss, four programs", target: "≤ 40 MB", measured: megabytes(pss), met: Double(pss) / 1024 <= 40),
@@ -152,7 +164,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
 
     /// Times each prompt from the calls the fake Telegram recorded.
     private static func collect(
-        _ telegram: FakeTelegramServer, chatId: Int64, updates: [(updateId: Int64, alone: DirectClaudeRun)], finishedAt: [Int64: Int64]
+        _ telegram: FakeTelegramServer, chatId: Int64, updates: [(updateId: Int64, alone: DirectClaudeRun, withTool: DirectClaudeRun)], finishedAt: [Int64: Int64]
     ) throws -> [Sample] {
         let calls = telegram.calls
         var delivered: [Int64: (at: Int64, messageId: Int64)] = [:]
@@ -177,7 +189,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             return Sample(
                 firstSignMs: Double(sign - at) / 1_000, finalMs: Double(finalAt - at) / 1_000,
                 lagBehindResultMs: Double(finalAt - finished * 1_000) / 1_000,
-                aloneMs: entry.alone.resultMs, aloneStartupMs: entry.alone.startupMs)
+                aloneMs: entry.alone.resultMs, aloneStartupMs: entry.alone.startupMs, aloneWithToolMs: entry.withTool.resultMs)
         }
     }
 
