@@ -61,7 +61,7 @@ let package = Package(
 
         // The guard's durable state: the ledger (protocol + SQLite), the audit chain, content sealed at rest.
         .target(name: "Ledger", dependencies: [
-            "Messages", "Settings", "ToolPolicy", "CMalloc", logging, crypto, .product(name: "GRDB", package: "GRDB.swift"),
+            "Messages", "Settings", "ToolPolicy", logging, crypto, .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Who may go on: access tokens, lockout, rate buckets, cost limits, the anomaly detector. Pure.
         .target(name: "AccessControl", dependencies: ["Ledger", crypto]),
@@ -78,7 +78,7 @@ let package = Package(
         // The four programs.
         .target(name: "Ingress", dependencies: ["Messages", "Transport", "PeerLink", "Telegram", "Settings", logging, lifecycle]),
         .target(name: "Guard", dependencies: [
-            "Messages", "Transport", "Settings", "ToolPolicy", "Schedules", "Rendering", "CMalloc", "Telemetry",
+            "Messages", "Transport", "Settings", "ToolPolicy", "Schedules", "Rendering", "ProcessMemory", "Telemetry",
             "Ledger", "AccessControl", "Validation", "PeerKeys", logging, lifecycle, crypto, metrics,
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -1,6 +1,3 @@
-#if canImport(CMalloc)
-import CMalloc
-#endif
 import Foundation
 import GRDB
 
@@ -202,12 +199,9 @@ public final class SQLiteLedger: Ledger {
         return true
     }
 
-    /// Hands back what a burst left behind: SQLite's page cache for this connection, then the C heap's free
-    /// memory (SQLite's and Swift's allocations both live there). Cheap; called when the guard is quiet again.
-    public func releaseMemory() {
+    /// Hands back this connection's page cache (what a burst made it grow to); the guard's step of
+    /// `MemoryRelease`, before the heap is trimmed.
+    public func shrinkCache() {
         try? database.inDatabase { db in try db.execute(sql: "PRAGMA shrink_memory") }
-        #if canImport(CMalloc)
-        _ = malloc_trim(0)
-        #endif
     }
 }

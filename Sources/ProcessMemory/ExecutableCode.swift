@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// The address ranges of this program's own machine code (`r-xp` mappings of its executable file).
 ///
@@ -42,7 +43,9 @@ public enum ExecutableCode {
     @discardableResult
     public static func dropResidentPages() -> UInt {
         #if os(Linux)
-        guard let executable = executablePath(), let maps = readFile("/proc/self/maps") else { return 0 }
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        else { return 0 }
         var advised: UInt = 0
         for range in ranges(inMaps: maps, executable: executable) {
             guard let start = UnsafeMutableRawPointer(bitPattern: range.start) else { continue }
@@ -53,28 +56,6 @@ public enum ExecutableCode {
         return 0
         #endif
     }
-
-    #if os(Linux)
-    private static func executablePath() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-    #endif
 }
 
 extension Substring {

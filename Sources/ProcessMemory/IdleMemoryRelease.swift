@@ -1,14 +1,11 @@
-#if canImport(CMalloc)
-import CMalloc
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
 import Logging
 import ServiceLifecycle
 
-/// A program's memory handed back once it goes quiet after work: the C heap's free pages (`malloc_trim`) and the
-/// code pages its start-up or the last burst ran (`ExecutableCode`). Idle, each program then holds what its idle
+/// A program's memory handed back once it goes quiet after work (`MemoryRelease`: its caches, the C heap's free
+/// pages, the code pages its start-up or the last burst ran). Idle, each program then holds what its idle
 /// loop uses rather than everything it ever ran. Costs one `getrusage` a second; a release is a few hundred
 /// microseconds, and the first message after it faults back the code it runs (measured in the benchmarks).
 public struct IdleMemoryRelease: Service, CustomStringConvertible {
@@ -48,18 +45,10 @@ public struct IdleMemoryRelease: Service, CustomStringConvertible {
             let elapsed = clock.now - start
             let nowMs = elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             if trigger.observe(cpuMs: Self.processCPUMs(), at: nowMs) {
-                Self.release()
+                MemoryRelease.perform()
                 logger.debug("idle: memory handed back")
             }
         }
-    }
-
-    /// Hands back the heap's free pages and this process's resident code pages.
-    public static func release() {
-        #if canImport(CMalloc)
-        _ = malloc_trim(0)
-        #endif
-        ExecutableCode.dropResidentPages()
     }
 
     static func processCPUMs() -> Int64 {

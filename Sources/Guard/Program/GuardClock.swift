@@ -1,5 +1,6 @@
 import Ledger
 import Logging
+import ProcessMemory
 import ServiceLifecycle
 import Settings
 
@@ -20,7 +21,10 @@ struct GuardClock: Service, CustomStringConvertible {
         await Periodic.run(every: .milliseconds(250)) {
             outlet.send(await core.tick())
             links.syncKeysIfDue()
-            if memory.shouldRelease(now: clock.now()) { ledger.releaseMemory() }
+            if memory.shouldRelease(now: clock.now()) {
+                ledger.shrinkCache()
+                MemoryRelease.perform()
+            }
             // The guard works while Telegram fails; the health file says replies are held.
             let telegram = await core.telegramProblem
             health?.set(ok: true, detail: telegram.map { "deciding; \($0)" } ?? "deciding")

@@ -2,6 +2,7 @@ import Foundation
 import Egress
 import Executor
 import OutboundProxy
+import ProcessMemory
 import Guard
 import Ingress
 import Settings
@@ -144,6 +145,14 @@ struct ProgramEnvironment {
         }
         let host = raw[..<colon].isEmpty ? "0.0.0.0" : String(raw[..<colon])
         return "\(host):\(port)"
+    }
+
+    /// Every program's: whether it hands back memory once quiet, and after how long a quiet spell.
+    func idleMemoryRelease() -> IdleMemoryRelease.Configuration {
+        var release = IdleMemoryRelease.Configuration()
+        release.enabled = reader.bool("IDLE_MEMORY_RELEASE", default: true)
+        release.trigger.windowMs = Int64(reader.int("IDLE_MEMORY_RELEASE_AFTER_SECONDS", default: 60, in: 3...86_400)) * 1_000
+        return release
     }
 
     func ingressConfiguration() -> IngressConfiguration {

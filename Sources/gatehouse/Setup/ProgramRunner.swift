@@ -22,9 +22,7 @@ enum ProgramRunner {
         let context = try ZMQContext()
         var configuration = read(environment)
         configuration.health = ProgramHealth.signal
-        var release = IdleMemoryRelease.Configuration()
-        release.enabled = environment.reader.bool("IDLE_MEMORY_RELEASE", default: true)
-        release.trigger.windowMs = Int64(environment.reader.int("IDLE_MEMORY_RELEASE_AFTER_SECONDS", default: 60, in: 3...86_400)) * 1_000
+        let release = environment.idleMemoryRelease()
         do {
             try environment.reader.finish()
         } catch {
