@@ -16,9 +16,11 @@ struct ExperienceBenchmark: AsyncParsableCommand {
     @Option(help: "Warm CLIs the executor keeps (WARM_CLI_POOL; 0: off, as by default).") var warm = 0
     @Option(help: "IDLE_MEMORY_RELEASE_AFTER_SECONDS: quiet seconds before a program hands back memory again (60 by default).")
     var releaseAfter = 60
+    @Option(help: "Seconds after the last answer at which the programs' memory is read (with --release-after below it, after their release).")
+    var idle = 3
 
     func run() async throws {
-        try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think, warm: warm, releaseAfterSeconds: releaseAfter).print()
+        try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think, warm: warm, releaseAfterSeconds: releaseAfter, idleSeconds: idle).print()
     }
 
     /// One prompt through Gatehouse, and the direct run next to it.
@@ -33,7 +35,8 @@ struct ExperienceBenchmark: AsyncParsableCommand {
         var aloneWithToolMs: Double
     }
 
-    static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0, releaseAfterSeconds: Int = 60) async throws -> BenchReport {
+    static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0, releaseAfterSeconds: Int = 60, idleSeconds: Int = 3
+    ) async throws -> BenchReport {
         let person = FakeTelegramUser(id: 4_001, firstName: "Person")
         var options = GatehouseCluster.Options()
         options.allowedUsers = [person.id]
@@ -82,8 +85,9 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 updates.append((try await ask(cluster, person, "exp#\(index)#"), alone, withTool))
                 try await Task.sleep(for: .milliseconds(gapMs))
             }
-            try await Task.sleep(for: .seconds(3))
-            let memory = cluster.programs().compactMap { ProcessMemory.read(pid: $0.pid) }
+            try await Task.sleep(for: .seconds(idleSeconds))
+            let programs = cluster.programs().compactMap { program in ProcessMemory.read(pid: program.pid).map { (program.name, $0) } }
+            let memory = programs.map(\.1)
             let finishedAt = try finishTimes(databasePath: cluster.databasePath, chatId: person.id)
             let samples = try collect(cluster.telegram, chatId: person.id, updates: updates, finishedAt: finishedAt)
 
@@ -100,7 +104,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 "\(samples.count) of \(prompts) prompts from one person, each sent \(gapMs) ms after the previous answer; the CLI run directly before each (its own session, resumed like Gatehouse's); fake model answers \(thinkMs == 0 ? "at once" : "after \(thinkMs) ms a turn"); Telegram's flood limits emulated (1/s per chat, burst 3).",
                 "first sign of life: getUpdates response → the first sendChatAction or sendMessage for that chat read by the fake Telegram. final reply: → the answer's sendMessage read by the fake Telegram.",
                 "lag behind the result line: the executor reading the CLI's result line (JobResult.finishedAt, ms) → the answer's sendMessage. CLI alone: spawn → result line, the executor's flags and stdin protocol but no tool of Gatehouse's, unconfined, no proxy (a bot on the Agent SDK); offered send_file: the same, with Gatehouse's tool offered and answered as the executor does.",
-                "memory: the four programs idle 3 s after the last answer (executor without CLI children); Pss shares the common pages out.",
+                "memory: the four programs idle \(idleSeconds) s after the last answer (executor without CLI children; each program hands memory back after \(releaseAfterSeconds) s of quiet); Pss shares the common pages out.",
             ]
             report.rows = [
                 BenchRow(name: "first sign of life median", target: "≤ 3 ms", measured: milliseconds(firstSign.p50), met: firstSign.p50 <= 3),
@@ -119,6 +123,9 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 BenchRow(name: "  of it their own pages / files", target: "",
                          measured: "\(megabytes(memory.compactMap(\.proportionalAnonKB).reduce(0, +))) / \(megabytes(memory.compactMap(\.proportionalFileKB).reduce(0, +)))", met: nil),
                 BenchRow(name: "idle VmRSS, four programs summed", target: "", measured: megabytes(rss), met: nil),
+                BenchRow(name: "  own pages (Pss) by program", target: "", measured: programs.map { name, memory in
+                    "\(name) \(megabytes(memory.proportionalAnonKB ?? 0))"
+                }.joined(separator: ", "), met: nil),
                 BenchRow(name: "429s from the fake Telegram", target: "", measured: "\(cluster.telegram.limitRefusals)", met: nil),
                 BenchRow(name: "prompts answered", target: "\(prompts)", measured: "\(samples.count)", met: samples.count == prompts),
             ]
