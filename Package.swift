@@ -144,7 +144,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ProcessMemoryTests", dependencies: ["ProcessMemory", logging, lifecycle]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl", "Ledger", "Messages"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "PeerKeysTests", dependencies: ["PeerKeys", "Settings", logging]),

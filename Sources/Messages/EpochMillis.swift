@@ -19,23 +19,23 @@ public struct EpochMillis: Sendable, Hashable, Comparable {
     @inlinable
     public static func < (lhs: EpochMillis, rhs: EpochMillis) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    // Disfavoured: literals are instants too, so without it `2_000 + someInt64` could also mean an instant plus a
-    // duration, and plain integer arithmetic would no longer compile. With an instant on the left nothing changes.
-
     /// The instant `milliseconds` later.
-    @inlinable @_disfavoredOverload
+    @inlinable
     public static func + (time: EpochMillis, milliseconds: Int64) -> EpochMillis {
         EpochMillis(time.rawValue + milliseconds)
     }
 
     /// The instant `milliseconds` earlier.
-    @inlinable @_disfavoredOverload
+    @inlinable
     public static func - (time: EpochMillis, milliseconds: Int64) -> EpochMillis {
         EpochMillis(time.rawValue - milliseconds)
     }
 
     /// The milliseconds from `earlier` to `later` (negative when `later` is before `earlier`).
-    @inlinable
+    ///
+    /// Disfavoured because literals are instants too: `now - 60_000` is the instant a minute ago, not the duration
+    /// since the instant 60 000 (which `==` against an instant would silently compare as two unequal `AnyHashable`s).
+    @inlinable @_disfavoredOverload
     public static func - (later: EpochMillis, earlier: EpochMillis) -> Int64 {
         later.rawValue - earlier.rawValue
     }
