@@ -41,11 +41,11 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", logging]),
         .target(name: "Telegram", dependencies: ["HTTP", "Messages", "Settings", "Telemetry", logging, metrics]),
         .target(name: "Rendering"),
-        .target(name: "Settings", dependencies: [logging, lifecycle]),
+        .target(name: "Settings", dependencies: ["Messages", logging, lifecycle]),
         .target(name: "PeerLink", dependencies: ["Messages", "Transport", "Settings", "Telemetry", logging, lifecycle]),
         // Metrics: swift-metrics into a Prometheus registry per process; the guard serves everyone's on one endpoint.
         .target(name: "Telemetry", dependencies: [
-            metrics, logging, .product(name: "Prometheus", package: "swift-prometheus"),
+            "Messages", metrics, logging, .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
@@ -64,7 +64,7 @@ let package = Package(
             "Messages", "Settings", "ToolPolicy", logging, crypto, .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Who may go on: access tokens, lockout, rate buckets, cost limits, the anomaly detector. Pure.
-        .target(name: "AccessControl", dependencies: ["Ledger", crypto]),
+        .target(name: "AccessControl", dependencies: ["Ledger", "Messages", crypto]),
         // Input screening: text, names, paths and uploads checked before anything is stored or run. Pure.
         .target(name: "Validation", dependencies: ["Messages", "ToolPolicy"]),
         // The CURVE keys of the guard's peers: who may connect on which link.
@@ -144,8 +144,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ProcessMemoryTests", dependencies: ["ProcessMemory", logging, lifecycle]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages"]),
-        .testTarget(name: "AccessControlTests", dependencies: ["AccessControl", "Ledger"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Messages", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AccessControlTests", dependencies: ["AccessControl", "Ledger", "Messages"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "PeerKeysTests", dependencies: ["PeerKeys", "Settings", logging]),
         .testTarget(name: "ToolPolicyTests", dependencies: ["ToolPolicy", "Messages", "TestSupport"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import Messages
 import TestSupport
 
 /// What the person feels, with the real Claude Code CLI against the fake model: how soon the chat shows a sign of
@@ -153,7 +154,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
     }
 
     /// When the executor read each job's result line, by the message the job answers.
-    private static func finishTimes(databasePath: String, chatId: Int64) throws -> [Int64: Int64] {
+    private static func finishTimes(databasePath: String, chatId: Int64) throws -> [Int64: EpochMillis] {
         var configuration = Configuration()
         configuration.readonly = true
         let database = try DatabaseQueue(path: databasePath, configuration: configuration)
@@ -161,9 +162,9 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT replyToMessageId, finishedAt FROM jobs WHERE chatId = ? AND finishedAt IS NOT NULL
                 """, arguments: [chatId])
-            var times: [Int64: Int64] = [:]
+            var times: [Int64: EpochMillis] = [:]
             for row in rows {
-                if let message: Int64 = row["replyToMessageId"], let finished: Int64 = row["finishedAt"] { times[message] = finished }
+                if let message: Int64 = row["replyToMessageId"], let finished: Int64 = row["finishedAt"] { times[message] = EpochMillis(finished) }
             }
             return times
         }
@@ -171,7 +172,8 @@ struct ExperienceBenchmark: AsyncParsableCommand {
 
     /// Times each prompt from the calls the fake Telegram recorded.
     private static func collect(
-        _ telegram: FakeTelegramServer, chatId: Int64, updates: [(updateId: Int64, alone: DirectClaudeRun, withTool: DirectClaudeRun)], finishedAt: [Int64: Int64]
+        _ telegram: FakeTelegramServer, chatId: Int64, updates: [(updateId: Int64, alone: DirectClaudeRun, withTool: DirectClaudeRun)],
+        finishedAt: [Int64: EpochMillis]
     ) throws -> [Sample] {
         let calls = telegram.calls
         var delivered: [Int64: (at: Int64, messageId: Int64)] = [:]
@@ -190,12 +192,12 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             else { return nil }
             let finalAt = BenchClock.micros(final.receivedAt)
             if ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_TRACE"] != nil {
-                print("update \(entry.updateId) lag \((finalAt - finished * 1_000) / 1_000) ms, delivered \(at) µs:", chatCalls.filter { BenchClock.micros($0.receivedAt) >= at && BenchClock.micros($0.receivedAt) <= finalAt }
+                print("update \(entry.updateId) lag \((finalAt - finished.rawValue * 1_000) / 1_000) ms, delivered \(at) µs:", chatCalls.filter { BenchClock.micros($0.receivedAt) >= at && BenchClock.micros($0.receivedAt) <= finalAt }
                     .map { "\($0.method) +\(BenchClock.micros($0.receivedAt) - at) µs" }.joined(separator: ", "))
             }
             return Sample(
                 firstSignMs: Double(sign - at) / 1_000, finalMs: Double(finalAt - at) / 1_000,
-                lagBehindResultMs: Double(finalAt - finished * 1_000) / 1_000,
+                lagBehindResultMs: Double(finalAt - finished.rawValue * 1_000) / 1_000,
                 aloneMs: entry.alone.resultMs, aloneStartupMs: entry.alone.startupMs, aloneWithToolMs: entry.withTool.resultMs)
         }
     }

@@ -22,7 +22,7 @@ struct JobCoreBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let userIds = (0..<Int64(users)).map { 2_000 + $0 }
+        let userIds = (0..<Int64(users)).map { $0 + 2_000 }
         let bench = try CoreBench(allowedUsers: Set(userIds)) { configuration in
             configuration.access.rateLimit = RateLimit(requests: 1_000_000, windowSeconds: 60, burst: 1_000_000)
         }

@@ -15,11 +15,11 @@ public struct IssuedToken: Sendable, Equatable, CustomStringConvertible, CustomD
     /// Lowercase hex HMAC-SHA256(secret, token).
     public var hash: String
     /// Epoch milliseconds.
-    public var issuedAt: Int64
+    public var issuedAt: EpochMillis
     /// Epoch milliseconds; the token is refused from this instant on.
-    public var expiresAt: Int64
+    public var expiresAt: EpochMillis
 
-    public init(token: String, id: String, userId: Int64, hash: String, issuedAt: Int64, expiresAt: Int64) {
+    public init(token: String, id: String, userId: Int64, hash: String, issuedAt: EpochMillis, expiresAt: EpochMillis) {
         self.token = token
         self.id = id
         self.userId = userId
@@ -69,21 +69,20 @@ public struct AccessTokenIssuer: Sendable, CustomStringConvertible {
     /// The 8-character id is random too; ids can collide (1 in 2^32 per pair), so the ledger should keep them
     /// unique and issue again on a clash.
     public func issue(
-        userId: Int64, now: Int64, ttlSeconds: Int64, random: inout some RandomNumberGenerator
+        userId: Int64, now: EpochMillis, ttlSeconds: Int64, random: inout some RandomNumberGenerator
     ) -> IssuedToken {
         let idBytes = (0..<(Self.idLength / 2)).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         let secretBytes = (0..<Self.secretByteCount).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         let id = Hex.lowercase(idBytes)
         let token = Self.prefix + id + "_" + SecurityEncoding.base64URL(secretBytes)
         let (ttlMs, overflow) = max(ttlSeconds, 1).multipliedReportingOverflow(by: 1000)
-        let (expiresAt, late) = now.addingReportingOverflow(overflow ? .max : ttlMs)
         return IssuedToken(
             token: token, id: id, userId: userId, hash: hash(of: token), issuedAt: now,
-            expiresAt: overflow || late ? .max : expiresAt)
+            expiresAt: overflow ? .max : now.adding(saturating: ttlMs))
     }
 
     /// Same as `issue(userId:now:ttlSeconds:random:)` with the system's cryptographic generator.
-    public func issue(userId: Int64, now: Int64, ttlSeconds: Int64) -> IssuedToken {
+    public func issue(userId: Int64, now: EpochMillis, ttlSeconds: Int64) -> IssuedToken {
         var random = SystemRandomNumberGenerator()
         return issue(userId: userId, now: now, ttlSeconds: ttlSeconds, random: &random)
     }

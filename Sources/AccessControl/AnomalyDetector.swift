@@ -1,3 +1,5 @@
+import Messages
+
 /// What counts as unusual: more than `violationLimit` security violations within `violationWindowSeconds`, or
 /// more than `requestLimit` requests within `requestWindowSeconds`. Either blocks the user for `blockSeconds`.
 /// At most `maxTrackedUsers` users are remembered; the least recently seen is forgotten first (a tenth at a time).
@@ -31,8 +33,8 @@ public enum AnomalyKind: Sendable, Equatable, Hashable {
 }
 
 public enum AnomalyVerdict: Sendable, Equatable {
-    /// Block the user until `untilMs` (epoch milliseconds) and tell the admins `reason`.
-    case block(untilMs: Int64, reason: String)
+    /// Block the user until `untilMs` (the label predates `EpochMillis`; it is an instant) and tell the admins `reason`.
+    case block(untilMs: EpochMillis, reason: String)
 }
 
 /// Counts each user's recent violations and requests in sliding windows, in memory. A user crossing a
@@ -42,9 +44,9 @@ public struct AnomalyDetector: Sendable {
     public let policy: AnomalyPolicy
 
     private struct UserWindows: Sendable {
-        var violations: [Int64] = []
-        var requests: [Int64] = []
-        var blockedUntil: Int64?
+        var violations: [EpochMillis] = []
+        var requests: [EpochMillis] = []
+        var blockedUntil: EpochMillis?
         /// Order of last use, for evicting the least recently seen user.
         var lastSeen: UInt64 = 0
     }
@@ -60,7 +62,7 @@ public struct AnomalyDetector: Sendable {
     public var trackedUserCount: Int { users.count }
 
     /// Counts one event at `now` (epoch milliseconds); returns a verdict only when this event crosses a threshold.
-    public mutating func record(_ kind: AnomalyKind, userId: Int64, now: Int64) -> AnomalyVerdict? {
+    public mutating func record(_ kind: AnomalyKind, userId: Int64, now: EpochMillis) -> AnomalyVerdict? {
         clock &+= 1
         var state = users.removeValue(forKey: userId) ?? UserWindows()
         state.lastSeen = clock
@@ -88,7 +90,7 @@ public struct AnomalyDetector: Sendable {
             guard state.requests.count > limit else { return nil }
         }
 
-        let until = Self.adding(Self.milliseconds(policy.blockSeconds), to: now)
+        let until = now.adding(saturating: Self.milliseconds(policy.blockSeconds))
         let count = limit + 1
         let reason = "\(count) \(noun)\(count == 1 ? "" : "s") within \(max(windowSeconds, 1)) s"
         state.violations = []
@@ -103,9 +105,9 @@ public struct AnomalyDetector: Sendable {
     }
 
     /// Keeps the events still inside the window ending at `now` (newer than `now - windowMs`), then adds `now`.
-    private static func appending(_ now: Int64, to times: [Int64], windowMs: Int64) -> [Int64] {
-        let (cutoff, early) = now.subtractingReportingOverflow(windowMs)
-        var kept = early ? times : times.filter { $0 > cutoff }
+    private static func appending(_ now: EpochMillis, to times: [EpochMillis], windowMs: Int64) -> [EpochMillis] {
+        let (cutoff, early) = now.rawValue.subtractingReportingOverflow(windowMs)
+        var kept = early ? times : times.filter { $0.rawValue > cutoff }
         kept.append(now)
         return kept
     }
@@ -114,11 +116,11 @@ public struct AnomalyDetector: Sendable {
     /// than a tenth of the table, the least recently seen too, down to nine tenths. Its linear cost is paid once per
     /// `maxTrackedUsers / 10` newcomers, not for each one (a flood of more distinct strangers than the table holds
     /// otherwise paid it on every update).
-    private mutating func makeRoom(now: Int64) {
+    private mutating func makeRoom(now: EpochMillis) {
         let capacity = max(policy.maxTrackedUsers, 1)
         guard users.count >= capacity else { return }
-        let violationCutoff = Self.adding(-Self.milliseconds(policy.violationWindowSeconds), to: now)
-        let requestCutoff = Self.adding(-Self.milliseconds(policy.requestWindowSeconds), to: now)
+        let violationCutoff = now.adding(saturating: -Self.milliseconds(policy.violationWindowSeconds))
+        let requestCutoff = now.adding(saturating: -Self.milliseconds(policy.requestWindowSeconds))
         users = users.filter { _, state in
             if let until = state.blockedUntil, until > now { return true }
             return state.violations.contains { $0 > violationCutoff } || state.requests.contains { $0 > requestCutoff }
@@ -133,11 +135,5 @@ public struct AnomalyDetector: Sendable {
     private static func milliseconds(_ seconds: Int64) -> Int64 {
         let (ms, overflow) = max(seconds, 1).multipliedReportingOverflow(by: 1000)
         return overflow ? .max : ms
-    }
-
-    private static func adding(_ ms: Int64, to now: Int64) -> Int64 {
-        let (sum, overflow) = now.addingReportingOverflow(ms)
-        guard overflow else { return sum }
-        return ms > 0 ? .max : .min
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
+import Messages
 
 /// One finished run's cost, as reported by Claude Code (`total_cost_usd`).
 public struct CostEntry: Sendable, Equatable {
     /// Epoch milliseconds the run finished.
-    public var at: Int64
+    public var at: EpochMillis
     public var userId: Int64
     public var costUsd: Double
 
-    public init(at: Int64, userId: Int64, costUsd: Double) {
+    public init(at: EpochMillis, userId: Int64, costUsd: Double) {
         self.at = at
         self.userId = userId
         self.costUsd = costUsd
@@ -39,7 +40,7 @@ public struct CostLimits: Sendable, Equatable {
     /// May `userId` start a run at `now`? Refused when their own spending in the last 24 hours has reached
     /// `perUserDailyUsd`, or everyone's has reached `globalDailyUsd`. When both are reached, the reason names the
     /// user's budget and the retry time is the later of the two.
-    public func check(userId: Int64, entries: [CostEntry], now: Int64) -> CostDecision {
+    public func check(userId: Int64, entries: [CostEntry], now: EpochMillis) -> CostDecision {
         let window = Self.inWindow(entries, now: now)
         var reasons: [String] = []
         var retryTimes: [Int64?] = []
@@ -70,7 +71,7 @@ public struct CostLimits: Sendable, Equatable {
     }
 
     /// Each user's spending in the 24 hours before `now`.
-    public func summary(entries: [CostEntry], now: Int64) -> [Int64: Double] {
+    public func summary(entries: [CostEntry], now: EpochMillis) -> [Int64: Double] {
         var totals: [Int64: Double] = [:]
         for (userId, own) in Dictionary(grouping: Self.inWindow(entries, now: now), by: \.userId) {
             totals[userId] = Self.total(of: own)
@@ -80,10 +81,10 @@ public struct CostLimits: Sendable, Equatable {
 
     /// Entries that count at `now`: finished less than 24 hours ago (later ones too, should the clock have
     /// stepped back), sorted oldest first, with meaningless costs (negative, NaN, infinite) dropped.
-    private static func inWindow(_ entries: [CostEntry], now: Int64) -> [CostEntry] {
-        let (cutoff, early) = now.subtractingReportingOverflow(dayMs)
+    private static func inWindow(_ entries: [CostEntry], now: EpochMillis) -> [CostEntry] {
+        let (cutoff, early) = now.rawValue.subtractingReportingOverflow(dayMs)
         return entries
-            .filter { (early || $0.at > cutoff) && $0.costUsd.isFinite && $0.costUsd > 0 }
+            .filter { (early || $0.at.rawValue > cutoff) && $0.costUsd.isFinite && $0.costUsd > 0 }
             .sorted { $0.at < $1.at }
     }
 
@@ -94,7 +95,7 @@ public struct CostLimits: Sendable, Equatable {
 
     /// When `sorted` (oldest first) has reached `limit`: the total, and how long from `now` until the oldest
     /// runs have left the window and the rest is below the limit.
-    private static func refusal(of sorted: [CostEntry], limit: Double, now: Int64) -> (total: Double, retryAfterMs: Int64?)? {
+    private static func refusal(of sorted: [CostEntry], limit: Double, now: EpochMillis) -> (total: Double, retryAfterMs: Int64?)? {
         // Totals of every suffix, summed from the newest end.
         var suffix = [Double](repeating: 0, count: sorted.count + 1)
         for index in stride(from: sorted.count - 1, through: 0, by: -1) {
@@ -110,8 +111,8 @@ public struct CostLimits: Sendable, Equatable {
             var next = index
             while next < sorted.count, sorted[next].at == leaving { next += 1 }
             if suffix[next] < limit {
-                let (leavesAt, overflow) = leaving.addingReportingOverflow(dayMs)
-                return (total, overflow ? nil : max(1, leavesAt - now))
+                let (leavesAt, overflow) = leaving.rawValue.addingReportingOverflow(dayMs)
+                return (total, overflow ? nil : max(1, leavesAt - now.rawValue))
             }
             index = next
         }

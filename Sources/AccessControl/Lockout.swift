@@ -1,3 +1,5 @@
+import Messages
+
 /// When repeated authentication failures lock a user out: `maxFailures` failures within `windowSeconds` lock
 /// the user for `lockSeconds` after the failure that completed the run. Values below 1 are treated as 1.
 public struct LockoutPolicy: Sendable, Equatable {
@@ -21,17 +23,16 @@ public struct LockoutPolicy: Sendable, Equatable {
     /// `windowSeconds` ending at it (a failure exactly `windowSeconds` earlier is outside the span). The lock
     /// lasts `lockSeconds` from the latest such failure. Every failure is considered, not only the newest, so
     /// failures recorded while locked cannot shorten the lock. Order of `failureTimes` does not matter.
-    public func lockedUntil(failureTimes: [Int64], now: Int64) -> Int64? {
+    public func lockedUntil(failureTimes: [EpochMillis], now: EpochMillis) -> EpochMillis? {
         let times = failureTimes.sorted()
         let needed = threshold
         guard times.count >= needed else { return nil }
-        var lockEnd: Int64?
+        var lockEnd: EpochMillis?
         for last in (needed - 1)..<times.count {
             let first = times[last - (needed - 1)]
-            let (span, overflow) = times[last].subtractingReportingOverflow(first)
+            let (span, overflow) = times[last].rawValue.subtractingReportingOverflow(first.rawValue)
             guard !overflow, span < windowMs else { continue }
-            let (end, late) = times[last].addingReportingOverflow(lockMs)
-            lockEnd = late ? .max : end
+            lockEnd = times[last].adding(saturating: lockMs)
         }
         guard let lockEnd, lockEnd > now else { return nil }
         return lockEnd
@@ -39,10 +40,10 @@ public struct LockoutPolicy: Sendable, Equatable {
 
     /// Failures before this instant can no longer affect `lockedUntil(failureTimes:now:)` at `now` or later,
     /// so the ledger may stop reading (or delete) them.
-    public func oldestRelevantFailure(now: Int64) -> Int64 {
+    public func oldestRelevantFailure(now: EpochMillis) -> EpochMillis {
         let (lookback, overflow) = windowMs.addingReportingOverflow(lockMs)
-        let (start, early) = now.subtractingReportingOverflow(overflow ? .max : lookback)
-        return early ? .min : start
+        let (start, early) = now.rawValue.subtractingReportingOverflow(overflow ? .max : lookback)
+        return early ? .min : EpochMillis(start)
     }
 
     private static func milliseconds(_ seconds: Int64) -> Int64 {

@@ -1,3 +1,5 @@
+import Messages
+
 /// How many requests a user may make: `requests` per `windowSeconds` on average, with up to `burst` at once.
 /// The bucket refills continuously at `requests / windowSeconds` tokens per second and holds at most `burst`
 /// tokens; a request costs one token. Values below 1 are treated as 1, so a misconfigured limit is strict
@@ -38,15 +40,15 @@ public struct TokenBucket: Sendable, Codable, Equatable {
     /// Tokens available at `updatedAt`, in 0...capacity.
     public var tokens: Double
     /// Epoch milliseconds the tokens were counted at. Never moves backwards.
-    public var updatedAt: Int64
+    public var updatedAt: EpochMillis
 
-    public init(tokens: Double, updatedAt: Int64) {
+    public init(tokens: Double, updatedAt: EpochMillis) {
         self.tokens = tokens
         self.updatedAt = updatedAt
     }
 
     /// A bucket for a user seen for the first time: everything is available.
-    public static func full(_ limit: RateLimit, now: Int64) -> TokenBucket {
+    public static func full(_ limit: RateLimit, now: EpochMillis) -> TokenBucket {
         TokenBucket(tokens: limit.capacity, updatedAt: now)
     }
 
@@ -57,7 +59,7 @@ public struct TokenBucket: Sendable, Codable, Equatable {
     ///
     /// A clock that goes backwards mints nothing: the bucket keeps its later `updatedAt` and refills only once
     /// time passes it again (the retry delay then includes the skew).
-    public mutating func take(_ limit: RateLimit, now: Int64) -> RateDecision {
+    public mutating func take(_ limit: RateLimit, now: EpochMillis) -> RateDecision {
         let available = tokens(limit, at: now)
         let countedAt = max(updatedAt, now)
         if available >= 1 - Self.epsilon {
@@ -68,16 +70,16 @@ public struct TokenBucket: Sendable, Codable, Equatable {
         // Keep what was counted (refill up to now is not lost), then find the first millisecond with a token.
         tokens = available
         updatedAt = countedAt
-        let (skew, early) = countedAt.subtractingReportingOverflow(now)
+        let (skew, early) = countedAt.rawValue.subtractingReportingOverflow(now.rawValue)
         let (retry, late) = skew.addingReportingOverflow(millisecondsUntilToken(limit))
         return .refused(retryAfterMs: early || late ? .max : retry)
     }
 
     /// Tokens available at `now` without taking any. Does not change the bucket.
-    public func tokens(_ limit: RateLimit, at now: Int64) -> Double {
+    public func tokens(_ limit: RateLimit, at now: EpochMillis) -> Double {
         let current = Self.sanitized(tokens, capacity: limit.capacity)
         guard now > updatedAt else { return current }
-        let (elapsed, overflow) = now.subtractingReportingOverflow(updatedAt)
+        let (elapsed, overflow) = now.rawValue.subtractingReportingOverflow(updatedAt.rawValue)
         if overflow { return limit.capacity }
         return min(limit.capacity, current + limit.refill(elapsedMs: elapsed))
     }

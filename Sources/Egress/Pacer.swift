@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Synchronization
 
 /// Turns the pure `PacingScheduler` into something tasks can wait on: a task asks for a permit before each
@@ -13,7 +14,7 @@ actor Pacer {
     private var waiting: [Int: CheckedContinuation<Permit?, Never>] = [:]
     private var nextId = 0
     private var wakeUp: Task<Void, Never>?
-    private var wakeUpAt: Int64?
+    private var wakeUpAt: EpochMillis?
 
     init(policy: PacingPolicy = .init()) {
         scheduler = PacingScheduler(policy: policy)
@@ -64,7 +65,7 @@ actor Pacer {
         }
     }
 
-    private func schedule(at time: Int64) {
+    private func schedule(at time: EpochMillis) {
         if let wakeUpAt, wakeUpAt <= time, wakeUp != nil { return }
         wakeUp?.cancel()
         wakeUpAt = time
@@ -82,5 +83,5 @@ actor Pacer {
         pump()
     }
 
-    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    static func now() -> EpochMillis { Date().epochMillis }
 }

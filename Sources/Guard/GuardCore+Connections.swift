@@ -51,7 +51,7 @@ extension GuardCore {
 
     /// Prompts waiting because no executor can take them: their people hear why within about a second, admins once
     /// per outage (and when it ends).
-    func reviewExecutorOutage(now: Int64) throws -> [Outbound] {
+    func reviewExecutorOutage(now: EpochMillis) throws -> [Outbound] {
         // After a guard start, executors get one timeout to register again, as in `expireExecutors`.
         guard now - startedAt > configuration.timing.peerTimeoutMs else { return [] }
         let available = executors.members.values.contains { $0.capacity > 0 }

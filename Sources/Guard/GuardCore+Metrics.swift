@@ -31,7 +31,7 @@ extension GuardCore {
         Metrics.Timer(label: MetricName.hop, dimensions: [("hop", hop)]).recordMilliseconds(max(0, ms))
     }
 
-    static func recordApprovalAnswer(_ approval: ApprovalRecord, now: Int64) {
+    static func recordApprovalAnswer(_ approval: ApprovalRecord, now: EpochMillis) {
         Metrics.Timer(label: MetricName.approvalAnswer, dimensions: [("answer", approval.status.rawValue)])
             .recordMilliseconds(max(0, now - approval.createdAt))
     }

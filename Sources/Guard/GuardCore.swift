@@ -29,7 +29,7 @@ public actor GuardCore {
     let tools: ToolPolicy
     /// Changes with every guard start; peers that see a new one register again.
     public nonisolated let instanceId: String
-    let startedAt: Int64
+    let startedAt: EpochMillis
 
     /// Executors, their slots, confinement and the jobs they accepted.
     var executors = ExecutorPool()
@@ -50,7 +50,7 @@ public actor GuardCore {
     var anomalies: AnomalyDetector
     /// When each person who may not use the bot was last answered (bounded: see `RefusalThrottle`).
     var refusals = RefusalThrottle()
-    var lastHousekeeping: Int64 = 0
+    var lastHousekeeping: EpochMillis = 0
     /// While an intake batch is handled with `followUpLater`; and whether it left a dispatch owed.
     var followUpDeferred = false
     var followUpOwed = false

@@ -2,6 +2,7 @@ import AccessControl
 import Foundation
 import Ledger
 import Logging
+import Messages
 import PeerKeys
 import ServiceLifecycle
 import Settings

@@ -1,3 +1,5 @@
+import Messages
+
 /// A person's standing as decided at run time (by an admin, `gatehouse users`, or the anomaly detector). The
 /// environment's `ALLOWED_USERS` and `ADMIN_USERS` apply when there is no record; a record's role overrides them,
 /// except that admins named in `ADMIN_USERS` cannot be blocked from the chat.
@@ -11,13 +13,13 @@ public struct MemberRecord: Codable, Sendable, Equatable {
     public var role: Role?
     /// Who changed it last (a Telegram user id; nil for the command line or the guard itself).
     public var changedBy: Int64?
-    public var changedAt: Int64
+    public var changedAt: EpochMillis
     /// A temporary block (anomaly detection) that ends by itself.
-    public var suspendedUntil: Int64?
+    public var suspendedUntil: EpochMillis?
     public var reason: String?
 
     public init(
-        userId: Int64, role: Role?, changedBy: Int64? = nil, changedAt: Int64, suspendedUntil: Int64? = nil,
+        userId: Int64, role: Role?, changedBy: Int64? = nil, changedAt: EpochMillis, suspendedUntil: EpochMillis? = nil,
         reason: String? = nil
     ) {
         self.userId = userId
@@ -35,12 +37,12 @@ public struct AccessTokenRecord: Codable, Sendable, Equatable {
     public var userId: Int64
     /// HMAC-SHA256 of the token under `AUTH_TOKEN_SECRET`, hex.
     public var hash: String
-    public var issuedAt: Int64
-    public var expiresAt: Int64
-    public var revokedAt: Int64?
-    public var lastUsedAt: Int64?
+    public var issuedAt: EpochMillis
+    public var expiresAt: EpochMillis
+    public var revokedAt: EpochMillis?
+    public var lastUsedAt: EpochMillis?
 
-    public init(id: String, userId: Int64, hash: String, issuedAt: Int64, expiresAt: Int64) {
+    public init(id: String, userId: Int64, hash: String, issuedAt: EpochMillis, expiresAt: EpochMillis) {
         self.id = id
         self.userId = userId
         self.hash = hash
@@ -53,10 +55,10 @@ public struct AccessTokenRecord: Codable, Sendable, Equatable {
 public struct AuthSessionRecord: Codable, Sendable, Equatable {
     public var userId: Int64
     public var tokenId: String
-    public var startedAt: Int64
-    public var lastSeenAt: Int64
+    public var startedAt: EpochMillis
+    public var lastSeenAt: EpochMillis
 
-    public init(userId: Int64, tokenId: String, startedAt: Int64, lastSeenAt: Int64) {
+    public init(userId: Int64, tokenId: String, startedAt: EpochMillis, lastSeenAt: EpochMillis) {
         self.userId = userId
         self.tokenId = tokenId
         self.startedAt = startedAt
@@ -69,24 +71,24 @@ public struct LockoutRecord: Codable, Sendable, Equatable {
     public var userId: Int64
     /// Times of recent failures, comma-separated epoch milliseconds (only those inside the lockout window are kept).
     public var failures: String
-    public var lockedUntil: Int64?
+    public var lockedUntil: EpochMillis?
 
-    public init(userId: Int64, failures: [Int64], lockedUntil: Int64?) {
+    public init(userId: Int64, failures: [EpochMillis], lockedUntil: EpochMillis?) {
         self.userId = userId
-        self.failures = failures.map(String.init).joined(separator: ",")
+        self.failures = failures.map(\.description).joined(separator: ",")
         self.lockedUntil = lockedUntil
     }
 
-    public var failureTimes: [Int64] { failures.split(separator: ",").compactMap { Int64($0) } }
+    public var failureTimes: [EpochMillis] { failures.split(separator: ",").compactMap { Int64($0).map { EpochMillis($0) } } }
 }
 
 /// A person's rate-limit bucket, kept so a restart does not refill it.
 public struct RateBucketRecord: Codable, Sendable, Equatable {
     public var userId: Int64
     public var tokens: Double
-    public var updatedAt: Int64
+    public var updatedAt: EpochMillis
 
-    public init(userId: Int64, tokens: Double, updatedAt: Int64) {
+    public init(userId: Int64, tokens: Double, updatedAt: EpochMillis) {
         self.userId = userId
         self.tokens = tokens
         self.updatedAt = updatedAt
@@ -97,10 +99,10 @@ public struct RateBucketRecord: Codable, Sendable, Equatable {
 public struct UsageRecord: Codable, Sendable, Equatable {
     public var jobId: String
     public var userId: Int64
-    public var at: Int64
+    public var at: EpochMillis
     public var costUSD: Double
 
-    public init(jobId: String, userId: Int64, at: Int64, costUSD: Double) {
+    public init(jobId: String, userId: Int64, at: EpochMillis, costUSD: Double) {
         self.jobId = jobId
         self.userId = userId
         self.at = at
@@ -148,12 +150,12 @@ public struct PersonalData: Codable, Sendable {
 
     public struct TokenSummary: Codable, Sendable, Equatable {
         public var id: String
-        public var issuedAt: Int64
-        public var expiresAt: Int64
-        public var revokedAt: Int64?
-        public var lastUsedAt: Int64?
+        public var issuedAt: EpochMillis
+        public var expiresAt: EpochMillis
+        public var revokedAt: EpochMillis?
+        public var lastUsedAt: EpochMillis?
 
-        public init(id: String, issuedAt: Int64, expiresAt: Int64, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil) {
+        public init(id: String, issuedAt: EpochMillis, expiresAt: EpochMillis, revokedAt: EpochMillis? = nil, lastUsedAt: EpochMillis? = nil) {
             self.id = id
             self.issuedAt = issuedAt
             self.expiresAt = expiresAt
@@ -170,12 +172,12 @@ public struct PersonalData: Codable, Sendable {
         public var fileName: String?
         public var text: String
         public var status: String
-        public var createdAt: Int64
-        public var sentAt: Int64?
+        public var createdAt: EpochMillis
+        public var sentAt: EpochMillis?
 
         public init(
             id: String, jobId: String? = nil, chatId: Int64, kind: String, fileName: String? = nil, text: String,
-            status: String, createdAt: Int64, sentAt: Int64? = nil
+            status: String, createdAt: EpochMillis, sentAt: EpochMillis? = nil
         ) {
             self.id = id
             self.jobId = jobId
@@ -203,13 +205,13 @@ public struct PersonalData: Codable, Sendable {
 
     public struct AuditEntry: Codable, Sendable, Equatable {
         public var seq: Int64?
-        public var at: Int64
+        public var at: EpochMillis
         public var event: String
         public var detail: String
         /// "by you" (you acted or were refused) or "about you" (someone else acted on you).
         public var role: String
 
-        public init(seq: Int64? = nil, at: Int64, event: String, detail: String, role: String) {
+        public init(seq: Int64? = nil, at: EpochMillis, event: String, detail: String, role: String) {
             self.seq = seq
             self.at = at
             self.event = event

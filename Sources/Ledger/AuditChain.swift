@@ -8,7 +8,7 @@ public enum AuditChain {
     public static let genesis = String(repeating: "0", count: 64)
 
     /// `actor` is the entry's subject (pseudonym), or its user id for entries written before pseudonyms, or "-".
-    public static func hash(prevHash: String, at: Int64, actor: String, event: String, detail: String) -> String {
+    public static func hash(prevHash: String, at: EpochMillis, actor: String, event: String, detail: String) -> String {
         // Length-prefixed fields: no choice of field contents can make two different entries hash alike.
         var hasher = SHA256()
         for field in [prevHash, String(at), actor, event, detail] {

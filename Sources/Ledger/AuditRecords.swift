@@ -7,7 +7,7 @@ import Messages
 /// read or tied to them any more. (Entries written before pseudonyms existed carry `userId` instead.)
 public struct AuditRecord: Codable, Sendable, Equatable {
     public var seq: Int64?
-    public var at: Int64
+    public var at: EpochMillis
     public var userId: Int64?
     public var subject: String?
     public var event: String
@@ -26,7 +26,7 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     }
 
     public init(
-        seq: Int64? = nil, at: Int64, userId: Int64? = nil, subject: String? = nil, event: String, detail: String,
+        seq: Int64? = nil, at: EpochMillis, userId: Int64? = nil, subject: String? = nil, event: String, detail: String,
         prevHash: String, hash: String, openedDetail: String? = nil
     ) {
         self.seq = seq
@@ -43,7 +43,7 @@ public struct AuditRecord: Codable, Sendable, Equatable {
 
 /// An audit event before it is chained (the ledger assigns `prevHash`, `hash` and `seq` when it appends).
 public struct AuditEvent: Sendable, Equatable {
-    public var at: Int64
+    public var at: EpochMillis
     /// Who acted (or was refused).
     public var userId: Int64?
     public var event: AuditEventName
@@ -52,7 +52,7 @@ public struct AuditEvent: Sendable, Equatable {
     /// else's): the detail is sealed with that person's key, so erasing them unlinks it too.
     public var about: Int64?
 
-    public init(at: Int64, userId: Int64?, event: AuditEventName, detail: String, about: Int64? = nil) {
+    public init(at: EpochMillis, userId: Int64?, event: AuditEventName, detail: String, about: Int64? = nil) {
         self.at = at
         self.userId = userId
         self.event = event

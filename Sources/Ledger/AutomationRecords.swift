@@ -1,3 +1,5 @@
+import Messages
+
 /// A prompt that runs on a cron schedule (`/schedule add`, `gatehouse schedule add`), as its owner would have sent it.
 public struct ScheduleRecord: Codable, Sendable, Equatable {
     /// Short, typed by people in `/schedule pause <id>`.
@@ -19,15 +21,15 @@ public struct ScheduleRecord: Codable, Sendable, Equatable {
     public var missed: String
     public var paused: Bool
     /// When it runs next; nil when the expression never matches again.
-    public var nextRunAt: Int64?
-    public var lastRunAt: Int64?
+    public var nextRunAt: EpochMillis?
+    public var lastRunAt: EpochMillis?
     public var runs: Int
-    public var createdAt: Int64
+    public var createdAt: EpochMillis
 
     public init(
         id: String, ownerId: Int64, chatId: Int64, threadId: Int64?, workspace: String, cron: String, timeZone: String,
-        prompt: String, missed: String, paused: Bool = false, nextRunAt: Int64?, lastRunAt: Int64? = nil, runs: Int = 0,
-        createdAt: Int64
+        prompt: String, missed: String, paused: Bool = false, nextRunAt: EpochMillis?, lastRunAt: EpochMillis? = nil, runs: Int = 0,
+        createdAt: EpochMillis
     ) {
         self.id = id
         self.ownerId = ownerId
@@ -51,15 +53,15 @@ public struct WebhookDeliveryRecord: Codable, Sendable, Equatable {
     public var hook: String
     public var deliveryId: String
     public var event: String?
-    public var receivedAt: Int64
-    public var committedAt: Int64
+    public var receivedAt: EpochMillis
+    public var committedAt: EpochMillis
     /// `accepted` or `ignored` (`WebhookAck.Outcome`).
     public var outcome: String
     /// Jobs it started.
     public var runs: Int
 
     public init(
-        hook: String, deliveryId: String, event: String?, receivedAt: Int64, committedAt: Int64, outcome: String,
+        hook: String, deliveryId: String, event: String?, receivedAt: EpochMillis, committedAt: EpochMillis, outcome: String,
         runs: Int
     ) {
         self.hook = hook

@@ -1,18 +1,20 @@
+import Messages
+
 /// A Claude session someone had, for `/resume`: where, since when, how it began, what it cost.
 public struct SessionHistoryRecord: Codable, Sendable, Equatable {
     public var sessionId: String
     public var userId: Int64
     public var workspace: String
     public var executorId: String?
-    public var startedAt: Int64
-    public var lastUsedAt: Int64
+    public var startedAt: EpochMillis
+    public var lastUsedAt: EpochMillis
     /// The first prompt, shortened (sealed at rest like every prompt).
     public var firstPrompt: String
     public var costUSD: Double
     public var runs: Int
 
     public init(
-        sessionId: String, userId: Int64, workspace: String, executorId: String?, startedAt: Int64, lastUsedAt: Int64,
+        sessionId: String, userId: Int64, workspace: String, executorId: String?, startedAt: EpochMillis, lastUsedAt: EpochMillis,
         firstPrompt: String, costUSD: Double, runs: Int
     ) {
         self.sessionId = sessionId
@@ -34,9 +36,9 @@ public struct TopicBindingRecord: Codable, Sendable, Equatable {
     /// Relative to `APPROVED_DIRECTORY`.
     public var workspace: String
     public var boundBy: Int64
-    public var boundAt: Int64
+    public var boundAt: EpochMillis
 
-    public init(chatId: Int64, threadId: Int64, workspace: String, boundBy: Int64, boundAt: Int64) {
+    public init(chatId: Int64, threadId: Int64, workspace: String, boundBy: Int64, boundAt: EpochMillis) {
         self.chatId = chatId
         self.threadId = threadId
         self.workspace = workspace
@@ -74,11 +76,11 @@ public struct JobToolRecord: Codable, Sendable, Equatable {
     /// One line for people (`ToolSummary.describe`: redacted of secrets, shortened); sealed at rest.
     public var summary: String
     public var changes: Bool
-    public var allowedAt: Int64
+    public var allowedAt: EpochMillis
 
     public init(
         jobId: String, attempt: Int, requestId: String, toolName: String, summary: String, changes: Bool,
-        allowedAt: Int64
+        allowedAt: EpochMillis
     ) {
         self.jobId = jobId
         self.attempt = attempt

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// What only the running guard knows (who is connected, what each executor runs), written to the database every
 /// 2 s for `gatehouse status`; everything else that command reads from the ledger itself.
@@ -11,11 +12,11 @@ public struct GuardStatusSnapshot: Codable, Sendable, Equatable {
         public var confinement: String
         public var capacity: Int
         public var jobs: [String]
-        public var lastSeen: Int64
+        public var lastSeen: EpochMillis
 
         public init(
             id: String, host: String, keyFingerprint: String?, confinement: String, capacity: Int, jobs: [String],
-            lastSeen: Int64
+            lastSeen: EpochMillis
         ) {
             self.id = id
             self.host = host
@@ -31,9 +32,9 @@ public struct GuardStatusSnapshot: Codable, Sendable, Equatable {
         public var id: String
         public var capacity: Int
         public var inFlight: Int
-        public var lastSeen: Int64
+        public var lastSeen: EpochMillis
 
-        public init(id: String, capacity: Int, inFlight: Int, lastSeen: Int64) {
+        public init(id: String, capacity: Int, inFlight: Int, lastSeen: EpochMillis) {
             self.id = id
             self.capacity = capacity
             self.inFlight = inFlight
@@ -42,14 +43,14 @@ public struct GuardStatusSnapshot: Codable, Sendable, Equatable {
     }
 
     public var instanceId: String
-    public var startedAt: Int64
-    public var writtenAt: Int64
+    public var startedAt: EpochMillis
+    public var writtenAt: EpochMillis
     public var executors: [Executor]
     public var egress: [Egress]
     public var approvalsPending: Int
 
     public init(
-        instanceId: String, startedAt: Int64, writtenAt: Int64, executors: [Executor], egress: [Egress], approvalsPending: Int
+        instanceId: String, startedAt: EpochMillis, writtenAt: EpochMillis, executors: [Executor], egress: [Egress], approvalsPending: Int
     ) {
         self.instanceId = instanceId
         self.startedAt = startedAt

@@ -3,8 +3,8 @@ import Messages
 /// One Telegram update the guard has committed. Its `updateId` is the primary key: a repeat is a duplicate.
 public struct UpdateRecord: Codable, Sendable, Equatable {
     public var updateId: Int64
-    public var receivedAt: Int64
-    public var committedAt: Int64
+    public var receivedAt: EpochMillis
+    public var committedAt: EpochMillis
     public var userId: Int64?
     public var chatId: Int64?
     public var kind: String
@@ -13,7 +13,7 @@ public struct UpdateRecord: Codable, Sendable, Equatable {
     public var disposition: String
 
     public init(
-        updateId: Int64, receivedAt: Int64, committedAt: Int64, userId: Int64?, chatId: Int64?, kind: String,
+        updateId: Int64, receivedAt: EpochMillis, committedAt: EpochMillis, userId: Int64?, chatId: Int64?, kind: String,
         disposition: String
     ) {
         self.updateId = updateId
@@ -26,7 +26,7 @@ public struct UpdateRecord: Codable, Sendable, Equatable {
     }
 
     public init(
-        updateId: Int64, receivedAt: Int64, committedAt: Int64, userId: Int64?, chatId: Int64?, kind: String,
+        updateId: Int64, receivedAt: EpochMillis, committedAt: EpochMillis, userId: Int64?, chatId: Int64?, kind: String,
         disposition: UpdateDisposition
     ) {
         self.init(
@@ -71,10 +71,10 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var status: JobStatus
     public var executorId: String?
     public var attempt: Int
-    public var createdAt: Int64
-    public var dispatchedAt: Int64?
-    public var startedAt: Int64?
-    public var finishedAt: Int64?
+    public var createdAt: EpochMillis
+    public var dispatchedAt: EpochMillis?
+    public var startedAt: EpochMillis?
+    public var finishedAt: EpochMillis?
     public var sessionId: String?
     public var costUSD: Double?
     public var outcome: String?
@@ -82,7 +82,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
     /// The "working…" message shown while the job runs (with its Stop button), to remove when it ends.
     public var statusMessageId: Int64?
     /// Not dispatched before this (an album waits a moment for its other parts).
-    public var notBefore: Int64?
+    public var notBefore: EpochMillis?
     /// The album this job gathers (Telegram's `media_group_id`).
     public var mediaGroupId: String?
     /// How often the guard dispatched it again by itself after an attempt was lost with nothing changed.
@@ -104,7 +104,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public init(
         id: String, updateId: Int64?, userId: Int64, chatId: Int64, threadId: Int64? = nil,
         replyToMessageId: Int64? = nil, workspace: String, prompt: String, status: JobStatus,
-        executorId: String? = nil, attempt: Int, createdAt: Int64
+        executorId: String? = nil, attempt: Int, createdAt: EpochMillis
     ) {
         self.id = id
         self.updateId = updateId

@@ -1,3 +1,5 @@
+import Messages
+
 /// The guard's durable state: updates seen, jobs, the outbox, sessions and the audit log.
 /// One implementation, `SQLiteLedger`: on disk in the product, in memory (`SQLiteLedger.inMemory()`) in the core's tests.
 public protocol Ledger: Sendable {
@@ -14,7 +16,7 @@ public protocol Ledger: Sendable {
     /// Jobs in any of the given states, oldest first.
     func jobs(in statuses: Set<JobStatus>) throws -> [JobRecord]
     /// Pending outbox entries due at or before `now`, oldest first.
-    func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord]
+    func dueOutbox(now: EpochMillis, limit: Int) throws -> [OutboxRecord]
     func outbox(id: String) throws -> OutboxRecord?
     /// How many replies wait to be delivered, and since when the oldest (for the metrics).
     func outboxBacklog() throws -> OutboxBacklog
@@ -31,7 +33,7 @@ public protocol Ledger: Sendable {
     /// The last `limit` audit entries, in order.
     func auditTail(limit: Int) throws -> [AuditRecord]
     /// How many audit entries of each event were written at or after `since` (for `gatehouse status`).
-    func auditEventCounts(since: Int64) throws -> [String: Int]
+    func auditEventCounts(since: EpochMillis) throws -> [String: Int]
 
     // MARK: Access
 
@@ -42,16 +44,16 @@ public protocol Ledger: Sendable {
     func tokens(userId: Int64?) throws -> [AccessTokenRecord]
     func authSession(userId: Int64) throws -> AuthSessionRecord?
     /// Sessions whose person was last seen before `before`.
-    func idleAuthSessions(before: Int64) throws -> [AuthSessionRecord]
+    func idleAuthSessions(before: EpochMillis) throws -> [AuthSessionRecord]
     func lockout(userId: Int64) throws -> LockoutRecord?
     func rateBucket(userId: Int64) throws -> RateBucketRecord?
     /// Every run's cost since `since`, oldest first.
-    func usage(since: Int64) throws -> [UsageRecord]
+    func usage(since: EpochMillis) throws -> [UsageRecord]
     /// One person's runs since `since`, oldest first: what their own budget is checked against on every prompt,
     /// without reading the whole team's day.
-    func usage(userId: Int64, since: Int64) throws -> [UsageRecord]
+    func usage(userId: Int64, since: EpochMillis) throws -> [UsageRecord]
     /// Everyone's spending since `since`, summed by the store.
-    func usageTotal(since: Int64) throws -> Double
+    func usageTotal(since: EpochMillis) throws -> Double
     /// Everything stored about one person (`/mydata`).
     func personalData(userId: Int64) throws -> PersonalData
 
@@ -71,15 +73,15 @@ public protocol Ledger: Sendable {
     /// One person's schedules (every schedule for nil), oldest first.
     func schedules(ownerId: Int64?) throws -> [ScheduleRecord]
     /// Schedules not paused whose next run is at or before `now`, earliest first.
-    func dueSchedules(now: Int64) throws -> [ScheduleRecord]
+    func dueSchedules(now: EpochMillis) throws -> [ScheduleRecord]
 }
 
 /// Replies not yet delivered: how many, and when the oldest was written.
 public struct OutboxBacklog: Sendable, Equatable {
     public var count: Int
-    public var oldestCreatedAt: Int64?
+    public var oldestCreatedAt: EpochMillis?
 
-    public init(count: Int, oldestCreatedAt: Int64?) {
+    public init(count: Int, oldestCreatedAt: EpochMillis?) {
         self.count = count
         self.oldestCreatedAt = oldestCreatedAt
     }

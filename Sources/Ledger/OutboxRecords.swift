@@ -18,9 +18,9 @@ public struct OutboxRecord: Codable, Sendable, Equatable {
     public var format: String
     public var status: OutboxStatus
     public var attempts: Int
-    public var nextAttemptAt: Int64
-    public var createdAt: Int64
-    public var sentAt: Int64?
+    public var nextAttemptAt: EpochMillis
+    public var createdAt: EpochMillis
+    public var sentAt: EpochMillis?
     /// Comma-separated Telegram message ids of the parts Telegram accepted.
     public var telegramMessageIds: String?
     public var lastError: String?
@@ -34,8 +34,8 @@ public struct OutboxRecord: Codable, Sendable, Equatable {
 
     public init(
         id: String, jobId: String? = nil, chatId: Int64, threadId: Int64? = nil, replyToMessageId: Int64? = nil,
-        text: String, format: String, status: OutboxStatus, attempts: Int, nextAttemptAt: Int64, createdAt: Int64,
-        sentAt: Int64? = nil, telegramMessageIds: String? = nil, lastError: String? = nil, buttons: String? = nil,
+        text: String, format: String, status: OutboxStatus, attempts: Int, nextAttemptAt: EpochMillis, createdAt: EpochMillis,
+        sentAt: EpochMillis? = nil, telegramMessageIds: String? = nil, lastError: String? = nil, buttons: String? = nil,
         kind: String? = nil, fileName: String? = nil, targetMessageId: Int64? = nil
     ) {
         self.id = id

@@ -40,7 +40,7 @@ extension SQLiteLedger {
         }.map(sealer.opened)
     }
 
-    public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxRecord] {
+    public func dueOutbox(now: EpochMillis, limit: Int) throws -> [OutboxRecord] {
         try read { db in
             try Self.all(
                 // rowid: the order they were stored in, so replies of one decision (a heading and its document)
@@ -106,7 +106,7 @@ extension SQLiteLedger {
         }
     }
 
-    public func auditEventCounts(since: Int64) throws -> [String: Int] {
+    public func auditEventCounts(since: EpochMillis) throws -> [String: Int] {
         try database.read { db in
             // Entries are appended in time order: find the first one at or after `since` by its sequence number
             // (a handful of primary-key lookups) instead of scanning the whole log by time.
@@ -115,7 +115,7 @@ extension SQLiteLedger {
             high += 1
             while low < high {
                 let middle = low + (high - low) / 2
-                let at = try Int64.fetchOne(db, sql: "SELECT at FROM audit WHERE seq >= ? ORDER BY seq LIMIT 1", arguments: [middle]) ?? Int64.max
+                let at = try EpochMillis.fetchOne(db, sql: "SELECT at FROM audit WHERE seq >= ? ORDER BY seq LIMIT 1", arguments: [middle]) ?? .max
                 if at < since { low = middle + 1 } else { high = middle }
             }
             var counts: [String: Int] = [:]
@@ -157,7 +157,7 @@ extension SQLiteLedger {
         try read { db in try Self.one(AuthSessionRecord.self, db, where: "userId = ?", [userId]) }
     }
 
-    public func idleAuthSessions(before: Int64) throws -> [AuthSessionRecord] {
+    public func idleAuthSessions(before: EpochMillis) throws -> [AuthSessionRecord] {
         try read { db in try AuthSessionRecord.filter(Column("lastSeenAt") < before).fetchAll(db) }
     }
 
@@ -169,15 +169,15 @@ extension SQLiteLedger {
         try read { db in try Self.one(RateBucketRecord.self, db, where: "userId = ?", [userId]) }
     }
 
-    public func usage(since: Int64) throws -> [UsageRecord] {
+    public func usage(since: EpochMillis) throws -> [UsageRecord] {
         try read { db in try Self.all(UsageRecord.self, db, where: "at >= ? ORDER BY at", [since]) }
     }
 
-    public func usage(userId: Int64, since: Int64) throws -> [UsageRecord] {
+    public func usage(userId: Int64, since: EpochMillis) throws -> [UsageRecord] {
         try read { db in try Self.all(UsageRecord.self, db, where: "userId = ? AND at >= ? ORDER BY at", [userId, since]) }
     }
 
-    public func usageTotal(since: Int64) throws -> Double {
+    public func usageTotal(since: EpochMillis) throws -> Double {
         try read { db in
             try Double.fetchOne(db.cachedStatement(sql: "SELECT TOTAL(costUSD) FROM usage WHERE at >= ?"), arguments: [since])
         } ?? 0
@@ -274,7 +274,7 @@ extension SQLiteLedger {
         }.map(sealer.opened)
     }
 
-    public func dueSchedules(now: Int64) throws -> [ScheduleRecord] {
+    public func dueSchedules(now: EpochMillis) throws -> [ScheduleRecord] {
         try read { db in
             try Self.all(ScheduleRecord.self, db, where: "paused = 0 AND nextRunAt <= ? ORDER BY nextRunAt, id", [now])
         }.map(sealer.opened)

@@ -48,9 +48,9 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
     /// Only this person (or an admin) may press it.
     public var userId: Int64
     public var chatId: Int64
-    public var createdAt: Int64
-    public var expiresAt: Int64
-    public var usedAt: Int64?
+    public var createdAt: EpochMillis
+    public var expiresAt: EpochMillis
+    public var usedAt: EpochMillis?
     public var approvalId: String?
     /// For `answer`: which question of the approval, and which of its options.
     public var question: Int?
@@ -59,7 +59,7 @@ public struct ButtonRecord: Codable, Sendable, Equatable {
     public var argument: String?
 
     public init(
-        nonce: String, action: Action, jobId: String, userId: Int64, chatId: Int64, createdAt: Int64, expiresAt: Int64,
+        nonce: String, action: Action, jobId: String, userId: Int64, chatId: Int64, createdAt: EpochMillis, expiresAt: EpochMillis,
         approvalId: String? = nil, question: Int? = nil, choice: Int? = nil
     ) {
         self.nonce = nonce
@@ -90,9 +90,9 @@ public struct ApprovalRecord: Codable, Sendable, Equatable {
     /// The tool input as JSON (AskUserQuestion's questions, and the signature of a session rule).
     public var input: String
     public var status: Status
-    public var createdAt: Int64
-    public var expiresAt: Int64
-    public var decidedAt: Int64?
+    public var createdAt: EpochMillis
+    public var expiresAt: EpochMillis
+    public var decidedAt: EpochMillis?
     public var decidedBy: Int64?
     /// The outbox entries holding the question message(s), comma-separated.
     public var outboxIds: String
@@ -102,7 +102,7 @@ public struct ApprovalRecord: Codable, Sendable, Equatable {
 
     public init(
         id: String, jobId: String, requestId: String, executorId: String, userId: Int64, chatId: Int64,
-        toolName: String, input: String, status: Status, createdAt: Int64, expiresAt: Int64, decidedAt: Int64? = nil,
+        toolName: String, input: String, status: Status, createdAt: EpochMillis, expiresAt: EpochMillis, decidedAt: EpochMillis? = nil,
         decidedBy: Int64? = nil, outboxIds: String, answers: String? = nil, message: String? = nil
     ) {
         self.id = id
@@ -130,9 +130,9 @@ public struct SessionRuleRecord: Codable, Sendable, Equatable {
     public var scope: String
     public var toolName: String
     public var signature: String
-    public var createdAt: Int64
+    public var createdAt: EpochMillis
 
-    public init(scope: String, toolName: String, signature: String, createdAt: Int64) {
+    public init(scope: String, toolName: String, signature: String, createdAt: EpochMillis) {
         self.scope = scope
         self.toolName = toolName
         self.signature = signature
@@ -146,9 +146,9 @@ public struct SessionRecord: Codable, Sendable, Equatable {
     public var workspace: String
     public var sessionId: String
     public var executorId: String?
-    public var updatedAt: Int64
+    public var updatedAt: EpochMillis
 
-    public init(userId: Int64, workspace: String, sessionId: String, executorId: String?, updatedAt: Int64) {
+    public init(userId: Int64, workspace: String, sessionId: String, executorId: String?, updatedAt: EpochMillis) {
         self.userId = userId
         self.workspace = workspace
         self.sessionId = sessionId

@@ -1,3 +1,4 @@
+import Messages
 import Synchronization
 
 /// `PeerKeyStore` in memory, for tests.
@@ -10,7 +11,7 @@ public final class InMemoryPeerKeyStore: PeerKeyStore {
         records.withLock { Array($0.values) }.sorted { $0.firstSeenAt < $1.firstSeenAt }
     }
 
-    public func noteKnocks(_ keys: [String: Int64]) throws {
+    public func noteKnocks(_ keys: [String: EpochMillis]) throws {
         records.withLock { records in
             for (key, at) in keys {
                 if records[key] == nil {
@@ -22,7 +23,7 @@ public final class InMemoryPeerKeyStore: PeerKeyStore {
         }
     }
 
-    public func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: Int64) throws {
+    public func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: EpochMillis) throws {
         records.withLock { records in
             var record = records[publicKey] ?? PeerKeyRecord(publicKey: publicKey, status: status, firstSeenAt: now, updatedAt: now)
             record.status = status

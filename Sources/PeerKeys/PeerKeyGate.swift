@@ -22,12 +22,12 @@ public final class PeerKeyGate: Sendable {
 
     private struct State {
         var executors: [String: PeerKeyRecord.Status] = [:]
-        var knocks: [String: Int64] = [:]
+        var knocks: [String: EpochMillis] = [:]
         /// Admitted executor keys heard from since the last sync, for `gatehouse keys list`'s "last seen".
-        var seen: [String: Int64] = [:]
+        var seen: [String: EpochMillis] = [:]
         /// Keys whose "last seen" is stored; the others are written on the next sync, these every 30 s.
         var seenStored: Set<String> = []
-        var seenStoredAt: Int64 = 0
+        var seenStoredAt: EpochMillis = 0
     }
 
     private let security: GuardLinkSecurity
@@ -70,7 +70,7 @@ public final class PeerKeyGate: Sendable {
     /// Stores the keys that knocked since the last call and reloads executor keys from the store.
     public func sync() throws {
         let now = Date().epochMillis
-        let (knocks, seen) = state.withLock { state -> ([String: Int64], [String: Int64]) in
+        let (knocks, seen) = state.withLock { state -> ([String: EpochMillis], [String: EpochMillis]) in
             defer { state.knocks = [:] }
             let due = now - state.seenStoredAt >= 30_000 || state.seen.keys.contains { !state.seenStored.contains($0) }
             guard due else { return (state.knocks, [:]) }

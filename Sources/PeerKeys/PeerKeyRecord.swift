@@ -1,3 +1,4 @@
+import Messages
 import Transport
 
 /// An executor's CURVE public key as the guard knows it. Keys that knock without being known are recorded as
@@ -10,9 +11,9 @@ public struct PeerKeyRecord: Sendable, Equatable, Codable {
     /// Z85, 40 characters.
     public var publicKey: String
     public var status: Status
-    public var firstSeenAt: Int64
-    public var lastSeenAt: Int64?
-    public var updatedAt: Int64
+    public var firstSeenAt: EpochMillis
+    public var lastSeenAt: EpochMillis?
+    public var updatedAt: EpochMillis
 
     /// The key's bytes in hex, first 16 digits: what operators type (`gatehouse keys accept 3fa9c0d1`).
     public var fingerprint: String { PeerKeyRecord.fingerprint(of: publicKey) }
@@ -21,7 +22,7 @@ public struct PeerKeyRecord: Sendable, Equatable, Codable {
         CurveKeyPair.hexFingerprint(publicKey).map { String($0.prefix(16)) } ?? "invalid"
     }
 
-    public init(publicKey: String, status: Status, firstSeenAt: Int64, lastSeenAt: Int64? = nil, updatedAt: Int64) {
+    public init(publicKey: String, status: Status, firstSeenAt: EpochMillis, lastSeenAt: EpochMillis? = nil, updatedAt: EpochMillis) {
         self.publicKey = publicKey
         self.status = status
         self.firstSeenAt = firstSeenAt

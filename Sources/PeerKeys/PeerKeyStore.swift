@@ -1,12 +1,13 @@
+import Messages
 import Transport
 
 /// Where the guard keeps executor keys and their status (the `peer_keys` table next to the ledger).
 public protocol PeerKeyStore: Sendable {
     func all() throws -> [PeerKeyRecord]
     /// Records that these keys knocked: unknown ones become `pending`; known ones only get `lastSeenAt`.
-    func noteKnocks(_ keys: [String: Int64]) throws
+    func noteKnocks(_ keys: [String: EpochMillis]) throws
     /// Sets the status of a key, adding it if unknown.
-    func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: Int64) throws
+    func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: EpochMillis) throws
 }
 
 extension PeerKeyStore {

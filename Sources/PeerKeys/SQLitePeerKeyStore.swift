@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messages
 
 /// `PeerKeyStore` in the guard's SQLite file. Its own table, created if missing, so that `gatehouse keys` can
 /// open the same file while the guard runs (WAL) and the guard picks up changes on its next refresh.
@@ -26,30 +27,30 @@ public final class SQLitePeerKeyStore: PeerKeyStore {
             try Row.fetchAll(db, sql: "SELECT * FROM peer_keys ORDER BY firstSeenAt").compactMap { row in
                 guard let status = PeerKeyRecord.Status(rawValue: row["status"]) else { return nil }
                 return PeerKeyRecord(
-                    publicKey: row["publicKey"], status: status, firstSeenAt: row["firstSeenAt"],
-                    lastSeenAt: row["lastSeenAt"], updatedAt: row["updatedAt"])
+                    publicKey: row["publicKey"], status: status, firstSeenAt: EpochMillis(row["firstSeenAt"] as Int64),
+                    lastSeenAt: (row["lastSeenAt"] as Int64?).map { EpochMillis($0) }, updatedAt: EpochMillis(row["updatedAt"] as Int64))
             }
         }
     }
 
-    public func noteKnocks(_ keys: [String: Int64]) throws {
+    public func noteKnocks(_ keys: [String: EpochMillis]) throws {
         guard !keys.isEmpty else { return }
         try queue.write { db in
             for (key, at) in keys {
                 try db.execute(sql: """
                     INSERT INTO peer_keys (publicKey, status, firstSeenAt, lastSeenAt, updatedAt) VALUES (?, 'pending', ?, ?, ?)
                     ON CONFLICT(publicKey) DO UPDATE SET lastSeenAt = excluded.lastSeenAt
-                    """, arguments: [key, at, at, at])
+                    """, arguments: [key, at.rawValue, at.rawValue, at.rawValue])
             }
         }
     }
 
-    public func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: Int64) throws {
+    public func setStatus(_ status: PeerKeyRecord.Status, for publicKey: String, at now: EpochMillis) throws {
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO peer_keys (publicKey, status, firstSeenAt, updatedAt) VALUES (?, ?, ?, ?)
                 ON CONFLICT(publicKey) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt
-                """, arguments: [publicKey, status.rawValue, now, now])
+                """, arguments: [publicKey, status.rawValue, now.rawValue, now.rawValue])
         }
     }
 }

@@ -22,7 +22,7 @@ public struct IdleRelease: Sendable {
 
     public var configuration: Configuration
     /// (time, CPU time) samples within the window, oldest first.
-    private var samples: [(at: Int64, cpuMs: Int64)] = []
+    private var samples: [(elapsedMs: Int64, cpuMs: Int64)] = []
     private var cpuAtRelease: Int64 = 0
     private var released = false
 
@@ -32,19 +32,20 @@ public struct IdleRelease: Sendable {
 
     private var windowMs: Int64 { released ? configuration.windowMs : configuration.startUpWindowMs }
 
-    /// Records the process's total CPU time at `now` (both in ms); true when it should release now.
-    public mutating func observe(cpuMs: Int64, at now: Int64) -> Bool {
-        samples.append((now, cpuMs))
+    /// Records the process's total CPU time at `elapsedMs` since the watch began (both in ms, on a monotonic clock,
+    /// not wall-clock time); true when it should release now.
+    public mutating func observe(cpuMs: Int64, at elapsedMs: Int64) -> Bool {
+        samples.append((elapsedMs, cpuMs))
         // Keep the newest sample at or before the window's start, so the window is always covered in full.
-        while samples.count > 1, now - samples[1].at >= windowMs { samples.removeFirst() }
-        guard let oldest = samples.first, now - oldest.at >= windowMs else { return false }
+        while samples.count > 1, elapsedMs - samples[1].elapsedMs >= windowMs { samples.removeFirst() }
+        guard let oldest = samples.first, elapsedMs - oldest.elapsedMs >= windowMs else { return false }
         let quiet = (cpuMs - oldest.cpuMs) * 1_000 < windowMs * configuration.quietCPUPermille
         guard quiet, cpuMs - cpuAtRelease >= configuration.activityCPUMs else { return false }
         cpuAtRelease = cpuMs
         released = true
         // The next quiet spell is counted from now: at most one release a window, even for a process whose
         // idle timers add up to the activity threshold.
-        samples = [(now, cpuMs)]
+        samples = [(elapsedMs, cpuMs)]
         return true
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Synchronization
 
 /// Whether a program is really working, as the program itself sees it (the guard: its loop turns; the others: the
@@ -52,11 +53,11 @@ public enum HealthFile {
     struct Record: Codable {
         var ok: Bool
         var detail: String
-        var at: Int64
+        var at: EpochMillis
     }
 
     public static func write(_ status: HealthSignal.Status, to path: String, now: Date = Date()) throws {
-        let record = Record(ok: status.ok, detail: status.detail, at: Int64(now.timeIntervalSince1970 * 1000))
+        let record = Record(ok: status.ok, detail: status.detail, at: now.epochMillis)
         try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
@@ -71,7 +72,7 @@ public enum HealthFile {
             return "no health file at \(path): the program is not running, or not yet started"
         }
         guard let record = try? JSONDecoder().decode(Record.self, from: data) else { return "unreadable health file \(path)" }
-        let age = Int64(now.timeIntervalSince1970 * 1000) - record.at
+        let age = now.epochMillis - record.at
         let limit = maxAge.components.seconds * 1000
         if age > limit { return "stale: last report \(age / 1000) s ago (the program is stuck or gone)" }
         return record.ok ? nil : "not working: \(record.detail)"

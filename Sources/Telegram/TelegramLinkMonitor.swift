@@ -19,14 +19,14 @@ public final class TelegramLinkMonitor: Sendable {
     public var reachability: TelegramReachability { state.withLock { $0 } }
 
     /// A call worked.
-    public func succeeded(now: Int64 = Date().epochMillis) {
+    public func succeeded(now: EpochMillis = Date().epochMillis) {
         guard let downMs = state.withLock({ $0.succeeded(now: now) }) else { return }
         health?.report(problem: nil, from: "telegram")
         logger.notice("Telegram works again", metadata: ["down.ms": "\(downMs)"])
     }
 
     /// A call failed.
-    public func failed(_ error: TelegramError, now: Int64 = Date().epochMillis) {
+    public func failed(_ error: TelegramError, now: EpochMillis = Date().epochMillis) {
         let (isNew, reachability) = state.withLock { state in (state.failed(error, now: now), state) }
         if isNew {
             if reachability.tokenRefused {

@@ -1,8 +1,10 @@
+import Messages
+
 /// Whether the Bot API works for this program, as its calls find it: what ingress and egress put in their health
 /// file and say in their log. Pure: fed with the outcome of each call and the time.
 public struct TelegramReachability: Sendable, Equatable {
     /// Since when calls fail for a reason that is not about one request (epoch ms); nil while they work.
-    public private(set) var failingSince: Int64?
+    public private(set) var failingSince: EpochMillis?
     /// The last such failure.
     public private(set) var lastFailure: TelegramError.Code?
     /// A transient failure is reported unhealthy only after lasting this long (a 5xx blip is no news).
@@ -13,7 +15,7 @@ public struct TelegramReachability: Sendable, Equatable {
     }
 
     /// A call worked. Returns how long calls had been failing, if they had.
-    public mutating func succeeded(now: Int64) -> Int64? {
+    public mutating func succeeded(now: EpochMillis) -> Int64? {
         defer {
             failingSince = nil
             lastFailure = nil
@@ -24,7 +26,7 @@ public struct TelegramReachability: Sendable, Equatable {
     /// A call failed. Returns true when this starts a failure of its kind (for one log line per outage, not one per
     /// call). Refusals of one request say nothing about Telegram as a whole and change nothing.
     @discardableResult
-    public mutating func failed(_ error: TelegramError, now: Int64) -> Bool {
+    public mutating func failed(_ error: TelegramError, now: EpochMillis) -> Bool {
         let scope = TelegramFailureScope(error)
         guard scope != .request, error.code != .rateLimited else { return false }
         let isNew = failingSince == nil || TelegramFailureScope(code: lastFailure) != scope
@@ -37,7 +39,7 @@ public struct TelegramReachability: Sendable, Equatable {
     public var tokenRefused: Bool { TelegramFailureScope(code: lastFailure) == .bot }
 
     /// What is wrong, in words for an operator; nil while healthy enough.
-    public func problem(now: Int64) -> String? {
+    public func problem(now: EpochMillis) -> String? {
         guard let since = failingSince, let code = lastFailure else { return nil }
         if tokenRefused { return Self.tokenRefusedText(code) }
         let seconds = max(0, now - since) / 1000

@@ -1,3 +1,4 @@
+import Messages
 import Synchronization
 
 /// The latest metrics text each peer sent, for the guard's endpoint. A peer silent for a minute (gone, or its
@@ -7,7 +8,7 @@ public final class PeerExpositions: Sendable {
         var program: String
         var peer: String
         var text: String
-        var at: Int64
+        var at: EpochMillis
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -15,12 +16,12 @@ public final class PeerExpositions: Sendable {
 
     public init() {}
 
-    public func record(program: String, peer: String, text: String, now: Int64) {
+    public func record(program: String, peer: String, text: String, now: EpochMillis) {
         entries.withLock { $0[program + "/" + peer] = Entry(program: program, peer: peer, text: text, at: now) }
     }
 
     /// The live peers' texts, labelled with `program` and `peer`, in a stable order.
-    public func sources(now: Int64) -> [ExpositionMerge.Source] {
+    public func sources(now: EpochMillis) -> [ExpositionMerge.Source] {
         entries.withLock { entries in
             entries = entries.filter { now - $0.value.at <= Self.staleAfterMs }
             return entries.keys.sorted().compactMap { key in

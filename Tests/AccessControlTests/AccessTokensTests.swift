@@ -1,3 +1,4 @@
+import Messages
 import Testing
 
 @testable import AccessControl
@@ -18,7 +19,7 @@ struct SeededSecurityRandom: RandomNumberGenerator {
 
 @Suite struct AccessTokensTests {
     let secret = Array("an-auth-token-secret-of-32-bytes".utf8)
-    let now: Int64 = 1_700_000_000_000
+    let now: EpochMillis = 1_700_000_000_000
 
     func makeIssuer(_ secret: [UInt8]? = nil) throws -> AccessTokenIssuer {
         try AccessTokenIssuer(secret: secret ?? self.secret)

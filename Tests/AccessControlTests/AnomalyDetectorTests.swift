@@ -1,9 +1,10 @@
+import Messages
 import Testing
 
 @testable import AccessControl
 
 @Suite struct AnomalyDetectorTests {
-    let t0: Int64 = 1_700_000_000_000
+    let t0: EpochMillis = 1_700_000_000_000
 
     @Test func violationBurstBlocksExactlyOnce() {
         var detector = AnomalyDetector()

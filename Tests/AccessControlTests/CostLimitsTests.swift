@@ -1,9 +1,10 @@
+import Messages
 import Testing
 
 @testable import AccessControl
 
 @Suite struct CostLimitsTests {
-    let now: Int64 = 1_700_000_000_000
+    let now: EpochMillis = 1_700_000_000_000
     let hour: Int64 = 3_600_000
     let day: Int64 = 86_400_000
 

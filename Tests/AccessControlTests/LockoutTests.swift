@@ -1,10 +1,11 @@
+import Messages
 import Testing
 
 @testable import AccessControl
 
 @Suite struct LockoutTests {
     let policy = LockoutPolicy()  // 5 failures within 900 s lock for 1 800 s
-    let t0: Int64 = 1_700_000_000_000
+    let t0: EpochMillis = 1_700_000_000_000
 
     @Test func defaultsAreTheDocumentedOnes() {
         #expect(policy.maxFailures == 5)

@@ -1,3 +1,4 @@
+import Messages
 import Testing
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 @Suite struct TokenBucketTests {
     // 10 requests per minute: one token every 6 000 ms, up to 3 at once.
     let limit = RateLimit(requests: 10, windowSeconds: 60, burst: 3)
-    let start: Int64 = 1_700_000_000_000
+    let start: EpochMillis = 1_700_000_000_000
 
     @Test func fullBucketAllowsExactlyTheBurstThenRefuses() {
         var bucket = TokenBucket.full(limit, now: start)

@@ -36,9 +36,9 @@ private func backAndForth(
     var kinds: [Int: (job: Int, delivery: Delivery)] = [:]
     var nextId = 0
     var statusSent = Set<Int>(), statusDropped = 0, statusAfterAnswer = 0
-    var answerQueuedAt: [Int: Int64] = [:], answerWaits: [Int64] = []
-    var now: Int64 = 0
-    var job = 0, jobStart: Int64 = 0, lastEdit: Int64 = 0, answered = true, nextPromptAt: Int64 = 0
+    var answerQueuedAt: [Int: EpochMillis] = [:], answerWaits: [Int64] = []
+    var now: EpochMillis = 0
+    var job = 0, jobStart: EpochMillis = 0, lastEdit: EpochMillis = 0, answered = true, nextPromptAt: EpochMillis = 0
 
     func enqueue(_ delivery: Delivery, job: Int) {
         nextId += 1

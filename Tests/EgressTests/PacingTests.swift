@@ -1,5 +1,6 @@
 import Egress
 import Foundation
+import Messages
 import TestSupport
 import Testing
 
@@ -32,7 +33,7 @@ private func unlimitedPolicy() -> PacingPolicy {
 }
 
 /// Everything `next` hands out at `now`, each finished at once.
-private func sendAll(_ scheduler: inout Scheduler, at now: Int64) -> [Int] {
+private func sendAll(_ scheduler: inout Scheduler, at now: EpochMillis) -> [Int] {
     var ids: [Int] = []
     while case .send(let request) = scheduler.next(now: now) {
         ids.append(request.id)
@@ -42,9 +43,9 @@ private func sendAll(_ scheduler: inout Scheduler, at now: Int64) -> [Int] {
 }
 
 /// Drains the scheduler, jumping the clock to each `waitUntil`, finishing each send at once; returns (id, time).
-private func drain(_ scheduler: inout Scheduler, from start: Int64) -> [(id: Int, at: Int64)] {
+private func drain(_ scheduler: inout Scheduler, from start: EpochMillis) -> [(id: Int, at: EpochMillis)] {
     var now = start
-    var sent: [(id: Int, at: Int64)] = []
+    var sent: [(id: Int, at: EpochMillis)] = []
     while true {
         switch scheduler.next(now: now) {
         case .send(let request):
@@ -100,10 +101,10 @@ private func drain(_ scheduler: inout Scheduler, from start: Int64) -> [(id: Int
     var scheduler = Scheduler()
     for chat in 1...40 { scheduler.enqueue(final(chat, chat: Int64(chat)), now: 0) }
     #expect(sendAll(&scheduler, at: 0).count == 30)
-    var now: Int64 = 0
+    var now: EpochMillis = 0
     for k in 1...10 {
         // The k-th token after the burst comes back at exactly k/30 s, rounded up to the millisecond.
-        let due = Int64((Double(k) * 1000 / 30).rounded(.up))
+        let due = EpochMillis(Int64((Double(k) * 1000 / 30).rounded(.up)))
         #expect(scheduler.next(now: now) == .waitUntil(due))
         #expect(scheduler.next(now: due - 1) == .waitUntil(due))
         now = due
@@ -504,13 +505,13 @@ private func simulate(_ replies: [Reply], policy: PacingPolicy, latencyMs: Int64
     var deliveredFinals: [Int64: [Int]] = [:]
     var progressFates: [Int: Int] = [:]
     var droppedIds: Set<Int> = []
-    var now: Int64 = 0
+    var now: Int64 = 0  // milliseconds from the start of the run
 
     while true {
         while nextArrival < replies.count, replies[nextArrival].arrival <= now {
             let request = replies[nextArrival].request
             if request.priority == .final { expectedFinals[request.chatId, default: []].append(request.id) }
-            for id in scheduler.enqueue(request, now: now) {
+            for id in scheduler.enqueue(request, now: EpochMillis(now)) {
                 result.dropped += 1
                 droppedIds.insert(id)
                 progressFates[id, default: 0] += 1
@@ -523,9 +524,9 @@ private func simulate(_ replies: [Reply], policy: PacingPolicy, latencyMs: Int64
             inFlightChats.remove(answer.request.chatId)
             switch answer.answer {
             case .ok:
-                scheduler.finished(answer.request.id, now: now)
+                scheduler.finished(answer.request.id, now: EpochMillis(now))
             case .tooManyRequests(let retryAfterMs, let global):
-                for id in scheduler.rateLimited(answer.request, retryAfterMs: retryAfterMs, global: global, now: now) {
+                for id in scheduler.rateLimited(answer.request, retryAfterMs: retryAfterMs, global: global, now: EpochMillis(now)) {
                     result.dropped += 1
                     droppedIds.insert(id)
                     progressFates[id, default: 0] += 1
@@ -534,7 +535,7 @@ private func simulate(_ replies: [Reply], policy: PacingPolicy, latencyMs: Int64
         }
         var wake = Int64.max
         sending: while true {
-            switch scheduler.next(now: now) {
+            switch scheduler.next(now: EpochMillis(now)) {
             case .send(let request):
                 result.sends += 1
                 if !inFlightChats.insert(request.chatId).inserted { result.concurrentSends += 1 }
@@ -549,7 +550,7 @@ private func simulate(_ replies: [Reply], policy: PacingPolicy, latencyMs: Int64
                 }
                 answers.append((now + latencyMs, request, answer))
             case .waitUntil(let time):
-                wake = time
+                wake = time.rawValue
                 break sending
             case .idle:
                 break sending
@@ -729,7 +730,7 @@ func simulatedTelegramNeverAnswers429AndTimeIsNearTheMinimum(workload: String, s
 /// What the scheduler owes, kept the simplest possible way.
 private struct SchedulerModel {
     let policy: PacingPolicy
-    var now: Int64 = 1_700_000_000_000
+    var now: EpochMillis = 1_700_000_000_000
     var nextId = 0
     var pendingFinals: [Int64: [Int]] = [:]
     var pendingProgress: [Int: PacedRequest<Int>] = [:]
@@ -737,8 +738,8 @@ private struct SchedulerModel {
     var enqueuedFinals: [Int64: [Int]] = [:]
     var deliveredFinals: [Int64: [Int]] = [:]
     var progressOutcomes: [Int: Int] = [:]
-    var chatPausedUntil: [Int64: Int64] = [:]
-    var globalPausedUntil: Int64 = .min
+    var chatPausedUntil: [Int64: EpochMillis] = [:]
+    var globalPausedUntil: EpochMillis = .min
     var chatWindows: [Int64: LimitWindow] = [:]
     var groupWindows: [Int64: LimitWindow] = [:]
     var globalWindow: LimitWindow
@@ -786,18 +787,18 @@ private struct SchedulerModel {
             if now < globalPausedUntil { fail("sent inside a global pause") }
             var chatWindow = chatWindows[chat]
                 ?? LimitWindow(perSecond: policy.perChatPerSecond, burst: policy.perChatBurst)
-            if chatWindow.earliness(at: now) > 0 { fail("chat \(chat) over its limit") }
-            chatWindow.record(now)
+            if chatWindow.earliness(at: now.rawValue) > 0 { fail("chat \(chat) over its limit") }
+            chatWindow.record(now.rawValue)
             chatWindows[chat] = chatWindow
             if chat < 0 {
                 var groupWindow = groupWindows[chat]
                     ?? LimitWindow(perSecond: policy.perGroupPerMinute / 60, burst: policy.perGroupBurst)
-                if groupWindow.earliness(at: now) > 0 { fail("group \(chat) over its limit") }
-                groupWindow.record(now)
+                if groupWindow.earliness(at: now.rawValue) > 0 { fail("group \(chat) over its limit") }
+                groupWindow.record(now.rawValue)
                 groupWindows[chat] = groupWindow
             }
-            if globalWindow.earliness(at: now) > 0 { fail("over the global limit") }
-            globalWindow.record(now)
+            if globalWindow.earliness(at: now.rawValue) > 0 { fail("over the global limit") }
+            globalWindow.record(now.rawValue)
             switch request.priority {
             case .final:
                 if pendingFinals[chat]?.first != request.id { fail("final \(request.id) out of order") }

@@ -1,11 +1,12 @@
 import Foundation
+import Messages
 import Testing
 
 @testable import Guard
 @testable import Ledger
 
 @Suite struct ApprovalBookTests {
-    private func approval(_ id: String, job: String = "j", user: Int64 = 7, createdAt: Int64 = 0, expiresAt: Int64 = 60_000) -> ApprovalRecord {
+    private func approval(_ id: String, job: String = "j", user: Int64 = 7, createdAt: EpochMillis = 0, expiresAt: EpochMillis = 60_000) -> ApprovalRecord {
         ApprovalRecord(
             id: id, jobId: job, requestId: "r-\(id)", executorId: "e", userId: user, chatId: user, toolName: "Bash",
             input: "{}", status: .pending, createdAt: createdAt, expiresAt: expiresAt, outboxIds: "")

@@ -1,3 +1,4 @@
+import Messages
 import Testing
 @testable import Guard
 
@@ -10,10 +11,10 @@ import Testing
         var said: [Int64] = []
         for now in stride(from: Int64(0), through: until, by: 250) {
             while let next = pending.first, next.at <= now {
-                release.arrived(next.count, at: next.at)
+                release.arrived(next.count, at: EpochMillis(next.at))
                 pending = pending.dropFirst()
             }
-            if release.shouldRelease(now: now) { said.append(now) }
+            if release.shouldRelease(now: EpochMillis(now)) { said.append(now) }
         }
         return said
     }

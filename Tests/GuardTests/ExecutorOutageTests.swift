@@ -53,6 +53,6 @@ import Testing
     }
 
     func texts(_ guardian: GuardHarness) throws -> [(chat: Int64, text: String)] {
-        try guardian.ledger.dueOutbox(now: Int64.max, limit: 100).map { ($0.chatId, $0.text) }
+        try guardian.ledger.dueOutbox(now: .max, limit: 100).map { ($0.chatId, $0.text) }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @testable import Guard
 
 @Suite struct FileRequestBookTests {
-    private func request(_ id: String, sentAt: Int64 = 0, preferred: String? = nil, parked: Bool = false) -> PendingFileRequest {
+    private func request(_ id: String, sentAt: EpochMillis = 0, preferred: String? = nil, parked: Bool = false) -> PendingFileRequest {
         PendingFileRequest(
             purpose: .ls, userId: 7, chatId: 7, directory: "", sentAt: sentAt,
             ask: FileRequest(requestId: id, operation: .list, path: "/w/7"), preferred: preferred, parked: parked)
@@ -43,8 +43,8 @@ import Testing
         var book = FileRequestBook()
         book.asked(request("parked", sentAt: 0, parked: true))
         book.asked(request("asked", sentAt: 0))
-        let early = book.expired(at: FileRequestBook.parkedTimeoutMs + 1).map(\.ask.requestId)
-        let late = book.expired(at: FileRequestBook.answerTimeoutMs + 1).map(\.ask.requestId)
+        let early = book.expired(at: EpochMillis(FileRequestBook.parkedTimeoutMs + 1)).map(\.ask.requestId)
+        let late = book.expired(at: EpochMillis(FileRequestBook.answerTimeoutMs + 1)).map(\.ask.requestId)
         #expect(early == ["parked"] && late == ["asked"] && book.count == 0)
     }
 }

@@ -11,8 +11,8 @@ import ToolPolicy
 
 /// A clock the test moves by hand.
 final class ManualClock: WallClock {
-    private let value = Mutex<Int64>(1_700_000_000_000)
-    func now() -> Int64 { value.withLock { $0 } }
+    private let value = Mutex<EpochMillis>(1_700_000_000_000)
+    func now() -> EpochMillis { value.withLock { $0 } }
     func advance(ms: Int64) { value.withLock { $0 += ms } }
 }
 
@@ -83,7 +83,7 @@ struct GuardHarness {
 extension GuardHarness {
     /// Replies waiting in the outbox for one chat, oldest first.
     func pendingReplies(to chatId: Int64) throws -> [OutboxRecord] {
-        try ledger.dueOutbox(now: Int64.max, limit: 10_000).filter { $0.chatId == chatId }
+        try ledger.dueOutbox(now: .max, limit: 10_000).filter { $0.chatId == chatId }
     }
 
     func auditEvents(_ event: String) throws -> [AuditRecord] {

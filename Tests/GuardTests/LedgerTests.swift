@@ -125,7 +125,7 @@ import Testing
             let job = JobRecord(
                 id: "j", updateId: 1, userId: 3, chatId: 3, workspace: "", prompt: "p", status: .queued, attempt: 0,
                 createdAt: 1)
-            let audited = { (id: Int64) in AuditEvent(at: id, userId: 3, event: .accessDenied, detail: "update \(id)") }
+            let audited = { (id: Int64) in AuditEvent(at: EpochMillis(id), userId: 3, event: .accessDenied, detail: "update \(id)") }
             let batch = [
                 LedgerChanges(newUpdate: Self.update(2), audit: [audited(2)]),
                 LedgerChanges(newUpdate: Self.update(1), jobs: [job], audit: [audited(1)]),  // committed before
@@ -143,7 +143,7 @@ import Testing
     @Test func auditChainVerifiesAndDetectsEditsAndDeletions() throws {
         let path = Self.temporaryPath()
         let ledger = try SQLiteLedger(path: path)
-        let events = (1...5).map { AuditEvent(at: Int64($0), userId: 9, event: AuditEventName.allCases[$0], detail: "d\($0)") }
+        let events = (1...5).map { AuditEvent(at: EpochMillis(Int64($0)), userId: 9, event: AuditEventName.allCases[$0], detail: "d\($0)") }
         try ledger.apply(LedgerChanges(audit: events))
         let records = try ledger.audit(fromSeq: 1, limit: 10)
         #expect(records.count == 5)

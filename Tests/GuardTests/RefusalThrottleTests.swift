@@ -1,9 +1,10 @@
+import Messages
 import Testing
 
 @testable import Guard
 
 @Suite struct RefusalThrottleTests {
-    let t0: Int64 = 1_700_000_000_000
+    let t0: EpochMillis = 1_700_000_000_000
     let interval: Int64 = 600_000
 
     /// Whether a refusal to `user` at `t0 + offset` is answered.

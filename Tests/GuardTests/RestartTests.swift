@@ -44,7 +44,7 @@ import Testing
     }
 
     func notices(_ guardian: GuardHarness, _ jobId: String) throws -> [OutboxRecord] {
-        try guardian.ledger.dueOutbox(now: Int64.max, limit: 100).filter { $0.jobId == jobId }
+        try guardian.ledger.dueOutbox(now: .max, limit: 100).filter { $0.jobId == jobId }
     }
 
     @Test func anAttemptLostWithOnlyReadsRunsAgainTwiceThenTheThirdLossIsANotice() async throws {
@@ -287,7 +287,7 @@ extension GuardHarness {
         job.restarts = 1
         let call = { (attempt: Int, id: String, changes: Bool) in
             JobToolRecord(jobId: "j", attempt: attempt, requestId: id, toolName: changes ? "Write" : "Read",
-                          summary: "secret-ish/path.txt", changes: changes, allowedAt: Int64(attempt))
+                          summary: "secret-ish/path.txt", changes: changes, allowedAt: EpochMillis(Int64(attempt)))
         }
         do {
             let ledger = try SQLiteLedger(path: path, cipher: cipher)

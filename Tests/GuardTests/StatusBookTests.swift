@@ -5,7 +5,7 @@ import Testing
 @testable import Guard
 
 @Suite struct StatusBookTests {
-    private func opened(verbosity: Int = 1, at now: Int64 = 0) -> StatusBook {
+    private func opened(verbosity: Int = 1, at now: EpochMillis = 0) -> StatusBook {
         var book = StatusBook()
         book.open(jobId: "j", stopNonce: "n", verbosity: verbosity, now: now)
         return book
@@ -54,13 +54,13 @@ import Testing
         book.note(JobProgress(jobId: "j", sequence: 1, kind: .toolUse, toolName: "Read", summary: ""))
         let beforeShown = book.due(at: 5_000)
         book.shown("j", messageId: 42)
-        let tooSoon = book.due(at: StatusBook.editIntervalMs - 1)
-        let due = book.due(at: StatusBook.editIntervalMs)
+        let tooSoon = book.due(at: EpochMillis(StatusBook.editIntervalMs - 1))
+        let due = book.due(at: EpochMillis(StatusBook.editIntervalMs))
         #expect(beforeShown.isEmpty && tooSoon.isEmpty)
         #expect(due == [StatusBook.Edit(jobId: "j", messageId: 42, text: ReplyTexts.working + " (1s)\n• Read", stopNonce: "n")])
-        book.edited(due[0], now: StatusBook.editIntervalMs)
-        #expect(book.due(at: StatusBook.editIntervalMs * 2).isEmpty, "nothing changed since")
-        #expect(book.due(at: StatusBook.editIntervalMs + StatusBook.refreshIntervalMs).count == 1, "the elapsed time is refreshed")
+        book.edited(due[0], now: EpochMillis(StatusBook.editIntervalMs))
+        #expect(book.due(at: EpochMillis(StatusBook.editIntervalMs * 2)).isEmpty, "nothing changed since")
+        #expect(book.due(at: EpochMillis(StatusBook.editIntervalMs + StatusBook.refreshIntervalMs)).count == 1, "the elapsed time is refreshed")
     }
 
     @Test func typingRepeatsAfterItsIntervalAndStopsWithTheAttempt() {

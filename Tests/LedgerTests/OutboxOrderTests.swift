@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Testing
 
 @testable import Ledger
@@ -6,7 +7,7 @@ import Testing
 /// Replies one decision stores leave in the order it stored them, whatever their random ids: `/mydata`'s heading
 /// before its document (ordered by id, the document came first about half the time).
 @Suite struct OutboxOrderTests {
-    static func entry(_ id: String, at: Int64) -> OutboxRecord {
+    static func entry(_ id: String, at: EpochMillis) -> OutboxRecord {
         OutboxRecord(
             id: id, jobId: nil, chatId: 7, threadId: nil, replyToMessageId: nil, text: id, format: "plain", status: .pending,
             attempts: 0, nextAttemptAt: at, createdAt: at)

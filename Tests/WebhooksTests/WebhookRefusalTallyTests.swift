@@ -8,7 +8,7 @@ import Testing
         let empty = tally.drain()
         #expect(empty == nil)
         for index in 0..<20_000 {
-            tally.record(hook: "github", reason: .badSignature, sender: "203.0.113.\(index % 50)", now: 1_000 + EpochMillis(index))
+            tally.record(hook: "github", reason: .badSignature, sender: "203.0.113.\(index % 50)", now: 1_000 + Int64(index))
         }
         tally.record(hook: "deploy", reason: .tooLarge, sender: "203.0.113.9", now: 30_000)
         let drained = tally.drain()

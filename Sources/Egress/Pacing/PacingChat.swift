@@ -1,3 +1,5 @@
+import Messages
+
 /// Everything the scheduler knows about one chat: its queues, its buckets, its pause, and what it has in flight.
 struct PacingChat<ID: Hashable & Sendable>: Sendable {
     /// Where the chat sits in the scheduler; entries elsewhere that do not match this are stale and skipped.
@@ -11,7 +13,7 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
     /// replace it before it costs a token.
     private struct WaitingProgress: Sendable {
         var request: PacedRequest<ID>
-        var eligibleAt: Int64
+        var eligibleAt: EpochMillis
     }
 
     /// Finals, strictly first in, first out.
@@ -25,7 +27,7 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
     let progressSettleMs: Int64
     var chatBucket: PacingBucket
     var groupBucket: PacingBucket?
-    var pausedUntil: Int64 = .min
+    var pausedUntil: EpochMillis = .min
     var inFlight: ID?
     var slot: Slot = .none
 
@@ -46,7 +48,7 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
     }
 
     /// Earliest time this chat's own limits allow sending its head request.
-    mutating func readyAt(for priority: PacedPriority, reserve: Int) -> Int64 {
+    mutating func readyAt(for priority: PacedPriority, reserve: Int) -> EpochMillis {
         let kept = priority == .final ? 0 : reserve
         var at = max(pausedUntil, chatBucket.availableAt(reserve: kept))
         if let groupBucket { at = max(at, groupBucket.availableAt(reserve: kept)) }
@@ -55,7 +57,7 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
     }
 
     /// When the first waiting progress has settled (dropping replaced entries at the front on the way).
-    private mutating func progressHeadEligibleAt() -> Int64? {
+    private mutating func progressHeadEligibleAt() -> EpochMillis? {
         while let order = progressOrder.first {
             if let head = progressByOrder[order] { return head.eligibleAt }
             progressOrder.popFront()
@@ -67,12 +69,12 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
     var sendInterval: Double { max(chatBucket.interval, groupBucket?.interval ?? 0) }
 
     /// When forgetting this chat loses nothing: no pause, and buckets full again.
-    var restedAt: Int64 { max(pausedUntil, chatBucket.restedAt, groupBucket?.restedAt ?? .min) }
+    var restedAt: EpochMillis { max(pausedUntil, chatBucket.restedAt, groupBucket?.restedAt ?? .min) }
 
     // MARK: Queues
 
     /// Adds a request; returns the id of the waiting request it replaced, if any.
-    mutating func append(_ request: PacedRequest<ID>, now: Int64) -> ID? {
+    mutating func append(_ request: PacedRequest<ID>, now: EpochMillis) -> ID? {
         switch request.priority {
         case .final:
             finals.pushBack(request)
@@ -85,7 +87,7 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
                 progressByOrder[order]?.request = request
                 return replaced.request.id
             }
-            insertProgress(request, atFront: false, eligibleAt: pacingAdd(now, progressSettleMs))
+            insertProgress(request, atFront: false, eligibleAt: now.adding(saturating: progressSettleMs))
             return nil
         }
     }
@@ -119,7 +121,7 @@ struct PacingChat<ID: Hashable & Sendable>: Sendable {
         return nil
     }
 
-    private mutating func insertProgress(_ request: PacedRequest<ID>, atFront: Bool, eligibleAt: Int64) {
+    private mutating func insertProgress(_ request: PacedRequest<ID>, atFront: Bool, eligibleAt: EpochMillis) {
         let order = nextOrder
         nextOrder += 1
         if atFront { progressOrder.pushFront(order) } else { progressOrder.pushBack(order) }

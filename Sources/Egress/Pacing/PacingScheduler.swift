@@ -1,3 +1,5 @@
+import Messages
+
 /// Decides which Telegram call egress makes next, so that it sends as fast as Telegram allows and never faster.
 ///
 /// Pure logic: no I/O, no clock; every call takes `now` in epoch milliseconds. The caller loops on `next(now:)`,
@@ -21,14 +23,14 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
         /// Send this now; its tokens are taken. Report `finished` or `rateLimited` for it afterwards.
         case send(PacedRequest<ID>)
         /// Nothing may be sent before this time; ask again then (or earlier, after enqueueing).
-        case waitUntil(Int64)
+        case waitUntil(EpochMillis)
         /// Nothing to send until something is enqueued or an in-flight request finishes.
         case idle
     }
 
     /// A chat whose limits are not met yet, by the time they will be.
     private struct WaitingChat: Comparable, Sendable {
-        var readyAt: Int64
+        var readyAt: EpochMillis
         var generation: UInt64
         var chatId: Int64
 
@@ -65,7 +67,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
     private let policy: PacingPolicy
     private var chats: [Int64: PacingChat<ID>] = [:]
     private var globalBucket: PacingBucket
-    private var globalPausedUntil: Int64 = .min
+    private var globalPausedUntil: EpochMillis = .min
     private var waiting = PacingHeap<WaitingChat>()
     /// Chats ready to send, one set per priority of their head request.
     private var readyFinals = ReadyChats()
@@ -91,7 +93,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
 
     /// Queues a request. Returns the ids of requests it replaced (dropped, never to be sent).
     @discardableResult
-    public mutating func enqueue(_ request: PacedRequest<ID>, now: Int64) -> [ID] {
+    public mutating func enqueue(_ request: PacedRequest<ID>, now: EpochMillis) -> [ID] {
         let chatId = request.chatId
         let hadFinals = !(chats[chatId]?.finals.isEmpty ?? true)
         let replaced = chats[chatId, default: PacingChat(chatId: chatId, policy: policy)].append(request, now: now)
@@ -109,7 +111,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
     // MARK: Sending
 
     /// What to do now: the request to send (its tokens are taken), or when to ask again.
-    public mutating func next(now: Int64) -> Next {
+    public mutating func next(now: EpochMillis) -> Next {
         forgetRestedChats(now: now)
         promoteWaitingChats(now: now)
 
@@ -125,7 +127,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
         }
 
         // Nothing can go now: the earliest moment something might.
-        var wake: Int64?
+        var wake: EpochMillis?
         if hasFinals { wake = finalsAt }
         if hasProgress { wake = min(wake ?? .max, progressAt) }
         if let earliest = firstValidWaiting() {
@@ -136,7 +138,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
     }
 
     /// A request finished (sent or failed for good): frees its chat for the next one.
-    public mutating func finished(_ id: ID, now: Int64) {
+    public mutating func finished(_ id: ID, now: EpochMillis) {
         guard let chatId = inFlightChats.removeValue(forKey: id), chats[chatId]?.inFlight == id else { return }
         chats[chatId]?.inFlight = nil
         schedule(chatId, now: now)
@@ -148,10 +150,10 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
     /// Call it instead of `finished`, for a request `next` handed out.
     @discardableResult
     public mutating func rateLimited(
-        _ request: PacedRequest<ID>, retryAfterMs: Int64, global: Bool, now: Int64
+        _ request: PacedRequest<ID>, retryAfterMs: Int64, global: Bool, now: EpochMillis
     ) -> [ID] {
         let chatId = request.chatId
-        let until = pacingAdd(now, max(0, retryAfterMs))
+        let until = now.adding(saturating: max(0, retryAfterMs))
         if global {
             globalPausedUntil = max(globalPausedUntil, until)
             globalBucket.drain(until: until)
@@ -176,7 +178,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
 
     // MARK: Internals
 
-    private mutating func send(from chatId: Int64, now: Int64) -> Next {
+    private mutating func send(from chatId: Int64, now: EpochMillis) -> Next {
         guard let request = chats[chatId]?.popHead() else {
             schedule(chatId, now: now)
             return next(now: now)
@@ -193,7 +195,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
 
     /// Gives the chat its place for its current state: nowhere (empty or in flight), the waiting heap, or the tail
     /// of a ready ring. A new generation makes every older entry for the chat stale.
-    private mutating func schedule(_ chatId: Int64, now: Int64) {
+    private mutating func schedule(_ chatId: Int64, now: EpochMillis) {
         guard let chat = chats[chatId] else { return }
         generation += 1
         guard chat.inFlight == nil, let priority = chat.headPriority,
@@ -264,7 +266,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
         return first.chatId
     }
 
-    private mutating func promoteWaitingChats(now: Int64) {
+    private mutating func promoteWaitingChats(now: EpochMillis) {
         while let earliest = waiting.min, earliest.readyAt <= now {
             waiting.popMin()
             guard let chat = chats[earliest.chatId], chat.slot == .waiting(earliest.generation),
@@ -292,7 +294,7 @@ public struct PacingScheduler<ID: Hashable & Sendable>: Sendable {
 
     /// Forgets chats that have been idle long enough that their buckets are full and their pause is over: a fresh
     /// chat state is then identical, and memory stays bounded by the active chats.
-    private mutating func forgetRestedChats(now: Int64) {
+    private mutating func forgetRestedChats(now: EpochMillis) {
         while let earliest = resting.min, earliest.readyAt <= now {
             resting.popMin()
             guard let chat = chats[earliest.chatId], chat.inFlight == nil, chat.pendingCount == 0,

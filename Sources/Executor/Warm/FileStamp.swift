@@ -8,8 +8,10 @@ struct FileStamp: Equatable, Sendable {
     var device: UInt64
     var inode: UInt64
     var size: Int64
-    var modified: Int64
-    var changed: Int64
+    /// Modification and status-change times, in nanoseconds since the epoch: compared only for equality, at the
+    /// file system's own resolution (an `EpochMillis` would miss a rewrite within the same millisecond).
+    var modifiedNanos: Int64
+    var changedNanos: Int64
 
     /// nil when nothing is there.
     init?(path: String) {
@@ -18,7 +20,7 @@ struct FileStamp: Equatable, Sendable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
-        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        modifiedNanos = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        changedNanos = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
     }
 }

@@ -8,7 +8,7 @@ struct WarmPoolBook: Sendable {
     struct Entry: Sendable, Equatable {
         var id: String
         var launch: WarmLaunch
-        var startedAt: Int64
+        var startedAt: EpochMillis
     }
 
     enum Claim: Equatable {
@@ -38,7 +38,7 @@ struct WarmPoolBook: Sendable {
 
     /// Takes a newly started warm CLI; returns the ones it replaces: the person's earlier one (they have one next
     /// prompt) and the oldest beyond capacity.
-    mutating func add(id: String, launch: WarmLaunch, now: Int64) -> [Discard] {
+    mutating func add(id: String, launch: WarmLaunch, now: EpochMillis) -> [Discard] {
         guard isEnabled else { return [Discard(id: id, reason: "the pool is off")] }
         var discarded = entries.filter { $0.launch.userId == launch.userId }.map { Discard(id: $0.id, reason: "replaced by a newer one") }
         entries.removeAll { $0.launch.userId == launch.userId }
@@ -56,7 +56,7 @@ struct WarmPoolBook: Sendable {
 
     /// A job is about to start with `launch` (nil: a new session): the person's warm CLI is used if it was started
     /// for exactly this launch, is within its window and `unchanged` confirms what it read is as it was.
-    mutating func claim(userId: Int64, launch: WarmLaunch?, now: Int64, unchanged: (Entry) -> String?) -> Claim {
+    mutating func claim(userId: Int64, launch: WarmLaunch?, now: EpochMillis, unchanged: (Entry) -> String?) -> Claim {
         guard let index = entries.firstIndex(where: { $0.launch.userId == userId }) else { return .none(discard: []) }
         let entry = entries.remove(at: index)
         guard let launch, entry.launch.startsSameCLI(as: launch) else {
@@ -68,7 +68,7 @@ struct WarmPoolBook: Sendable {
     }
 
     /// Those whose window has passed.
-    mutating func expire(now: Int64) -> [Discard] {
+    mutating func expire(now: EpochMillis) -> [Discard] {
         let expired = entries.filter { now - $0.startedAt > windowMs }
         entries.removeAll { now - $0.startedAt > windowMs }
         return expired.map { Discard(id: $0.id, reason: "expired") }

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Messages
 
 /// Tool calls waiting for their person's answer, by approval id. The ledger holds them too (a restarted guard
 /// starts from its pending ones); this is what the core consults on every question, answer and tick.
@@ -35,7 +36,7 @@ struct ApprovalBook: Sendable {
     }
 
     /// Questions nobody answered before their deadline, oldest first (still waiting until settled).
-    func expired(at now: Int64) -> [ApprovalRecord] {
+    func expired(at now: EpochMillis) -> [ApprovalRecord] {
         waiting.values.filter { $0.expiresAt <= now }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// Deliveries handed to an egress and not yet answered. Pure state: the guard notes what it sends and what comes
 /// back, and asks it which chats are busy (one reply per chat in flight keeps a chat's replies in order), how
@@ -7,7 +8,7 @@ struct DeliveryBook: Sendable {
     struct Flight: Sendable, Equatable {
         var peer: Data
         var chatId: Int64
-        var sentAt: Int64
+        var sentAt: EpochMillis
     }
 
     private var flights: [String: Flight] = [:]
@@ -24,7 +25,7 @@ struct DeliveryBook: Sendable {
         flights.values.reduce(into: [:]) { $0[$1.peer, default: 0] += 1 }
     }
 
-    mutating func sent(_ deliveryId: String, to peer: Data, chatId: Int64, now: Int64) {
+    mutating func sent(_ deliveryId: String, to peer: Data, chatId: Int64, now: EpochMillis) {
         flights[deliveryId] = Flight(peer: peer, chatId: chatId, sentAt: now)
     }
 
@@ -43,7 +44,7 @@ struct DeliveryBook: Sendable {
     /// Forgets deliveries unanswered for longer than `timeout` and returns their ids (the outbox sends them again
     /// when they are due).
     @discardableResult
-    mutating func expired(at now: Int64, timeout: Int64) -> [String] {
+    mutating func expired(at now: EpochMillis, timeout: Int64) -> [String] {
         let late = flights.filter { now - $0.value.sentAt > timeout }.keys.sorted()
         for id in late { flights[id] = nil }
         return late

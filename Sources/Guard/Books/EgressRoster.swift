@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// The egress instances connected to the guard, and how much delivery work each may take at once.
 struct EgressRoster {
@@ -6,19 +7,19 @@ struct EgressRoster {
         var egressId: String
         var peer: Data
         var capacity: Int
-        var lastSeen: Int64
+        var lastSeen: EpochMillis
     }
 
     private(set) var members: [Data: Member] = [:]
 
-    mutating func register(egressId: String, peer: Data, capacity: Int, now: Int64) {
+    mutating func register(egressId: String, peer: Data, capacity: Int, now: EpochMillis) {
         // One entry per egress id: a reconnect replaces the old connection.
         for (key, member) in members where member.egressId == egressId { members[key] = nil }
         members[peer] = Member(egressId: egressId, peer: peer, capacity: max(1, capacity), lastSeen: now)
     }
 
     @discardableResult
-    mutating func touch(peer: Data, now: Int64) -> Bool {
+    mutating func touch(peer: Data, now: EpochMillis) -> Bool {
         guard members[peer] != nil else { return false }
         members[peer]?.lastSeen = now
         return true
@@ -42,7 +43,7 @@ struct EgressRoster {
             .peer
     }
 
-    mutating func expire(now: Int64, timeout: Int64) -> [Data] {
+    mutating func expire(now: EpochMillis, timeout: Int64) -> [Data] {
         let dead = members.values.filter { now - $0.lastSeen > timeout }.map(\.peer)
         for peer in dead { members[peer] = nil }
         return dead

@@ -14,7 +14,7 @@ struct PendingFileRequest: Sendable {
     var replyTo: Int64?
     /// Relative to the person's root.
     var directory: String
-    var sentAt: Int64
+    var sentAt: EpochMillis
     /// The question itself, kept while no executor that can answer it is connected (`parked`).
     var ask: FileRequest
     /// The executor that must answer (the one holding a session's transcript), or nil for any.
@@ -44,7 +44,7 @@ struct FileRequestBook: Sendable {
     }
 
     /// The parked questions the executor that just registered can answer, oldest first; they now wait for its answer.
-    mutating func unpark(for executorId: String, now: Int64) -> [FileRequest] {
+    mutating func unpark(for executorId: String, now: EpochMillis) -> [FileRequest] {
         let ready = requests.values
             .filter { $0.parked && ($0.preferred ?? executorId) == executorId }
             .sorted { ($0.sentAt, $0.ask.requestId) < ($1.sentAt, $1.ask.requestId) }
@@ -56,7 +56,7 @@ struct FileRequestBook: Sendable {
     }
 
     /// Questions no executor answered in time, or none could be asked in time: no longer pending, answered for it.
-    mutating func expired(at now: Int64) -> [PendingFileRequest] {
+    mutating func expired(at now: EpochMillis) -> [PendingFileRequest] {
         let late = requests.values
             .filter { now - $0.sentAt > ($0.parked ? Self.parkedTimeoutMs : Self.answerTimeoutMs) }
             .sorted { ($0.sentAt, $0.ask.requestId) < ($1.sentAt, $1.ask.requestId) }

@@ -9,15 +9,15 @@ struct StatusBook: Sendable {
     struct Status: Sendable, Equatable {
         var stopNonce: String
         var verbosity: Int
-        var startedAt: Int64
+        var startedAt: EpochMillis
         var sent = false
         var messageId: Int64?
         var lines: [String] = []
         var shownText: String?
         var dirty = false
-        var lastEditAt: Int64 = 0
+        var lastEditAt: EpochMillis = 0
 
-        func text(now: Int64) -> String {
+        func text(now: EpochMillis) -> String {
             let seconds = max(0, (now - startedAt) / 1000)
             let elapsed = seconds < 60 ? "\(seconds)s" : "\(seconds / 60)m \(String(format: "%02d", seconds % 60))s"
             return ([ReplyTexts.working + " (\(elapsed))"] + lines).joined(separator: "\n")
@@ -44,14 +44,14 @@ struct StatusBook: Sendable {
     static let refreshIntervalMs: Int64 = 15_000
 
     private var statuses: [String: Status] = [:]
-    private var lastTyping: [String: Int64] = [:]
+    private var lastTyping: [String: EpochMillis] = [:]
 
     func status(of jobId: String) -> Status? { statuses[jobId] }
 
     func hasStatus(_ jobId: String) -> Bool { statuses[jobId] != nil }
 
     /// A new status message for the job, to be sent as soon as an egress can take it.
-    mutating func open(jobId: String, stopNonce: String, verbosity: Int, now: Int64) {
+    mutating func open(jobId: String, stopNonce: String, verbosity: Int, now: EpochMillis) {
         statuses[jobId] = Status(stopNonce: stopNonce, verbosity: verbosity, startedAt: now)
     }
 
@@ -85,7 +85,7 @@ struct StatusBook: Sendable {
     var unsent: [String] { statuses.filter { !$0.value.sent }.keys.sorted() }
 
     /// The status message leaves now: returns what it shows.
-    mutating func sent(_ jobId: String, now: Int64) -> Status? {
+    mutating func sent(_ jobId: String, now: EpochMillis) -> Status? {
         guard var status = statuses[jobId] else { return nil }
         status.sent = true
         status.dirty = false
@@ -102,7 +102,7 @@ struct StatusBook: Sendable {
 
     /// Status messages shown in the chat whose text changed (or whose elapsed time is stale), and whose last edit is
     /// long enough ago.
-    func due(at now: Int64) -> [Edit] {
+    func due(at now: EpochMillis) -> [Edit] {
         statuses.sorted { $0.key < $1.key }.compactMap { jobId, status in
             guard let messageId = status.messageId, now - status.lastEditAt >= Self.editIntervalMs,
                 status.dirty || now - status.lastEditAt >= Self.refreshIntervalMs
@@ -114,19 +114,19 @@ struct StatusBook: Sendable {
     }
 
     /// The edit left for egress.
-    mutating func edited(_ edit: Edit, now: Int64) {
+    mutating func edited(_ edit: Edit, now: EpochMillis) {
         statuses[edit.jobId]?.dirty = false
         statuses[edit.jobId]?.lastEditAt = now
         statuses[edit.jobId]?.shownText = edit.text
     }
 
     /// Whether the job's chat should be shown `typing` again (Telegram shows it for about 5 s).
-    func typingDue(_ jobId: String, now: Int64, intervalMs: Int64) -> Bool {
+    func typingDue(_ jobId: String, now: EpochMillis, intervalMs: Int64) -> Bool {
         guard let last = lastTyping[jobId] else { return true }
         return now - last >= intervalMs
     }
 
-    mutating func typed(_ jobId: String, now: Int64) {
+    mutating func typed(_ jobId: String, now: EpochMillis) {
         lastTyping[jobId] = now
     }
 

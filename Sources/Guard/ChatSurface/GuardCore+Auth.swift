@@ -15,7 +15,7 @@ struct CommandRequest {
 /// constant-time, repeated failures lock the person out for a while, and the message holding the token is deleted
 /// from the chat whatever the outcome.
 extension GuardCore {
-    func authenticate(_ presented: String, _ request: CommandRequest, changes: inout LedgerChanges, now: Int64) {
+    func authenticate(_ presented: String, _ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis) {
         let userId = request.userId
         if let messageId = request.messageId {
             changes.outbox.append(deletion(of: messageId, chatId: request.chatId, now: now))
@@ -69,8 +69,8 @@ extension GuardCore {
 
     /// Remembers a failed attempt; returns the person's lockout state, locked when the failures come too close.
     private func failedAttempt(
-        _ failure: String, _ request: CommandRequest, lockout: LockoutRecord?, now: Int64
-    ) -> (LockoutRecord, lockedUntil: Int64?) {
+        _ failure: String, _ request: CommandRequest, lockout: LockoutRecord?, now: EpochMillis
+    ) -> (LockoutRecord, lockedUntil: EpochMillis?) {
         let policy = configuration.access.lockout
         let failures = (lockout?.failureTimes ?? []).filter { $0 >= policy.oldestRelevantFailure(now: now) } + [now]
         let lockedUntil = policy.lockedUntil(failureTimes: failures, now: now)
@@ -81,7 +81,7 @@ extension GuardCore {
     }
 
     /// About once a minute: signed-in sessions idle past the timeout end.
-    func housekeeping(now: Int64) throws -> [Outbound] {
+    func housekeeping(now: EpochMillis) throws -> [Outbound] {
         guard now - lastHousekeeping >= 60_000 else { return [] }
         lastHousekeeping = now
         let idle = try ledger.idleAuthSessions(before: now - configuration.access.sessionTimeoutMs)

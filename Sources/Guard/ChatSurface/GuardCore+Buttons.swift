@@ -7,7 +7,7 @@ import Validation
 /// does, for whom and until when is in the ledger, so forged, replayed or someone else's presses do nothing.
 extension GuardCore {
     func carryOut(
-        _ command: IntakePolicy.Command, update: InboundUpdate, standing: Standing, changes: inout LedgerChanges, now: Int64
+        _ command: IntakePolicy.Command, update: InboundUpdate, standing: Standing, changes: inout LedgerChanges, now: EpochMillis
     ) throws -> [Outbound] {
         guard let userId = update.sender?.id, let chatId = update.chat?.id else { return [] }
         let request = CommandRequest(userId: userId, chatId: chatId, messageId: update.messageId, standing: standing)
@@ -58,7 +58,7 @@ extension GuardCore {
         }
     }
 
-    func press(_ data: String, callbackId: String, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
+    func press(_ data: String, callbackId: String, update: InboundUpdate, changes: inout LedgerChanges, now: EpochMillis) throws -> [Outbound] {
         let presser = update.sender?.id ?? 0
         let chatId = update.chat?.id ?? presser
         func refuse(_ text: String, _ event: AuditEventName, _ reason: String, about: Int64? = nil) throws -> [Outbound] {
@@ -127,7 +127,7 @@ extension GuardCore {
 
     /// Stops one job: a queued one ends here (with its one final reply); a dispatched or running one is cancelled on
     /// its executor, whose result then brings the final reply.
-    private func stop(_ job: JobRecord, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
+    private func stop(_ job: JobRecord, changes: inout LedgerChanges, now: EpochMillis) throws -> [Outbound] {
         switch job.status {
         case .queued:
             var cancelled = job

@@ -27,7 +27,7 @@ extension GuardCore {
 
     func carryOutChat(
         _ command: IntakePolicy.Command, _ request: CommandRequest, update: InboundUpdate, changes: inout LedgerChanges,
-        now: Int64
+        now: EpochMillis
     ) throws -> [Outbound] {
         let userId = request.userId
         let threadId = update.chat?.threadId
@@ -118,7 +118,7 @@ extension GuardCore {
     /// A path someone typed was refused before anything touched the disk: say why, and audit it as a violation
     /// when it looks like an attack rather than a typo.
     func refusePath(
-        _ refusal: Refusal, input: String, _ request: CommandRequest, threadId: Int64?, changes: inout LedgerChanges, now: Int64
+        _ refusal: Refusal, input: String, _ request: CommandRequest, threadId: Int64?, changes: inout LedgerChanges, now: EpochMillis
     ) {
         let hostile: Set<Refusal.Code> = [
             .traversal, .absoluteOutside, .homeExpansion, .variableExpansion, .commandSubstitution, .shellMetacharacter,
@@ -134,7 +134,7 @@ extension GuardCore {
     /// A chat surface button, stored like every button (its data is only a nonce).
     func button(
         _ action: ButtonRecord.Action, argument: String, label: String, _ request: CommandRequest, changes: inout LedgerChanges,
-        now: Int64
+        now: EpochMillis
     ) -> Delivery.Button {
         var record = ButtonRecord(
             nonce: Self.shortId(), action: action, jobId: "", userId: request.userId, chatId: request.chatId, createdAt: now,
@@ -145,7 +145,7 @@ extension GuardCore {
     }
 
     /// A chat surface button was pressed (by its owner: checked by the caller).
-    func pressChatButton(_ button: ButtonRecord, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> (String, [Outbound]) {
+    func pressChatButton(_ button: ButtonRecord, update: InboundUpdate, changes: inout LedgerChanges, now: EpochMillis) throws -> (String, [Outbound]) {
         let request = CommandRequest(userId: button.userId, chatId: button.chatId, messageId: nil, standing: .user)
         let argument = button.argument ?? ""
         switch button.action {
@@ -178,7 +178,7 @@ extension GuardCore {
     }
 
     private func chooseModel(
-        _ name: String?, _ request: CommandRequest, prefs: PreferencesRecord, changes: inout LedgerChanges, now: Int64
+        _ name: String?, _ request: CommandRequest, prefs: PreferencesRecord, changes: inout LedgerChanges, now: EpochMillis
     ) throws -> (String, [[Delivery.Button]]?) {
         let allowed = configuration.allowedModels
         let current = prefs.model ?? configuration.claude.model ?? "the CLI's default"
@@ -199,7 +199,7 @@ extension GuardCore {
     }
 
     private func showStatus(
-        _ request: CommandRequest, prefs: PreferencesRecord, workspace: String, answer: (String) -> Void, now: Int64
+        _ request: CommandRequest, prefs: PreferencesRecord, workspace: String, answer: (String) -> Void, now: EpochMillis
     ) throws {
         var lines = ["Directory: \(Workspaces.display(prefs.currentDirectory ?? ""))"]
         if let session = try ledger.session(userId: request.userId, workspace: workspace) {

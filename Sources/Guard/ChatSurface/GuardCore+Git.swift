@@ -14,7 +14,7 @@ extension GuardCore {
     /// config, and a running job could change it between the executor's neutralising and git's reading.
     func showGit(
         _ view: GitView, _ request: CommandRequest, directory: String, workspace: String, threadId: Int64?,
-        changes: inout LedgerChanges, now: Int64
+        changes: inout LedgerChanges, now: EpochMillis
     ) throws -> [Outbound] {
         let busy = try ledger.jobs(in: [.dispatched, .running]).contains { job in
             job.workspace == workspace || job.workspace.hasPrefix(workspace + "/") || workspace.hasPrefix(job.workspace + "/")
@@ -31,7 +31,7 @@ extension GuardCore {
 
     /// The executor's git output: a message with the view buttons, or past a message's length a file (`.diff` for
     /// changes) and a short message with the buttons.
-    func showGitResult(_ result: FileResult, view: GitView, _ pending: PendingFileRequest, now: Int64) throws -> [Outbound] {
+    func showGitResult(_ result: FileResult, view: GitView, _ pending: PendingFileRequest, now: EpochMillis) throws -> [Outbound] {
         var changes = LedgerChanges()
         let request = CommandRequest(userId: pending.userId, chatId: pending.chatId, messageId: pending.replyTo, standing: .user)
         let shown = Workspaces.display(pending.directory)
@@ -60,7 +60,7 @@ extension GuardCore {
     }
 
     /// `/actions`: the project's quick actions as buttons, or why there are none.
-    func offerActions(_ result: FileResult, _ pending: PendingFileRequest, now: Int64) throws -> [Outbound] {
+    func offerActions(_ result: FileResult, _ pending: PendingFileRequest, now: EpochMillis) throws -> [Outbound] {
         var changes = LedgerChanges()
         let request = CommandRequest(userId: pending.userId, chatId: pending.chatId, messageId: pending.replyTo, standing: .user)
         let actions = result.project.map(QuickActions.choose) ?? []
@@ -76,7 +76,7 @@ extension GuardCore {
 
     /// The quick actions as buttons, two to a row; nil when there are none.
     func quickActionButtons(
-        _ actions: [QuickAction], _ request: CommandRequest, changes: inout LedgerChanges, now: Int64
+        _ actions: [QuickAction], _ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis
     ) -> [[Delivery.Button]]? {
         guard !actions.isEmpty else { return nil }
         let buttons = actions.map { button(.typed, argument: $0.text, label: $0.label, request, changes: &changes, now: now) }
@@ -84,7 +84,7 @@ extension GuardCore {
     }
 
     /// Buttons for the other git views.
-    private func gitButtons(besides shown: GitView, _ request: CommandRequest, changes: inout LedgerChanges, now: Int64) -> [[Delivery.Button]] {
+    private func gitButtons(besides shown: GitView, _ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis) -> [[Delivery.Button]] {
         let views: [(GitView, String)] = [(.status, "Status"), (.diff, "Diff"), (.log, "Log"), (.branches, "Branches")]
         return [views.filter { $0.0 != shown }.map { view, label in
             button(.typed, argument: "/git \(view.argument)", label: label, request, changes: &changes, now: now)
@@ -93,7 +93,7 @@ extension GuardCore {
 
     /// A `typed` button pressed by its owner: its text is decided and carried out as a message they sent, limits
     /// and audit included; the reply goes under the message that carried the button.
-    func sendTyped(_ text: String, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
+    func sendTyped(_ text: String, update: InboundUpdate, changes: inout LedgerChanges, now: EpochMillis) throws -> [Outbound] {
         guard let userId = update.sender?.id else { return [] }
         var typed = update
         typed.kind = .message

@@ -5,7 +5,7 @@ import Messages
 /// Admins manage people from the chat: `/users`, `/allow`, `/block`, `/unblock` (the same records
 /// `gatehouse users` changes from the command line).
 extension GuardCore {
-    func listPeople(_ request: CommandRequest, changes: inout LedgerChanges, now: Int64) throws {
+    func listPeople(_ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis) throws {
         var lines = ["People and their access:"]
         func ids(_ set: Set<Int64>) -> String { set.isEmpty ? "none" : set.sorted().map(String.init).joined(separator: ", ") }
         lines.append("Admins (ADMIN_USERS): \(ids(configuration.adminUsers))")
@@ -20,7 +20,7 @@ extension GuardCore {
             }
         }
         if tokens != nil {
-            let sessions = try ledger.idleAuthSessions(before: Int64.max)
+            let sessions = try ledger.idleAuthSessions(before: .max)
                 .filter { now - $0.lastSeenAt < configuration.access.sessionTimeoutMs }
             lines.append("Signed in with a token: " + (sessions.isEmpty ? "none" : sessions.map {
                 "\($0.userId) (last seen \(ReplyTexts.clock($0.lastSeenAt)))"
@@ -31,7 +31,7 @@ extension GuardCore {
     }
 
     /// `role` nil is `/unblock`: back to what the configuration says, temporary block lifted.
-    func change(_ target: Int64, to role: MemberRecord.Role?, _ request: CommandRequest, changes: inout LedgerChanges, now: Int64) throws {
+    func change(_ target: Int64, to role: MemberRecord.Role?, _ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis) throws {
         let name = role.map { $0 == .blocked ? "/block" : "/allow" } ?? "/unblock"
         // The entry is about the target: sealed with their key, so erasing them unlinks the admin's action too.
         func answer(_ text: String, _ event: AuditEventName, _ detail: String) {
@@ -64,7 +64,7 @@ extension GuardCore {
     }
 
     /// The same notice to every admin, in their private chats.
-    func tellAdmins(_ text: String, changes: inout LedgerChanges, now: Int64) throws {
+    func tellAdmins(_ text: String, changes: inout LedgerChanges, now: EpochMillis) throws {
         for admin in try adminIds() { changes.outbox.append(reply(text, chatId: admin, threadId: nil, replyTo: nil, now: now)) }
     }
 }
@@ -74,7 +74,7 @@ enum PeopleText {
     static let cannotBlockConfiguredAdmin = "Admins named in ADMIN_USERS cannot be blocked from the chat; change the configuration instead."
     static let cannotBlockYourself = "You cannot block yourself."
 
-    static func describe(_ member: MemberRecord, now: Int64) -> String {
+    static func describe(_ member: MemberRecord, now: EpochMillis) -> String {
         var text = member.role.map { role in
             switch role {
             case .admin: "admin"

@@ -6,7 +6,7 @@ import Messages
 extension GuardCore {
     /// One JSON document of every stored row about the person, decrypted, with a summary in words; the summary is
     /// also the message before it (the outbox keeps the order in which one decision stored its replies).
-    func sendPersonalData(_ request: CommandRequest, changes: inout LedgerChanges, now: Int64) throws {
+    func sendPersonalData(_ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis) throws {
         var data = try ledger.personalData(userId: request.userId)
         data.summary = PersonalDataSummary.text(of: data)
         let encoder = JSONEncoder()
@@ -22,7 +22,7 @@ extension GuardCore {
 
     /// Erases the person (`SQLiteLedger`'s erasure says what goes and what stays, unlinked). Their running jobs are
     /// stopped and forgotten: a result that comes later finds no job and is only acknowledged.
-    func forget(_ request: CommandRequest, confirmed: Bool, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
+    func forget(_ request: CommandRequest, confirmed: Bool, changes: inout LedgerChanges, now: EpochMillis) throws -> [Outbound] {
         guard confirmed else {
             changes.outbox.append(reply(ReplyTexts.forgetMeConfirm, chatId: request.chatId, threadId: nil, replyTo: request.messageId, now: now))
             changes.audit.append(AuditEvent(at: now, userId: request.userId, event: .command, detail: "/forgetme (not confirmed)"))

@@ -9,7 +9,7 @@ import Validation
 /// happens once however the guard stops and starts.
 extension GuardCore {
     func carryOutSchedule(
-        _ text: String, _ request: CommandRequest, update: InboundUpdate, changes: inout LedgerChanges, now: Int64
+        _ text: String, _ request: CommandRequest, update: InboundUpdate, changes: inout LedgerChanges, now: EpochMillis
     ) throws {
         let userId = request.userId
         let threadId = update.chat?.threadId
@@ -83,7 +83,7 @@ extension GuardCore {
 
     /// Starts every schedule that is due, each in its own transaction with the schedule's next time. Called from
     /// the tick, before queued jobs are dispatched.
-    func runDueSchedules(now: Int64) throws {
+    func runDueSchedules(now: EpochMillis) throws {
         guard configuration.scheduler.enabled else { return }
         for schedule in try ledger.dueSchedules(now: now) {
             var changes = LedgerChanges()
@@ -110,7 +110,7 @@ extension GuardCore {
     }
 
     /// A run of `schedule` as a job of its owner's, or the reason it does not run (told to the chat, audited).
-    private func start(_ schedule: ScheduleRecord, changes: inout LedgerChanges, now: Int64) throws {
+    private func start(_ schedule: ScheduleRecord, changes: inout LedgerChanges, now: EpochMillis) throws {
         let owner = schedule.ownerId
         func skip(_ reason: String, text: String) {
             changes.audit.append(AuditEvent(
@@ -133,7 +133,7 @@ extension GuardCore {
             at: now, userId: owner, event: .scheduleRun, detail: "\(Self.auditLine(schedule)): job \(job.id)"))
     }
 
-    private func notice(_ text: String, for schedule: ScheduleRecord, now: Int64) -> OutboxRecord {
+    private func notice(_ text: String, for schedule: ScheduleRecord, now: EpochMillis) -> OutboxRecord {
         reply(text, chatId: schedule.chatId, threadId: schedule.threadId, replyTo: nil, now: now)
     }
 

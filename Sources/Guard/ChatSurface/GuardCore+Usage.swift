@@ -4,7 +4,7 @@ import Messages
 
 /// `/cost`: what requests cost over the rolling 24 hours the limits use, from the CLI's own `total_cost_usd`.
 extension GuardCore {
-    func showCosts(_ request: CommandRequest, changes: inout LedgerChanges, now: Int64) throws {
+    func showCosts(_ request: CommandRequest, changes: inout LedgerChanges, now: EpochMillis) throws {
         let entries = try recentCosts(now: now)
         let limits = configuration.access.costLimits
         let totals = limits.summary(entries: entries, now: now)

@@ -49,7 +49,7 @@ extension GuardCore {
 
     /// A rule's run as a job of its owner's; false (told to the chat, audited) when the owner may not run it now.
     private func start(
-        _ rule: WebhookRules.Rule, payload: JSONValue, trigger: String, delivery: String, changes: inout LedgerChanges, now: Int64
+        _ rule: WebhookRules.Rule, payload: JSONValue, trigger: String, delivery: String, changes: inout LedgerChanges, now: EpochMillis
     ) throws -> Bool {
         let owner = rule.owner
         let targets = rule.targets(defaults: configuration.webhooks.defaultChats)

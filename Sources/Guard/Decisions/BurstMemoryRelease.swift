@@ -1,3 +1,5 @@
+import Messages
+
 /// When to hand back the memory a burst of messages left behind (a flood of strangers, say): once enough arrived
 /// since the last release and the link has gone back to a trickle (heartbeats, a person or two) for a whole window.
 /// The C heap and SQLite's page cache keep what a burst made them grow; released, the guard returns to its idle
@@ -12,7 +14,7 @@ struct BurstMemoryRelease: Sendable {
 
     private var sinceRelease = 0
     private var inWindow = 0
-    private var windowStart: Int64?
+    private var windowStart: EpochMillis?
 
     init(burst: Int = 1_000, trickle: Int = 10, windowMs: Int64 = 1_000) {
         self.burst = burst
@@ -20,14 +22,14 @@ struct BurstMemoryRelease: Sendable {
         self.windowMs = windowMs
     }
 
-    mutating func arrived(_ count: Int, at now: Int64) {
+    mutating func arrived(_ count: Int, at now: EpochMillis) {
         if windowStart == nil { windowStart = now }
         sinceRelease += count
         inWindow += count
     }
 
     /// Whether to release now (asked regularly, more often than once a window); if so, counting starts again.
-    mutating func shouldRelease(now: Int64) -> Bool {
+    mutating func shouldRelease(now: EpochMillis) -> Bool {
         guard let start = windowStart else {
             windowStart = now
             return false

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Messages
 import Validation
 
 /// The wording of the chat surface commands.
@@ -63,7 +64,7 @@ public enum ChatText {
         return "\(seconds / 86_400) d"
     }
 
-    static func sessionLabel(_ entry: SessionHistoryRecord, root: String, now: Int64) -> String {
+    static func sessionLabel(_ entry: SessionHistoryRecord, root: String, now: EpochMillis) -> String {
         let directory = root.isEmpty ? entry.workspace : String(entry.workspace.dropFirst(root.count).drop { $0 == "/" })
         let prompt = entry.firstPrompt.replacingOccurrences(of: "\n", with: " ").prefix(24)
         return "\(Workspaces.display(directory)) · \(age(now - entry.lastUsedAt)) · \(prompt) · \(String(format: "$%.2f", entry.costUSD))"

@@ -4,7 +4,7 @@ import Messages
 /// when, why, and which replies waited, so that the guard can say so in its log and health file and tell admins
 /// once Telegram works again. Pure: fed with delivery results and the time.
 struct DeliveryOutage: Sendable, Equatable {
-    var since: Int64
+    var since: EpochMillis
     var kind: DeliveryResult.Outage
     /// Replies that were handed back during it (ids), all still in the outbox.
     var held: Set<String> = []
@@ -12,7 +12,7 @@ struct DeliveryOutage: Sendable, Equatable {
     /// Notes one result. Returns the outage as it stands afterwards, and whether this result started it (or changed
     /// its kind), for one log line per outage rather than one per reply.
     static func noting(
-        _ result: DeliveryResult, during current: DeliveryOutage?, now: Int64
+        _ result: DeliveryResult, during current: DeliveryOutage?, now: EpochMillis
     ) -> (outage: DeliveryOutage?, started: Bool) {
         guard result.status == .retry, let kind = result.outage else { return (current, false) }
         var outage = current ?? DeliveryOutage(since: now, kind: kind)
@@ -23,7 +23,7 @@ struct DeliveryOutage: Sendable, Equatable {
     }
 
     /// Words for operators: the log and the health file.
-    func problem(now: Int64) -> String {
+    func problem(now: EpochMillis) -> String {
         let seconds = max(0, now - since) / 1000
         switch kind {
         case .tokenRefused:

@@ -1,3 +1,5 @@
+import Messages
+
 /// Who is told that prompts wait because no executor can take them: each waiting person once, about a second after
 /// their prompt, and the admins once per outage, and again when it ends. An outage younger than 2 s is no outage
 /// yet: an executor killed outright is back by then under `gatehouse up` (its restarted job says so itself).
@@ -22,9 +24,9 @@ public struct ExecutorOutage: Sendable {
 
     public struct QueuedJob: Sendable {
         public var id: String
-        public var queuedAt: Int64
+        public var queuedAt: EpochMillis
 
-        public init(id: String, queuedAt: Int64) {
+        public init(id: String, queuedAt: EpochMillis) {
             self.id = id
             self.queuedAt = queuedAt
         }
@@ -35,13 +37,13 @@ public struct ExecutorOutage: Sendable {
     /// How long no executor must have been available before anyone is told.
     public static let outageMs: Int64 = 2_000
 
-    private var since: Int64?
+    private var since: EpochMillis?
     private var told: Set<String> = []
     private var adminsTold = false
 
     public init() {}
 
-    public mutating func review(now: Int64, executorAvailable: Bool, queued: [QueuedJob]) -> Notices {
+    public mutating func review(now: EpochMillis, executorAvailable: Bool, queued: [QueuedJob]) -> Notices {
         var notices = Notices()
         guard !executorAvailable else {
             since = nil

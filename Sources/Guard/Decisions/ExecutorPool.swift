@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// The executors the guard knows, their free slots and liveness. Pure state: the guard feeds it what it hears
 /// and the time, and it answers who should get the next job. Dispatch goes to the executor idle the longest among
@@ -11,8 +12,8 @@ public struct ExecutorPool: Sendable {
         public var host: String
         public var capacity: Int
         public var jobs: Set<String>
-        public var lastSeen: Int64
-        public var lastAssignedAt: Int64
+        public var lastSeen: EpochMillis
+        public var lastAssignedAt: EpochMillis
         public var processId: String?
         /// How it confines its CLIs, as it said on registering (`ExecutorReady.confinement`: "landlock 7", or "off"
         /// when its operator opted out, which `/status` says). Only a confined executor's jobs get the policy's
@@ -36,7 +37,7 @@ public struct ExecutorPool: Sendable {
     @discardableResult
     public mutating func register(
         executorId: String, peer: Data, host: String, capacity: Int, runningJobIds: [String], processId: String? = nil,
-        confinement: String? = nil, now: Int64
+        confinement: String? = nil, now: EpochMillis
     ) -> Bool {
         let previous = members[executorId]
         let sameProcess = previous != nil && processId != nil && previous?.processId == processId
@@ -50,7 +51,7 @@ public struct ExecutorPool: Sendable {
 
     /// Notes a sign of life. Returns false if no registered executor uses that connection.
     @discardableResult
-    public mutating func touch(peer: Data, now: Int64) -> Bool {
+    public mutating func touch(peer: Data, now: EpochMillis) -> Bool {
         guard let id = executorId(forPeer: peer) else { return false }
         members[id]?.lastSeen = now
         return true
@@ -75,7 +76,7 @@ public struct ExecutorPool: Sendable {
             .min { ($0.lastAssignedAt, $0.executorId) < ($1.lastAssignedAt, $1.executorId) }
     }
 
-    public mutating func assign(jobId: String, to executorId: String, now: Int64) {
+    public mutating func assign(jobId: String, to executorId: String, now: EpochMillis) {
         members[executorId]?.jobs.insert(jobId)
         members[executorId]?.lastAssignedAt = now
     }
@@ -104,7 +105,7 @@ public struct ExecutorPool: Sendable {
     }
 
     /// Removes executors silent for longer than `timeout` and returns them (with the jobs they held).
-    public mutating func expire(now: Int64, timeout: Int64) -> [Member] {
+    public mutating func expire(now: EpochMillis, timeout: Int64) -> [Member] {
         let dead = members.values.filter { now - $0.lastSeen > timeout }
         for member in dead { members[member.executorId] = nil }
         return dead.sorted { $0.executorId < $1.executorId }

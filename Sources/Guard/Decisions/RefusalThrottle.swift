@@ -1,3 +1,5 @@
+import Messages
+
 /// Answers each person at most once per refusal reason and interval: every refusal is audited, but a flood of
 /// them must not turn into a flood of messages from the bot. Replies to a chat go out one at a time, so dozens of
 /// "slow down" answers would queue in front of the one that matters (a block notice arrived ~30 s late behind 30
@@ -12,7 +14,7 @@ public struct RefusalThrottle: Sendable {
     }
 
     public var capacity: Int
-    private var lastAnswered: [Key: Int64] = [:]
+    private var lastAnswered: [Key: EpochMillis] = [:]
 
     public init(capacity: Int = 10_000) {
         self.capacity = capacity
@@ -22,7 +24,7 @@ public struct RefusalThrottle: Sendable {
 
     /// True if this refusal should be answered (and remembers that it was): no refusal for the same reason was
     /// answered to this person within `intervalMs`.
-    public mutating func shouldAnswer(_ userId: Int64, reason: String = "", now: Int64, intervalMs: Int64) -> Bool {
+    public mutating func shouldAnswer(_ userId: Int64, reason: String = "", now: EpochMillis, intervalMs: Int64) -> Bool {
         let key = Key(userId: userId, reason: reason)
         if let last = lastAnswered[key], now - last < intervalMs, now >= last { return false }
         if lastAnswered[key] == nil && lastAnswered.count >= capacity { evict(now: now, intervalMs: intervalMs) }
@@ -33,7 +35,7 @@ public struct RefusalThrottle: Sendable {
     /// Makes room for a tenth of `capacity` at once: expired entries go first, then the oldest. One pass per
     /// `capacity / 10` newcomers instead of one per newcomer, which under a flood of more distinct strangers than
     /// `capacity` cut the guard's refusal rate by three quarters.
-    private mutating func evict(now: Int64, intervalMs: Int64) {
+    private mutating func evict(now: EpochMillis, intervalMs: Int64) {
         lastAnswered = lastAnswered.filter { now - $0.value < intervalMs }
         let target = capacity - max(1, capacity / 10)
         guard lastAnswered.count > target else { return }

@@ -100,7 +100,7 @@ public enum ReplyTexts {
 
     public static let blocked = "You have been blocked from using this bot. Ask its administrator if you think this is a mistake."
 
-    public static func suspended(until: Int64) -> String {
+    public static func suspended(until: EpochMillis) -> String {
         "You are temporarily blocked after unusual activity, until \(clock(until)). The administrators were told."
     }
 
@@ -120,7 +120,7 @@ public enum ReplyTexts {
     public static let authFailed = "That token is not valid (wrong, expired, revoked or not yours). Your message was deleted."
     public static let tokenAuthOff = "Token sign-in is not enabled on this bot."
 
-    public static func lockedOut(until: Int64) -> String {
+    public static func lockedOut(until: EpochMillis) -> String {
         "Too many failed sign-in attempts. Try again after \(clock(until))."
     }
 
@@ -133,7 +133,7 @@ public enum ReplyTexts {
         return "Cost limit reached: \(reason).\(when)"
     }
 
-    public static func anomalyNotice(userId: Int64, reason: String, until: Int64) -> String {
+    public static func anomalyNotice(userId: Int64, reason: String, until: EpochMillis) -> String {
         "Security notice: user \(userId) was blocked until \(clock(until)) after unusual activity (\(reason)). "
             + "Use /unblock \(userId) to lift it, or /block \(userId) to make it permanent."
     }
@@ -176,8 +176,8 @@ public enum ReplyTexts {
     public static let myDataCaption = "Everything Gatehouse stores about you."
 
     /// "14:05 UTC" (with the date when it is not today).
-    static func clock(_ epochMs: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(epochMs) / 1000)
+    static func clock(_ time: EpochMillis) -> String {
+        let date = Date(epochMillis: time)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

@@ -25,7 +25,7 @@ public struct ScheduleBook: Sendable {
         /// Start a run; store `updated` with the job, in one transaction.
         case run(updated: ScheduleRecord)
         /// The due run was missed during downtime and the schedule says skip.
-        case skip(updated: ScheduleRecord, missedAt: Int64)
+        case skip(updated: ScheduleRecord, missedAt: EpochMillis)
         /// The stored expression or zone no longer parses (edited by hand, or a zone this system lacks): paused.
         case broken(updated: ScheduleRecord, reason: String)
     }
@@ -33,7 +33,7 @@ public struct ScheduleBook: Sendable {
     /// A new schedule, or why not: `existing` is how many the owner has already.
     public static func make(
         _ request: ScheduleRequest, id: String, ownerId: Int64, chatId: Int64, threadId: Int64?, workspace: String,
-        existing: Int, configuration: Configuration, now: Int64
+        existing: Int, configuration: Configuration, now: EpochMillis
     ) -> Result<ScheduleRecord, ScheduleCommandError> {
         guard existing < configuration.perPersonLimit else {
             return .failure(.init(
@@ -49,13 +49,13 @@ public struct ScheduleBook: Sendable {
     }
 
     /// The next run after `now` (used when a schedule is resumed: what it missed while paused is not run).
-    public static func nextRun(of record: ScheduleRecord, after now: Int64) -> Int64? {
+    public static func nextRun(of record: ScheduleRecord, after now: EpochMillis) -> EpochMillis? {
         guard let parts = try? parts(of: record) else { return nil }
         return parts.0.nextRun(after: Date(epochMillis: now), in: parts.1)?.epochMillis
     }
 
     /// What to do with a schedule at `now`.
-    public static func step(_ record: ScheduleRecord, now: Int64) -> Step {
+    public static func step(_ record: ScheduleRecord, now: EpochMillis) -> Step {
         guard !record.paused, let due = record.nextRunAt, due <= now else { return .wait }
         let expression: CronExpression
         let zone: TimeZone
@@ -85,7 +85,7 @@ public struct ScheduleBook: Sendable {
     }
 
     /// One line of `/schedule list`.
-    public static func describe(_ record: ScheduleRecord, now: Int64, showOwner: Bool) -> String {
+    public static func describe(_ record: ScheduleRecord, now: EpochMillis, showOwner: Bool) -> String {
         var line = "\(record.id): \(record.cron) (\(record.timeZone))"
         if record.paused {
             line += ", paused"

@@ -1,4 +1,5 @@
 import Ledger
+import Messages
 import Schedules
 import Validation
 
@@ -22,7 +23,7 @@ enum ScheduleTexts {
             : "Schedules:\n" + lines.joined(separator: "\n")
     }
 
-    static func added(_ record: ScheduleRecord, now: Int64) -> String {
+    static func added(_ record: ScheduleRecord, now: EpochMillis) -> String {
         let next = record.nextRunAt.map { "next run in \(ChatText.age(max(0, $0 - now)))" } ?? "it never runs again"
         return "Schedule \(record.id): \(record.cron) (\(record.timeZone)), \(next). Pause it with /schedule pause \(record.id)."
     }

@@ -1,4 +1,5 @@
 import Ledger
+import Messages
 /// Who someone is to the guard at this moment, from the configuration and the ledger. Pure: `GuardCore` reads the
 /// records, this decides.
 public enum Standing: Sendable, Equatable {
@@ -13,7 +14,7 @@ public enum Standing: Sendable, Equatable {
     /// Blocked by an admin.
     case blocked
     /// Blocked for a while by anomaly detection.
-    case suspended(until: Int64)
+    case suspended(until: EpochMillis)
 
     public var mayUseBot: Bool {
         switch self {
@@ -41,7 +42,7 @@ public enum Standing: Sendable, Equatable {
     /// Admins named in the configuration cannot be locked out from the chat (only by changing the configuration),
     /// so a compromised admin account cannot lock out the others' way back in.
     public static func of(
-        _ userId: Int64, member: MemberRecord?, session: AuthSessionRecord?, inputs: Inputs, now: Int64
+        _ userId: Int64, member: MemberRecord?, session: AuthSessionRecord?, inputs: Inputs, now: EpochMillis
     ) -> Standing {
         if inputs.adminUsers.contains(userId) { return .admin }
         if member?.role == .blocked { return .blocked }

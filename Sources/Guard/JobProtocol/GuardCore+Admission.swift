@@ -15,7 +15,7 @@ extension GuardCore {
             tokenAuthEnabled: tokens != nil, sessionTimeoutMs: configuration.access.sessionTimeoutMs)
     }
 
-    func standing(of userId: Int64, now: Int64) throws -> Standing {
+    func standing(of userId: Int64, now: EpochMillis) throws -> Standing {
         let session = tokens == nil ? nil : try ledger.authSession(userId: userId)
         return Standing.of(userId, member: try ledger.member(userId: userId), session: session, inputs: standingInputs, now: now)
     }
@@ -23,7 +23,7 @@ extension GuardCore {
     /// The limits on people who may use the bot: every prompt and command costs a rate-limit token (`/stop` and
     /// `/auth` are free: stopping must always work), and a prompt needs budget left.
     func admit(
-        _ decision: IntakePolicy.Decision, userId: Int64, changes: inout LedgerChanges, now: Int64
+        _ decision: IntakePolicy.Decision, userId: Int64, changes: inout LedgerChanges, now: EpochMillis
     ) throws -> IntakePolicy.Decision {
         switch decision {
         case .runPrompt, .command:
@@ -55,7 +55,7 @@ extension GuardCore {
     /// What `CostLimits.check` needs to decide for this person: their own runs, and everyone's only when the team's
     /// total has reached the global limit (below it, everyone's runs cannot refuse anyone, and reading a busy
     /// team's whole day on every prompt was most of the guard's time per prompt).
-    func costsToCheck(userId: Int64, now: Int64) throws -> [CostEntry] {
+    func costsToCheck(userId: Int64, now: EpochMillis) throws -> [CostEntry] {
         if let global = configuration.access.costLimits.globalDailyUsd,
             try ledger.usageTotal(since: now - CostLimits.dayMs) >= global
         {
@@ -66,7 +66,7 @@ extension GuardCore {
 
     /// Feeds the detector with this update (and the violations its decision recorded); a crossing blocks the
     /// person for a while, ends their sign-in, and tells every admin.
-    func watch(userId: Int64, changes: inout LedgerChanges, now: Int64) throws {
+    func watch(userId: Int64, changes: inout LedgerChanges, now: EpochMillis) throws {
         guard !configuration.adminUsers.contains(userId) else { return }
         var verdicts: [AnomalyVerdict] = []
         if let verdict = anomalies.record(.request, userId: userId, now: now) { verdicts.append(verdict) }
@@ -97,7 +97,7 @@ extension GuardCore {
     /// How long the first part of an album waits for the others before its job may be dispatched.
     static let albumWindowMs: Int64 = 1_500
 
-    func startJob(prompt text: String, update: InboundUpdate, changes: inout LedgerChanges, now: Int64) throws -> [Outbound] {
+    func startJob(prompt text: String, update: InboundUpdate, changes: inout LedgerChanges, now: EpochMillis) throws -> [Outbound] {
         guard let userId = update.sender?.id, let chatId = update.chat?.id else { return [] }
         let threadId = update.chat?.threadId
         func answer(_ reply: String) {

@@ -6,7 +6,7 @@ import ToolPolicy
 /// Questions to the person: "Ask" becomes a message with Allow once / Allow for this session / Deny;
 /// AskUserQuestion becomes its options as buttons. Unanswered questions are denied after `approvalTimeoutSeconds`.
 extension GuardCore {
-    func ask(_ request: PermissionRequest, reason: String, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
+    func ask(_ request: PermissionRequest, reason: String, job: JobRecord, executorId: String, now: EpochMillis) throws -> [Outbound] {
         let approval = newApproval(request, job: job, executorId: executorId, now: now)
         let summary = ToolSummary.describe(tool: request.toolName, input: request.input, workspace: workspacePath(job.workspace))
         let text = "Claude wants to use \(request.toolName)" + (summary.isEmpty ? "" : ":\n\(summary)") + "\n(\(reason))"
@@ -30,7 +30,7 @@ extension GuardCore {
 
     /// AskUserQuestion: each question as a message with its options as buttons; the answers go back to Claude as
     /// the tool's input once every question is answered.
-    func askQuestion(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) throws -> [Outbound] {
+    func askQuestion(_ request: PermissionRequest, job: JobRecord, executorId: String, now: EpochMillis) throws -> [Outbound] {
         let questions = request.input["questions"]?.arrayValue ?? []
         guard !questions.isEmpty, questions.count <= 4 else {
             return [try decision(request, allow: false, reason: "the question could not be shown", peer: executors.members[executorId]?.peer ?? Data())]
@@ -67,7 +67,7 @@ extension GuardCore {
         return try pumpOutbox()
     }
 
-    private func newApproval(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) -> ApprovalRecord {
+    private func newApproval(_ request: PermissionRequest, job: JobRecord, executorId: String, now: EpochMillis) -> ApprovalRecord {
         let input = (try? JSONEncoder().encode(request.input)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ApprovalRecord(
             id: Self.shortId(), jobId: job.id, requestId: request.requestId, executorId: executorId, userId: job.userId,
@@ -76,7 +76,7 @@ extension GuardCore {
     }
 
     /// A press of an approval button (already checked: a live button of this person, or pressed by an admin).
-    func answerApproval(_ button: ButtonRecord, by presser: InboundUpdate.Person?, changes: inout LedgerChanges, now: Int64) throws -> (text: String, out: [Outbound]) {
+    func answerApproval(_ button: ButtonRecord, by presser: InboundUpdate.Person?, changes: inout LedgerChanges, now: EpochMillis) throws -> (text: String, out: [Outbound]) {
         let stored = try button.approvalId.flatMap { try ledger.approval(id: $0) }
         guard let id = button.approvalId, var approval = approvals.approval(id: id) ?? stored,
             approval.status == .pending, now < approval.expiresAt
@@ -111,7 +111,7 @@ extension GuardCore {
     }
 
     /// Denies questions nobody answered in time.
-    func expireApprovals(now: Int64) throws -> [Outbound] {
+    func expireApprovals(now: EpochMillis) throws -> [Outbound] {
         let expired = approvals.expired(at: now)
         guard !expired.isEmpty else { return [] }
         var changes = LedgerChanges()
@@ -125,7 +125,7 @@ extension GuardCore {
     }
 
     /// Closes the open questions of a job that ended (the executor stops waiting for them by itself).
-    func closeApprovals(ofJob jobId: String, because reason: String, now: Int64, changes: inout LedgerChanges) throws -> [Outbound] {
+    func closeApprovals(ofJob jobId: String, because reason: String, now: EpochMillis, changes: inout LedgerChanges) throws -> [Outbound] {
         var out: [Outbound] = []
         for var approval in approvals.of(job: jobId) {
             out += try settle(&approval, allow: false, reason: reason, note: reason, decidedBy: nil, now: now, changes: &changes,
@@ -136,7 +136,7 @@ extension GuardCore {
 
     /// Records the decision, tells the executor, and edits the question message(s) to say who decided what.
     private func settle(
-        _ approval: inout ApprovalRecord, allow: Bool, reason: String?, note: String, decidedBy: Int64?, now: Int64,
+        _ approval: inout ApprovalRecord, allow: Bool, reason: String?, note: String, decidedBy: Int64?, now: EpochMillis,
         changes: inout LedgerChanges, status: ApprovalRecord.Status? = nil, tellExecutor: Bool = true
     ) throws -> [Outbound] {
         approval.status = status ?? (allow ? .allowed : .denied)

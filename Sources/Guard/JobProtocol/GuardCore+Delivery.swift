@@ -34,7 +34,7 @@ extension GuardCore {
 
     /// Whether Telegram works as a whole, from each result: an outage is logged once when it starts, and when a
     /// reply goes through again every admin is told how long replies were held (none was dropped).
-    private func noteTelegram(_ result: DeliveryResult, now: Int64) throws {
+    private func noteTelegram(_ result: DeliveryResult, now: EpochMillis) throws {
         if result.status == .sent, let outage = telegramOutage {
             telegramOutage = nil
             let downMs = now - outage.since
@@ -57,7 +57,7 @@ extension GuardCore {
         }
     }
 
-    private func record(_ result: DeliveryResult, now: Int64) throws {
+    private func record(_ result: DeliveryResult, now: EpochMillis) throws {
         deliveries.answered(result.deliveryId)
         guard var entry = try ledger.outbox(id: result.deliveryId), entry.status == .pending else { return }
         var changes = LedgerChanges()
@@ -130,7 +130,7 @@ extension GuardCore {
     }
 
     /// Replies handed to an egress that is gone are due again at once, for the next egress.
-    func releaseDeliveries(of peer: Data, now: Int64) throws {
+    func releaseDeliveries(of peer: Data, now: EpochMillis) throws {
         var due: [OutboxRecord] = []
         for id in deliveries.release(peer: peer) {
             if var entry = try ledger.outbox(id: id), entry.status == .pending {
@@ -142,7 +142,7 @@ extension GuardCore {
     }
 
     /// `typing` for every running job, repeated every `typingIntervalMs` (Telegram shows it for about 5 s).
-    func typingActions(now: Int64) throws -> [Outbound] {
+    func typingActions(now: EpochMillis) throws -> [Outbound] {
         var out: [Outbound] = []
         for job in try ledger.jobs(in: [.running]) {
             guard statuses.typingDue(job.id, now: now, intervalMs: configuration.timing.typingIntervalMs) else { continue }
@@ -153,7 +153,7 @@ extension GuardCore {
     }
 
     /// `typing` in the job's chat now, if an egress can take it.
-    func typing(for job: JobRecord, now: Int64) throws -> Outbound? {
+    func typing(for job: JobRecord, now: EpochMillis) throws -> Outbound? {
         guard let peer = egress.pick(deliveries) else { return nil }
         statuses.typed(job.id, now: now)
         return try message(Delivery(
@@ -181,7 +181,7 @@ extension GuardCore {
     }
 
     /// Edits status messages whose content changed (or whose elapsed time is stale), no more often than allowed.
-    func statusEdits(now: Int64) throws -> [Outbound] {
+    func statusEdits(now: EpochMillis) throws -> [Outbound] {
         var out: [Outbound] = []
         for edit in statuses.due(at: now) {
             guard let peer = egress.pick(deliveries), let job = try ledger.job(id: edit.jobId) else { continue }
@@ -227,7 +227,7 @@ extension GuardCore {
             callbackQueryId: callbackId), on: .delivery, to: peer)]
     }
 
-    func expireEgress(now: Int64) throws {
+    func expireEgress(now: EpochMillis) throws {
         for peer in egress.expire(now: now, timeout: configuration.timing.peerTimeoutMs) {
             try releaseDeliveries(of: peer, now: now)
         }
@@ -237,7 +237,7 @@ extension GuardCore {
     /// A final reply, stored in the outbox.
     func reply(
         _ text: String, format: Delivery.Format = .plain, chatId: Int64, threadId: Int64?, replyTo: Int64?,
-        jobId: String? = nil, buttons: [[Delivery.Button]]? = nil, now: Int64
+        jobId: String? = nil, buttons: [[Delivery.Button]]? = nil, now: EpochMillis
     ) -> OutboxRecord {
         let encodedButtons = buttons.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         return OutboxRecord(
@@ -247,7 +247,7 @@ extension GuardCore {
     }
 
     /// A file sent to the chat (e.g. `/mydata`), stored in the outbox like a reply.
-    func document(_ content: String, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+    func document(_ content: String, fileName: String, chatId: Int64, replyTo: Int64?, now: EpochMillis) -> OutboxRecord {
         var entry = reply(content, chatId: chatId, threadId: nil, replyTo: replyTo, now: now)
         entry.kind = OutboxKind.document
         entry.fileName = fileName
@@ -255,7 +255,7 @@ extension GuardCore {
     }
 
     /// Removes a message from the chat (one holding a token), re-sent until egress confirms like a reply.
-    func deletion(of messageId: Int64, chatId: Int64, now: Int64) -> OutboxRecord {
+    func deletion(of messageId: Int64, chatId: Int64, now: EpochMillis) -> OutboxRecord {
         var entry = reply("", chatId: chatId, threadId: nil, replyTo: nil, now: now)
         entry.kind = OutboxKind.delete
         entry.targetMessageId = messageId
@@ -263,7 +263,7 @@ extension GuardCore {
     }
 
     /// A binary file for the chat (`/get`): its bytes travel base64 in the outbox (sealed at rest like every reply).
-    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: Int64) -> OutboxRecord {
+    func file(_ data: Data, fileName: String, chatId: Int64, replyTo: Int64?, now: EpochMillis) -> OutboxRecord {
         var entry = document(data.base64EncodedString(), fileName: fileName, chatId: chatId, replyTo: replyTo, now: now)
         entry.kind = OutboxKind.binaryDocument
         return entry

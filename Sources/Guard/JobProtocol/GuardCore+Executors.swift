@@ -8,7 +8,7 @@ import ToolPolicy
 /// is dispatched again by itself (a new attempt, at most `maxRestarts` times per job, after a short backoff); any
 /// other is interrupted, and the person is told which actions had run, with a Retry button.
 extension GuardCore {
-    func register(_ ready: ExecutorReady, peer: Data, now: Int64) throws -> [Outbound] {
+    func register(_ ready: ExecutorReady, peer: Data, now: EpochMillis) throws -> [Outbound] {
         let sameProcess = executors.register(
             executorId: ready.executorId, peer: peer, host: ready.host, capacity: ready.capacity,
             runningJobIds: ready.runningJobIds, processId: ready.processId, confinement: ready.confinement, now: now)
@@ -41,7 +41,7 @@ extension GuardCore {
     }
 
     /// Executors silent too long are presumed dead; after a guard restart, executors get one timeout to come back.
-    func expireExecutors(now: Int64) throws -> [Outbound] {
+    func expireExecutors(now: EpochMillis) throws -> [Outbound] {
         let timeout = configuration.timing.peerTimeoutMs
         for dead in executors.expire(now: now, timeout: timeout) {
             logger.warning("executor presumed dead", metadata: [
@@ -57,7 +57,7 @@ extension GuardCore {
     }
 
     /// A job handed out but never taken (the message or the executor was lost) is dispatched again.
-    func expireDispatches(now: Int64) throws -> [Outbound] {
+    func expireDispatches(now: EpochMillis) throws -> [Outbound] {
         let stale = try ledger.jobs(in: [.dispatched]).filter {
             !executors.hasAccepted($0.id) && now - ($0.dispatchedAt ?? now) > configuration.timing.dispatchTimeoutMs
         }
@@ -83,7 +83,7 @@ extension GuardCore {
     /// Jobs whose executor is gone: those not started go back to the queue; started ones lost their attempt, and
     /// are run again by themselves only when nothing that attempt was allowed could change anything (see
     /// `loseAttempt`); otherwise they are interrupted, and the person is told once, with a Retry button.
-    func handleLostJobs(_ jobs: [JobRecord], now: Int64) throws -> [Outbound] {
+    func handleLostJobs(_ jobs: [JobRecord], now: EpochMillis) throws -> [Outbound] {
         guard !jobs.isEmpty else { return [] }
         var changes = LedgerChanges()
         var out: [Outbound] = []
@@ -113,7 +113,7 @@ extension GuardCore {
 
     /// A running job's attempt was lost: queued again (nothing changing had run, restarts left), or interrupted
     /// with a notice naming what had run. `job` is updated; the caller stores it with `changes`.
-    func loseAttempt(_ job: inout JobRecord, cause: AttemptLoss, now: Int64, changes: inout LedgerChanges) throws -> [Outbound] {
+    func loseAttempt(_ job: inout JobRecord, cause: AttemptLoss, now: EpochMillis, changes: inout LedgerChanges) throws -> [Outbound] {
         let allowed = try ledger.jobTools(jobId: job.id, attempt: job.attempt)
         let changing = allowed.filter(\.changes)
         if changing.isEmpty && job.restarts < Self.maxRestarts {

@@ -11,7 +11,7 @@ extension GuardCore {
     func askExecutor(
         _ operation: FileRequest.Operation, directory: String, purpose: PendingFileRequest.Purpose, _ request: CommandRequest,
         threadId: Int64?, sessionId: String? = nil, preferred: String? = nil,
-        transcriptFormat: FileRequest.TranscriptFormat? = nil, gitView: GitView? = nil, now: Int64
+        transcriptFormat: FileRequest.TranscriptFormat? = nil, gitView: GitView? = nil, now: EpochMillis
     ) throws -> [Outbound] {
         let id = Self.newId()
         var ask = FileRequest(
@@ -31,11 +31,11 @@ extension GuardCore {
     }
 
     /// Questions that waited for an executor, sent to the one that just registered if it can answer them.
-    func sendParkedFileRequests(to executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+    func sendParkedFileRequests(to executorId: String, peer: Data, now: EpochMillis) throws -> [Outbound] {
         try fileRequests.unpark(for: executorId, now: now).map { try message($0, on: .work, to: peer) }
     }
 
-    func receiveFileResult(_ result: FileResult, now: Int64) throws -> [Outbound] {
+    func receiveFileResult(_ result: FileResult, now: EpochMillis) throws -> [Outbound] {
         guard let pending = fileRequests.take(result.requestId) else { return [] }
         var changes = LedgerChanges()
         func answer(_ text: String, buttons: [[Delivery.Button]]? = nil) {
@@ -115,7 +115,7 @@ extension GuardCore {
 
     /// Questions no executor answered within 15 s are answered for it; questions no executor could be asked
     /// within 5 s say that none is available.
-    func expireFileRequests(now: Int64) throws -> [Outbound] {
+    func expireFileRequests(now: EpochMillis) throws -> [Outbound] {
         let late = fileRequests.expired(at: now)
         guard !late.isEmpty else { return [] }
         var changes = LedgerChanges()

@@ -10,7 +10,7 @@ extension GuardCore {
     /// What a bot may upload to Telegram is 50 MB; the executor reads at most 20 MB, and so much is accepted here.
     static let maxFileToChatBytes = 20 * 1024 * 1024
 
-    func receiveFileToChat(_ file: FileToChat, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+    func receiveFileToChat(_ file: FileToChat, executorId: String, peer: Data, now: EpochMillis) throws -> [Outbound] {
         func receipt(_ reason: String?) throws -> [Outbound] {
             [try message(
                 FileToChatReceipt(jobId: file.jobId, requestId: file.requestId, accepted: reason == nil, reason: reason),

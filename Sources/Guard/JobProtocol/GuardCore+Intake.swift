@@ -169,7 +169,7 @@ extension GuardCore {
     /// Carries out what the intake policy (and the limits) decided for an update: what it stores goes into
     /// `changes`; the messages to peers it causes are returned.
     func act(
-        on decision: IntakePolicy.Decision, update: InboundUpdate, standing: Standing?, changes: inout LedgerChanges, now: Int64
+        on decision: IntakePolicy.Decision, update: InboundUpdate, standing: Standing?, changes: inout LedgerChanges, now: EpochMillis
     ) throws -> [Outbound] {
         let userId = update.sender?.id
         let chatId = update.chat?.id

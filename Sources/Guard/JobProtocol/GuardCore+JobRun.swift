@@ -25,7 +25,7 @@ extension GuardCore {
         }
     }
 
-    private func receiveJobMessage(_ envelope: Envelope, from peer: Data, executorId: String, now: Int64) throws -> [Outbound] {
+    private func receiveJobMessage(_ envelope: Envelope, from peer: Data, executorId: String, now: EpochMillis) throws -> [Outbound] {
         switch envelope.type {
         case .jobAccepted:
             return try accepted(try WireCodec.decode(JobAccepted.self, from: envelope), executorId: executorId, peer: peer)
@@ -117,17 +117,17 @@ extension GuardCore {
     }
 
     /// What a job may spend: the least of what the cost limits leave its person now and its rule's own cap.
-    func launchBudget(of job: JobRecord, now: Int64) throws -> Double? {
+    func launchBudget(of job: JobRecord, now: EpochMillis) throws -> Double? {
         [try runBudget(userId: job.userId, now: now), job.maxBudgetUSD].compactMap { $0 }.min()
     }
 
     /// Every run's cost over the last 24 hours.
-    func recentCosts(now: Int64) throws -> [CostEntry] {
+    func recentCosts(now: EpochMillis) throws -> [CostEntry] {
         try ledger.usage(since: now - CostLimits.dayMs).map(Self.costEntry)
     }
 
     /// One person's runs over the last 24 hours.
-    func recentCosts(userId: Int64, now: Int64) throws -> [CostEntry] {
+    func recentCosts(userId: Int64, now: EpochMillis) throws -> [CostEntry] {
         try ledger.usage(userId: userId, since: now - CostLimits.dayMs).map(Self.costEntry)
     }
 
@@ -137,7 +137,7 @@ extension GuardCore {
 
     /// The most one run may spend now: the per-request limit, and what is left of the person's and the global
     /// daily budgets, whichever is least (nil when nothing limits it).
-    func runBudget(userId: Int64, now: Int64) throws -> Double? {
+    func runBudget(userId: Int64, now: EpochMillis) throws -> Double? {
         let limits = configuration.access.costLimits
         guard limits.perRequestUsd != nil || limits.perUserDailyUsd != nil || limits.globalDailyUsd != nil else { return nil }
         var budget: [Double] = []
@@ -159,7 +159,7 @@ extension GuardCore {
     /// A job's status message and its Stop button, made when the job is first dispatched (the moment it starts
     /// working for the person: right after the commit when nothing of theirs is running), so that the person sees
     /// it at once rather than after the CLI has started. The button is stored with `changes`.
-    func makeStatus(for job: JobRecord, changes: inout LedgerChanges, now: Int64) throws {
+    func makeStatus(for job: JobRecord, changes: inout LedgerChanges, now: EpochMillis) throws {
         let stop = ButtonRecord(
             nonce: Self.shortId(), action: .stop, jobId: job.id, userId: job.userId, chatId: job.chatId, createdAt: now,
             expiresAt: now + Int64(configuration.claude.timeoutSeconds + 600) * 1000)
@@ -206,7 +206,7 @@ extension GuardCore {
         return [try message(JobGo(jobId: job.id, attempt: job.attempt), on: .work, to: peer)]
     }
 
-    private func started(_ started: JobStarted, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+    private func started(_ started: JobStarted, executorId: String, peer: Data, now: EpochMillis) throws -> [Outbound] {
         guard var job = try ledger.job(id: started.jobId), job.executorId == executorId,
             job.attempt == started.attempt, job.status == .running
         else {
@@ -227,7 +227,7 @@ extension GuardCore {
         return try sendPendingStatusMessages() + (try typingActions(now: now))
     }
 
-    private func finish(_ result: JobResult, executorId: String, peer: Data, now: Int64) throws -> [Outbound] {
+    private func finish(_ result: JobResult, executorId: String, peer: Data, now: EpochMillis) throws -> [Outbound] {
         let ack = try message(JobResultAck(jobId: result.jobId), on: .work, to: peer)
         guard var job = try ledger.job(id: result.jobId) else {
             logger.warning("result for an unknown job", metadata: ["job.id": "\(result.jobId)"])
@@ -353,7 +353,7 @@ extension GuardCore {
     /// budget, limits), for an executor that keeps a warm CLI ready; nil for a run that is not the person's chat
     /// session (a schedule or webhook run) or left no session to continue, and with `SHARED_SESSIONS` (another
     /// executor may continue the session meanwhile, under the warm CLI's feet).
-    func nextLaunch(after job: JobRecord, sessionId: String?, now: Int64) throws -> WarmLaunch? {
+    func nextLaunch(after job: JobRecord, sessionId: String?, now: EpochMillis) throws -> WarmLaunch? {
         guard job.trigger == nil, !configuration.sharedSessions, let sessionId else { return nil }
         var next = job
         next.model = nil

@@ -9,7 +9,7 @@ extension GuardCore {
     /// - Parameter looked: the policy's verdict when it needed a lookup outside the core (WebFetch resolves its
     ///   host first: see `lookUpThenDecide`); nil decides here and now.
     func decidePermission(
-        _ request: PermissionRequest, executorId: String, peer: Data, now: Int64, looked: PolicyVerdict? = nil
+        _ request: PermissionRequest, executorId: String, peer: Data, now: EpochMillis, looked: PolicyVerdict? = nil
     ) throws -> [Outbound] {
         guard let job = try ledger.job(id: request.jobId), job.executorId == executorId, job.status == .running,
             request.attempt.map({ $0 == job.attempt }) ?? true
@@ -67,7 +67,7 @@ extension GuardCore {
 
     /// A read the executor allowed by itself: recorded and audited like one the guard allowed, after checking that
     /// the guard's own policy agrees (a disagreement is logged and audited as a violation: the call already ran).
-    private func recordExecutorDecision(_ request: PermissionRequest, job: JobRecord, executorId: String, now: Int64) {
+    private func recordExecutorDecision(_ request: PermissionRequest, job: JobRecord, executorId: String, now: EpochMillis) {
         let context = toolContext(request, job: job, executorId: executorId)
         do {
             if tools.defaultsHoldForReads, tools.allowsAsRead(toolName: request.toolName, input: request.input, context: context) {
@@ -134,7 +134,7 @@ extension GuardCore {
     }
 
     private func audit(
-        _ job: JobRecord, _ event: AuditEventName, _ request: PermissionRequest, _ reason: String?, now: Int64, allowed: JobToolRecord? = nil
+        _ job: JobRecord, _ event: AuditEventName, _ request: PermissionRequest, _ reason: String?, now: EpochMillis, allowed: JobToolRecord? = nil
     ) throws {
         var changes = LedgerChanges(audit: [AuditEvent(
             at: now, userId: job.userId, event: event,
@@ -146,7 +146,7 @@ extension GuardCore {
 
     /// The record of a tool call the guard allowed in the job's current attempt.
     func allowedCall(
-        toolName: String, input: JSONValue, requestId: String, job: JobRecord, context: ToolCallContext, now: Int64
+        toolName: String, input: JSONValue, requestId: String, job: JobRecord, context: ToolCallContext, now: EpochMillis
     ) -> JobToolRecord {
         JobToolRecord(
             jobId: job.id, attempt: job.attempt, requestId: requestId, toolName: toolName,

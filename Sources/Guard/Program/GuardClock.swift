@@ -1,5 +1,6 @@
 import Ledger
 import Logging
+import Messages
 import ProcessMemory
 import ServiceLifecycle
 import Settings

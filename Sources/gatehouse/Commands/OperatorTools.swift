@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Guard
 import Ledger
+import Messages
 import Settings
 
 /// What the operator's tools share: the guard's database, opened next to a running guard (SQLite WAL lets both
@@ -30,12 +31,12 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 enum OperatorClock {
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func now() -> EpochMillis { Date().epochMillis }
 
-    static func format(_ epochMs: Int64) -> String {
+    static func format(_ time: EpochMillis) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(epochMs) / 1000))
+        return formatter.string(from: Date(epochMillis: time))
     }
 
     /// "30d", "12h", "90m", "3600s" (or a bare number of seconds).

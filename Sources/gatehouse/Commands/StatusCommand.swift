@@ -36,7 +36,7 @@ enum StatusReport {
     static let problemEvents: Set<String> = Set(
         [AuditEventName.securityViolation, .securityAnomaly, .jobInterrupted, .limitCost, .authFailure].map(\.rawValue))
 
-    static func gather(ledger: SQLiteLedger, snapshot: GuardStatusSnapshot?, now: Int64) throws -> String {
+    static func gather(ledger: SQLiteLedger, snapshot: GuardStatusSnapshot?, now: EpochMillis) throws -> String {
         var lines = ["Gatehouse status at \(OperatorClock.format(now))", ""]
         lines += guardLines(snapshot, now: now)
         lines += ["", "Programs on this host (health files; `gatehouse health --role ROLE`)"]
@@ -53,7 +53,7 @@ enum StatusReport {
         lines += ["", "Work",
                   "  prompts queued \(queued), running \(running), approvals waiting \(approvals)",
                   "  replies not yet delivered \(backlog.count) (\(oldest))"]
-        let midnight = now - now % 86_400_000
+        let midnight = now - now.rawValue % 86_400_000  // 00:00 UTC today
         let counts = try ledger.auditEventCounts(since: midnight)
         let refusals = counts.filter { AuditEventName(rawValue: $0.key).map(AuditEventName.refusals.contains) == true }
             .values.reduce(0, +)
@@ -71,7 +71,7 @@ enum StatusReport {
         return lines.joined(separator: "\n")
     }
 
-    static func guardLines(_ snapshot: GuardStatusSnapshot?, now: Int64) -> [String] {
+    static func guardLines(_ snapshot: GuardStatusSnapshot?, now: EpochMillis) -> [String] {
         guard let snapshot else { return ["Guard: no status written yet (is it running against this database?)"] }
         let age = now - snapshot.writtenAt
         guard age <= staleAfterMs else {

@@ -27,7 +27,7 @@ struct UsersCommand: ParsableCommand {
                 if let reason = member.reason { line += " (\(reason))" }
                 print(line)
             }
-            for session in try ledger.idleAuthSessions(before: Int64.max) {
+            for session in try ledger.idleAuthSessions(before: .max) {
                 print("\(session.userId)\tsigned in with token \(session.tokenId), last seen \(OperatorClock.format(session.lastSeenAt))")
             }
         }

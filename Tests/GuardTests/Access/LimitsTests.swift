@@ -9,7 +9,7 @@ import Testing
 /// detection that blocks a person for a while and tells the admins.
 @Suite struct LimitsTests {
     /// Stores runs that already cost money, as finished jobs leave them in the ledger.
-    private func spent(_ runs: [(userId: Int64, at: Int64, usd: Double)], in guardian: GuardHarness) throws {
+    private func spent(_ runs: [(userId: Int64, at: EpochMillis, usd: Double)], in guardian: GuardHarness) throws {
         var changes = LedgerChanges()
         changes.usage = runs.map { UsageRecord(jobId: UUID().uuidString, userId: $0.userId, at: $0.at, costUSD: $0.usd) }
         try guardian.ledger.apply(changes)
