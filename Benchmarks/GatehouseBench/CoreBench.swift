@@ -12,9 +12,9 @@ struct CoreBench {
     let core: GuardCore
     let directory: String
     /// Checkpoints the ledger's log every second, as the guard's service does.
-    let checkpoints: Task<Void, Never>
+    let checkpoints: Task<Void, Never>?
 
-    init(allowedUsers: Set<Int64>, adjust: (inout GuardConfiguration) -> Void = { _ in }) throws {
+    init(allowedUsers: Set<Int64>, checkpointing: Bool = true, adjust: (inout GuardConfiguration) -> Void = { _ in }) throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .warning
@@ -29,11 +29,11 @@ struct CoreBench {
         let ledger = try SQLiteLedger(path: configuration.databasePath, checkpointedElsewhere: true)
         core = GuardCore(configuration: configuration, ledger: ledger, clock: SystemWallClock(), logger: Logger(label: "bench.guard"))
         let checkpointer = try WALCheckpointer(path: configuration.databasePath)
-        checkpoints = Task { await checkpointer.run(every: .seconds(1)) { _ in } }
+        checkpoints = checkpointing ? Task { await checkpointer.run(every: .seconds(1)) { _ in } } : nil
     }
 
     func finish() {
-        checkpoints.cancel()
+        checkpoints?.cancel()
         try? FileManager.default.removeItem(atPath: directory)
     }
 

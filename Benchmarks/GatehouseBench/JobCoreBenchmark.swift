@@ -16,6 +16,8 @@ struct JobCoreBenchmark: AsyncParsableCommand {
     @Option(help: "Prompts, each run to its reply.") var prompts = 2_000
     @Option(help: "Milliseconds of idleness before each prompt (0: back to back, caches warm).") var gap = 0
     @Option(help: "Distinct users (and chats); each sends fewer than the anomaly detector's 30 a minute.") var users = 500
+    @Option(help: "Checkpoint the log every second from a connection of its own, as the guard does (false: never).")
+    var checkpointing = true
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -23,7 +25,7 @@ struct JobCoreBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let userIds = (0..<Int64(users)).map { $0 + 2_000 }
-        let bench = try CoreBench(allowedUsers: Set(userIds)) { configuration in
+        let bench = try CoreBench(allowedUsers: Set(userIds), checkpointing: checkpointing) { configuration in
             configuration.access.rateLimit = RateLimit(requests: 1_000_000, windowSeconds: 60, burst: 1_000_000)
         }
         defer { bench.finish() }
