@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 import TestSupport
 
 /// The real Claude Code CLI run directly, as a bot on the Agent SDK runs it: the same flags and stdin protocol as the
@@ -14,6 +15,8 @@ struct DirectClaudeRun {
     var resultMs: Double
     /// The session, for the next run's `--resume`.
     var sessionId: String?
+    /// The process goes on after its result line (as the executor's does); this says when it has exited.
+    var exit: ProcessExit
 
     /// Runs one prompt to its result line on a thread of its own (the CLI is read with blocking calls) and returns
     /// then; the CLI exits meanwhile, overlapping what comes next just as the executor's CLI does.
@@ -42,19 +45,21 @@ struct DirectClaudeRun {
         offerTools: Bool, done: (Result<DirectClaudeRun, any Error>) -> Void
     ) {
         let process = Process()
+        let exit = ProcessExit()
         do {
             done(.success(try untilResult(
                 process, executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume,
-                offerTools: offerTools)))
+                offerTools: offerTools, exit: exit)))
         } catch {
             done(.failure(error))
         }
         if process.isRunning { process.waitUntilExit() }
+        exit.markExited()
     }
 
     private static func untilResult(
         _ process: Process, executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
-        offerTools: Bool
+        offerTools: Bool, exit: ProcessExit
     ) throws -> DirectClaudeRun {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
@@ -107,7 +112,7 @@ struct DirectClaudeRun {
         }
         return DirectClaudeRun(
             startupMs: Double((startedAt ?? resultAt) - spawned) / 1_000, resultMs: Double(resultAt - spawned) / 1_000,
-            sessionId: sessionId)
+            sessionId: sessionId, exit: exit)
     }
 
     /// The control response to one `mcp_message`, shaped as the executor's tool server answers it.
@@ -136,5 +141,29 @@ struct DirectClaudeRun {
             "type": "control_response",
             "response": ["subtype": "success", "request_id": requestId, "response": ["mcp_response": reply]],
         ] as [String: Any])
+    }
+}
+
+/// When a process run on its own thread has exited, for whoever must not overlap with it.
+final class ProcessExit: Sendable {
+    private let state = Mutex<(exited: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func markExited() {
+        let waiters = state.withLock { state in
+            state.exited = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let exited = state.withLock { state in
+                if !state.exited { state.waiters.append(continuation) }
+                return state.exited
+            }
+            if exited { continuation.resume() }
+        }
     }
 }

@@ -77,11 +77,14 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 let alone = try await DirectClaudeRun.run(
                     executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "alone#\(index)#", resume: aloneSession)
                 aloneSession = alone.sessionId ?? aloneSession
+                // Each run starts alone: a CLI still exiting would take the CPU from the next one.
+                await alone.exit.wait()
                 try await Task.sleep(for: .milliseconds(gapMs))
                 let withTool = try await DirectClaudeRun.run(
                     executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "tool#\(index)#", resume: toolSession,
                     offerTools: true)
                 toolSession = withTool.sessionId ?? toolSession
+                await withTool.exit.wait()
                 try await Task.sleep(for: .milliseconds(gapMs))
                 updates.append((try await ask(cluster, person, "exp#\(index)#"), alone, withTool))
                 try await Task.sleep(for: .milliseconds(gapMs))

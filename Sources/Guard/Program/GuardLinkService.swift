@@ -1,5 +1,4 @@
 import Logging
-import Messages
 import PeerKeys
 import ServiceLifecycle
 import Settings
