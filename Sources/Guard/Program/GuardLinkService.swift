@@ -1,4 +1,5 @@
 import Logging
+import Messages
 import PeerKeys
 import ServiceLifecycle
 import Settings
