@@ -1,9 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Executor
 import Foundation
-import Synchronization
 import TestSupport
+import Transport
 
 /// The real Claude Code CLI run directly, as a bot on the Agent SDK runs it: the same flags and stdin protocol as the
 /// executor (initialize with the PreToolUse hook; the prompt once the CLI has answered it, as the SDK does too), no
@@ -15,8 +16,8 @@ struct DirectClaudeRun {
     var resultMs: Double
     /// The session, for the next run's `--resume`.
     var sessionId: String?
-    /// The process goes on after its result line (as the executor's does); this says when it has exited.
-    var exit: ProcessExit
+    /// The process goes on after its result line (as the executor's does); this opens when it has exited.
+    var exit: Latch
 
     /// Runs one prompt to its result line on a thread of its own (the CLI is read with blocking calls) and returns
     /// then; the CLI exits meanwhile, overlapping what comes next just as the executor's CLI does.
@@ -45,7 +46,7 @@ struct DirectClaudeRun {
         offerTools: Bool, done: (Result<DirectClaudeRun, any Error>) -> Void
     ) {
         let process = Process()
-        let exit = ProcessExit()
+        let exit = Latch()
         do {
             done(.success(try untilResult(
                 process, executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume,
@@ -54,17 +55,17 @@ struct DirectClaudeRun {
             done(.failure(error))
         }
         if process.isRunning { process.waitUntilExit() }
-        exit.markExited()
+        exit.open()
     }
 
     private static func untilResult(
         _ process: Process, executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
-        offerTools: Bool, exit: ProcessExit
+        offerTools: Bool, exit: Latch
     ) throws -> DirectClaudeRun {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
                              "--permission-prompt-tool", "stdio"] + (resume.map { ["--resume", $0] } ?? [])
-            + (offerTools ? ["--mcp-config", #"{"mcpServers":{"gatehouse":{"type":"sdk","name":"gatehouse"}}}"#] : [])
+            + (offerTools ? ["--mcp-config", GatehouseToolServer.configuration] : [])
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: workspace)
         let input = Pipe(), output = Pipe()
@@ -115,6 +116,10 @@ struct DirectClaudeRun {
             sessionId: sessionId, exit: exit)
     }
 
+    private static var sendFileTool: Any {
+        (try? JSONEncoder().encode(GatehouseToolServer.sendFileTool)).flatMap { try? JSONSerialization.jsonObject(with: $0) } ?? [:]
+    }
+
     /// The control response to one `mcp_message`, shaped as the executor's tool server answers it.
     private static func toolServerAnswer(_ line: [String: Any]) -> Data? {
         guard let request = line["request"] as? [String: Any], request["subtype"] as? String == "mcp_message",
@@ -127,13 +132,10 @@ struct DirectClaudeRun {
             case "initialize":
                 let version = (message["params"] as? [String: Any])?["protocolVersion"] ?? "2025-06-18"
                 reply["result"] = ["protocolVersion": version, "capabilities": ["tools": [String: Any]()],
-                                   "serverInfo": ["name": "gatehouse", "version": "1"]]
+                                   "serverInfo": ["name": GatehouseToolServer.name, "version": "1"]]
             case "tools/list":
-                reply["result"] = ["tools": [[
-                    "name": "send_file", "description": "Send a file from the working directory to the user's chat.",
-                    "inputSchema": ["type": "object", "properties": ["path": ["type": "string"]], "required": ["path"]],
-                    "_meta": ["anthropic/alwaysLoad": true],
-                ] as [String: Any]]]
+                // The executor's own tool definition: its description is part of what the CLI sends the model.
+                reply["result"] = ["tools": [sendFileTool]]
             default: break
             }
         }
@@ -141,29 +143,5 @@ struct DirectClaudeRun {
             "type": "control_response",
             "response": ["subtype": "success", "request_id": requestId, "response": ["mcp_response": reply]],
         ] as [String: Any])
-    }
-}
-
-/// When a process run on its own thread has exited, for whoever must not overlap with it.
-final class ProcessExit: Sendable {
-    private let state = Mutex<(exited: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func markExited() {
-        let waiters = state.withLock { state in
-            state.exited = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let exited = state.withLock { state in
-                if !state.exited { state.waiters.append(continuation) }
-                return state.exited
-            }
-            if exited { continuation.resume() }
-        }
     }
 }

@@ -7,11 +7,11 @@ import Messages
 ///
 /// Calling a tool is screened like any other: the CLI's PreToolUse hook asks the guard first
 /// (`mcp__gatehouse__send_file`), and only an allowed call reaches `tools/call` here.
-struct GatehouseToolServer: Sendable {
-    static let name = "gatehouse"
+package struct GatehouseToolServer: Sendable {
+    package static let name = "gatehouse"
     static let sendFile = "send_file"
     /// What `--mcp-config` is given.
-    static let configuration = #"{"mcpServers":{"gatehouse":{"type":"sdk","name":"gatehouse"}}}"#
+    package static let configuration = #"{"mcpServers":{"gatehouse":{"type":"sdk","name":"gatehouse"}}}"#
 
     /// Sends the file at `path` (as Claude named it) to the person's chat: the text for Claude on success ("sent
     /// report.pdf to the chat"), or the refusal's reason.
@@ -57,7 +57,7 @@ struct GatehouseToolServer: Sendable {
 
     /// `anthropic/alwaysLoad`: without it the CLI defers MCP tools behind its ToolSearch tool, and the model would
     /// not see `send_file` until it searched for it.
-    static let sendFileTool: JSONValue = .object([
+    package static let sendFileTool: JSONValue = .object([
         "name": .string(sendFile),
         "description": .string(
             "Send a file from the current working directory to the user's Telegram chat: an image (PNG, JPEG, GIF, "
