@@ -19,9 +19,23 @@ struct ExperienceBenchmark: AsyncParsableCommand {
     var releaseAfter = 60
     @Option(help: "Seconds after the last answer at which the programs' memory is read (with --release-after below it, after their release).")
     var idle = 3
+    @Flag(help: "Make the person's workspace (and the direct run's) a git repository, as most are: the CLI reads its status at start-up, Gatehouse after each answer for its quick actions.")
+    var git = false
+    @Option(name: .customLong("set"), help: "KEY=VALUE added to the programs' environment (repeatable): e.g. EXECUTOR_SANDBOX=off or OUTBOUND_PROXY=off, to tell a part's cost apart.")
+    var settings: [String] = []
 
     func run() async throws {
-        try await Self.measure(prompts: prompts, gapMs: gap, thinkMs: think, warm: warm, releaseAfterSeconds: releaseAfter, idleSeconds: idle).print()
+        var extra: [String: String] = [:]
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                throw ValidationError("--set takes KEY=VALUE, got \(setting.debugDescription)")
+            }
+            extra[String(setting[..<equals])] = String(setting[setting.index(after: equals)...])
+        }
+        try await Self.measure(
+            prompts: prompts, gapMs: gap, thinkMs: think, warm: warm, releaseAfterSeconds: releaseAfter, idleSeconds: idle,
+            gitWorkspaces: git, environment: extra
+        ).print()
     }
 
     /// One prompt through Gatehouse, and the direct run next to it.
@@ -30,13 +44,20 @@ struct ExperienceBenchmark: AsyncParsableCommand {
         var finalMs: Double
         /// The final reply left egress this long after the executor read the CLI's result line.
         var lagBehindResultMs: Double
+        /// Message → the prompt written to a CLI that has answered `initialize` (ms resolution: the executor's clock,
+        /// the job's `startedAt`): Gatehouse's plumbing, the sandbox's start and the CLI's own start-up.
+        var beforePromptMs: Double
+        /// The prompt written → the CLI's result line read by the executor (confined, through the proxy, the tool offered).
+        var afterPromptMs: Double
         var aloneMs: Double
         var aloneStartupMs: Double
         /// The CLI alone, offered Gatehouse's `send_file` tool as the executor offers it.
         var aloneWithToolMs: Double
     }
 
-    static func measure(prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0, releaseAfterSeconds: Int = 60, idleSeconds: Int = 3
+    static func measure(
+        prompts: Int, gapMs: Int, thinkMs: Int, warm: Int = 0, releaseAfterSeconds: Int = 60, idleSeconds: Int = 3,
+        gitWorkspaces: Bool = false, environment extra: [String: String] = [:]
     ) async throws -> BenchReport {
         let person = FakeTelegramUser(id: 4_001, firstName: "Person")
         var options = GatehouseCluster.Options()
@@ -51,6 +72,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             "WARM_CLI_POOL": String(warm),
             "IDLE_MEMORY_RELEASE_AFTER_SECONDS": String(releaseAfterSeconds),
         ]
+        options.environment.merge(extra) { _, set in set }
         var report = BenchReport(title: "What the person feels (real Claude Code CLI, fake model\(warm > 0 ? ", warm CLIs" : ""))")
         try await GatehouseCluster.with(options) { cluster in
             guard await cluster.waitForPrograms(["guard", "ingress", "egress"], timeout: .seconds(20)),
@@ -63,6 +85,9 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             defer { ClaudeTestEnvironment.remove(home: direct.home) }
             let aloneWorkspace = cluster.root.appendingPathComponent("alone").path
             try FileManager.default.createDirectory(atPath: aloneWorkspace, withIntermediateDirectories: true)
+            if gitWorkspaces {
+                for workspace in [cluster.approved.path, aloneWorkspace] { try GitWorkspace.make(at: workspace) }
+            }
 
             // Warm-up: one answered prompt each way (links connected, the CLI's files in the page cache, sessions made).
             var aloneSession = try await DirectClaudeRun.run(
@@ -102,10 +127,15 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             let paired = Percentiles(samples.map { $0.finalMs - $0.aloneMs })
             let startup = Percentiles(samples.map(\.aloneStartupMs))
             let withTool = Percentiles(samples.map(\.aloneWithToolMs))
+            let beforePrompt = Percentiles(samples.map(\.beforePromptMs))
+            let afterPrompt = Percentiles(samples.map(\.afterPromptMs))
+            let aloneAfterPrompt = Percentiles(samples.map { $0.aloneMs - $0.aloneStartupMs })
             let pss = memory.compactMap(\.proportionalKB).reduce(0, +)
             let rss = memory.map(\.residentKB).reduce(0, +)
             report.notes = [
-                "\(samples.count) of \(prompts) prompts from one person, each sent \(gapMs) ms after the previous answer; the CLI run directly before each (its own session, resumed like Gatehouse's); fake model answers \(thinkMs == 0 ? "at once" : "after \(thinkMs) ms a turn"); Telegram's flood limits emulated (1/s per chat, burst 3).",
+                (gitWorkspaces ? "workspaces: git repositories with one commit of 40 files. " : "")
+                    + (extra.isEmpty ? "" : "set: \(extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")). ")
+                    + "\(samples.count) of \(prompts) prompts from one person, each sent \(gapMs) ms after the previous answer; the CLI run directly before each (its own session, resumed like Gatehouse's); fake model answers \(thinkMs == 0 ? "at once" : "after \(thinkMs) ms a turn"); Telegram's flood limits emulated (1/s per chat, burst 3).",
                 "first sign of life: getUpdates response → the first sendChatAction or sendMessage for that chat read by the fake Telegram. final reply: → the answer's sendMessage read by the fake Telegram.",
                 "lag behind the result line: the executor reading the CLI's result line (JobResult.finishedAt, ms) → the answer's sendMessage. CLI alone: spawn → result line, the executor's flags and stdin protocol but no tool of Gatehouse's, unconfined, no proxy (a bot on the Agent SDK); offered send_file: the same, with Gatehouse's tool offered and answered as the executor does.",
                 "memory: the four programs idle \(idleSeconds) s after the last answer (executor without CLI children; each program hands memory back after \(releaseAfterSeconds) s of quiet); Pss shares the common pages out.",
@@ -121,6 +151,10 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 BenchRow(name: "final reply − CLI alone, medians", target: "≤ +10 ms", measured: String(format: "%+.1f ms", final.p50 - alone.p50), met: final.p50 - alone.p50 <= 10),
                 BenchRow(name: "final reply − CLI alone, paired median", target: "", measured: String(format: "%+.1f ms", paired.p50), met: nil),
                 BenchRow(name: "  of it the CLI's cost of send_file, medians", target: "", measured: String(format: "%+.1f ms", withTool.p50 - alone.p50), met: nil),
+                BenchRow(name: "  before the prompt: message → CLI ready, median", target: "", measured: milliseconds(beforePrompt.p50), met: nil),
+                BenchRow(name: "    minus the CLI alone's start-up, medians", target: "", measured: String(format: "%+.1f ms", beforePrompt.p50 - startup.p50), met: nil),
+                BenchRow(name: "  after it: prompt → result line, median", target: "", measured: milliseconds(afterPrompt.p50), met: nil),
+                BenchRow(name: "    minus the CLI alone's, medians", target: "", measured: String(format: "%+.1f ms", afterPrompt.p50 - aloneAfterPrompt.p50), met: nil),
                 BenchRow(name: "lag behind result line median (p95, p99)", target: "", measured: "\(milliseconds(lag.p50)) (\(milliseconds(lag.at(0.95))), \(milliseconds(lag.p99)))", met: nil),
                 BenchRow(name: "lag behind result line max", target: "≤ 100 ms", measured: milliseconds(lag.max), met: lag.max <= 100),
                 BenchRow(name: "idle Pss, four programs", target: "≤ 40 MB", measured: megabytes(pss), met: Double(pss) / 1024 <= 40),
@@ -156,18 +190,21 @@ struct ExperienceBenchmark: AsyncParsableCommand {
         return updateId
     }
 
-    /// When the executor read each job's result line, by the message the job answers.
-    private static func finishTimes(databasePath: String, chatId: Int64) throws -> [Int64: EpochMillis] {
+    /// When the executor started each job's CLI and read its result line, by the message the job answers.
+    private static func finishTimes(databasePath: String, chatId: Int64) throws -> [Int64: (started: EpochMillis, finished: EpochMillis)] {
         var configuration = Configuration()
         configuration.readonly = true
         let database = try DatabaseQueue(path: databasePath, configuration: configuration)
         return try database.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT replyToMessageId, finishedAt FROM jobs WHERE chatId = ? AND finishedAt IS NOT NULL
+                SELECT replyToMessageId, startedAt, finishedAt FROM jobs
+                WHERE chatId = ? AND startedAt IS NOT NULL AND finishedAt IS NOT NULL
                 """, arguments: [chatId])
-            var times: [Int64: EpochMillis] = [:]
+            var times: [Int64: (started: EpochMillis, finished: EpochMillis)] = [:]
             for row in rows {
-                if let message: Int64 = row["replyToMessageId"], let finished: Int64 = row["finishedAt"] { times[message] = EpochMillis(finished) }
+                if let message: Int64 = row["replyToMessageId"], let started: Int64 = row["startedAt"], let finished: Int64 = row["finishedAt"] {
+                    times[message] = (EpochMillis(started), EpochMillis(finished))
+                }
             }
             return times
         }
@@ -176,7 +213,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
     /// Times each prompt from the calls the fake Telegram recorded.
     private static func collect(
         _ telegram: FakeTelegramServer, chatId: Int64, updates: [(updateId: Int64, alone: DirectClaudeRun, withTool: DirectClaudeRun)],
-        finishedAt: [Int64: EpochMillis]
+        finishedAt: [Int64: (started: EpochMillis, finished: EpochMillis)]
     ) throws -> [Sample] {
         let calls = telegram.calls
         var delivered: [Int64: (at: Int64, messageId: Int64)] = [:]
@@ -191,7 +228,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             guard let (at, messageId) = delivered[entry.updateId],
                   let final = chatCalls.first(where: { $0.method == "sendMessage" && $0["reply_parameters"]?["message_id"]?.integerValue == messageId }),
                   let sign = firstSign(chatCalls, after: at),
-                  let finished = finishedAt[messageId]
+                  let (started, finished) = finishedAt[messageId]
             else { return nil }
             let finalAt = BenchClock.micros(final.receivedAt)
             if ProcessInfo.processInfo.environment["GATEHOUSE_BENCH_TRACE"] != nil {
@@ -201,6 +238,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             return Sample(
                 firstSignMs: Double(sign - at) / 1_000, finalMs: Double(finalAt - at) / 1_000,
                 lagBehindResultMs: Double(finalAt - finished.rawValue * 1_000) / 1_000,
+                beforePromptMs: Double(started.rawValue * 1_000 - at) / 1_000, afterPromptMs: Double(finished.rawValue - started.rawValue),
                 aloneMs: entry.alone.resultMs, aloneStartupMs: entry.alone.startupMs, aloneWithToolMs: entry.withTool.resultMs)
         }
     }
