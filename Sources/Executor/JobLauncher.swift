@@ -141,14 +141,18 @@ struct JobLauncher: Sendable {
     ) async -> JobResult {
         let facts = WorkspaceFacts(workspace: workspace)
         let transcripts = TranscriptLocator(home: configuration.claude.home)
+        let survey = projectSurvey(of: job)
         let binding = { (fresh: Bool) in
             WarmCLI.Binding(
                 release: release,
                 onCompleted: { outcome in
                     await report(await surveyed(noticed(
-                        Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), job: job))
+                        Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), by: survey))
                 },
-                onEvent: { event in await progress.hear(event) },
+                onEvent: { event in
+                    survey?.hear(event)
+                    await progress.hear(event)
+                },
                 decide: { question in await decide(question, job: job, workspace: workspace, facts: facts) },
                 sendFile: { path in await sender.send(path, job: job, workspace: workspace) })
         }
@@ -157,7 +161,7 @@ struct JobLauncher: Sendable {
                 "ending": "\(outcome.ending.rawValue)", "cost.usd": "\(outcome.totalCostUSD.map { String($0) } ?? "-")",
                 "fresh_session": "\(fresh)", "warm": "\(warm != nil)",
             ])
-            return await surveyed(noticed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), job: job)
+            return await surveyed(noticed(Self.result(of: outcome, job: job, workspace: workspace, transcripts: transcripts, fresh: fresh)), by: survey)
         }
 
         var resume = job.resumeSessionId
@@ -207,13 +211,20 @@ struct JobLauncher: Sendable {
         }
     }
 
+    /// What the job's workspace is as a project once its run ends, surveyed ahead where that holds; nil for a job
+    /// outside any person's root (no quick actions).
+    private func projectSurvey(of job: JobAssignment) -> ProjectSurvey? {
+        guard let root = job.root else { return nil }
+        let inspector = GitInspector(workspaces: workspaces, runner: InertGitRunner(searchPath: Self.searchPath))
+        return ProjectSurvey { await inspector.facts(path: job.workspace, root: root) }
+    }
+
     /// A completed run's result with what its workspace now is as a project (git, pending changes, a test
     /// command): the guard's quick actions are chosen from it.
-    private func surveyed(_ result: JobResult, job: JobAssignment) async -> JobResult {
-        guard result.outcome == .completed, let root = job.root else { return result }
+    private func surveyed(_ result: JobResult, by survey: ProjectSurvey?) async -> JobResult {
+        guard result.outcome == .completed, let survey else { return result }
         var result = result
-        let inspector = GitInspector(workspaces: workspaces, runner: InertGitRunner(searchPath: Self.searchPath))
-        result.project = await inspector.facts(path: job.workspace, root: root)
+        result.project = await survey.facts()
         return result
     }
 

@@ -131,6 +131,22 @@ import Testing
         }
     }
 
+    /// The project is surveyed while the model works (the answer does not wait for git), but never before a tool
+    /// of the run has changed it: the answer's quick actions show what the run left.
+    @Test func theQuickActionsShowWhatTheRunsOwnToolsChanged() async throws {
+        try await GatehouseCluster.with(options) { cluster in
+            let app = try await project(cluster)
+            let clean = try await ask(cluster, "anything to do?", expecting: "Echo: anything to do?")
+            #expect(!buttons(clean).map(\.text).contains("✅ Commit"), "\(buttons(clean).map(\.text))")
+            cluster.anthropic.setHandler(FakeAnthropicScript.toolThenText(
+                marker: "WRITE-NOTES", tool: "Write",
+                input: .object(["file_path": .string(app.appendingPathComponent("NOTES.md").path), "content": .string("notes\n")]),
+                finalText: "Wrote the notes."))
+            let changed = try await ask(cluster, "WRITE-NOTES please", expecting: "Wrote the notes.")
+            #expect(buttons(changed).map(\.text).contains("✅ Commit"), "\(buttons(changed).map(\.text))")
+        }
+    }
+
     @Test func anAnswerInAGitProjectOffersQuickActionsAndRunTestsStartsAJob() async throws {
         try await GatehouseCluster.with(options) { cluster in
             let app = try await project(cluster)
