@@ -153,6 +153,7 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                          measured: "\(milliseconds(withTool.p50)) (\(milliseconds(withToolStartup.p50)))", met: nil),
                 BenchRow(name: "final reply − CLI alone, medians", target: "≤ +10 ms", measured: String(format: "%+.1f ms", final.p50 - alone.p50), met: final.p50 - alone.p50 <= 10),
                 BenchRow(name: "final reply − CLI alone, paired median", target: "", measured: String(format: "%+.1f ms", paired.p50), met: nil),
+                BenchRow(name: "final reply − CLI alone offered send_file, medians", target: "", measured: String(format: "%+.1f ms", final.p50 - withTool.p50), met: nil),
                 BenchRow(name: "  of it the CLI's cost of send_file, medians", target: "", measured: String(format: "%+.1f ms", withTool.p50 - alone.p50), met: nil),
                 BenchRow(name: "  before the prompt: message → CLI ready, median", target: "", measured: milliseconds(beforePrompt.p50), met: nil),
                 BenchRow(name: "    minus the CLI alone's start-up (offered send_file), medians", target: "",
