@@ -141,7 +141,7 @@ struct JobLauncher: Sendable {
     ) async -> JobResult {
         let facts = WorkspaceFacts(workspace: workspace)
         let transcripts = TranscriptLocator(home: configuration.claude.home)
-        let survey = projectSurvey(of: job)
+        let survey = projectSurvey(of: job, workspace: workspace)
         let binding = { (fresh: Bool) in
             WarmCLI.Binding(
                 release: release,
@@ -213,10 +213,19 @@ struct JobLauncher: Sendable {
 
     /// What the job's workspace is as a project once its run ends, surveyed ahead where that holds; nil for a job
     /// outside any person's root (no quick actions).
-    private func projectSurvey(of job: JobAssignment) -> ProjectSurvey? {
+    private func projectSurvey(of job: JobAssignment, workspace: String) -> ProjectSurvey? {
         guard let root = job.root else { return nil }
         let inspector = GitInspector(workspaces: workspaces, runner: InertGitRunner(searchPath: Self.searchPath))
-        return ProjectSurvey { await inspector.facts(path: job.workspace, root: root) }
+        return ProjectSurvey(leavesWorkspaceAlone: { name, input in Self.leavesWorkspaceAlone(name, input, workspace: workspace) }) {
+            await inspector.facts(path: job.workspace, root: root)
+        }
+    }
+
+    /// A call that cannot change the workspace, by the policy's own classing of reads (`ToolEffect`); a subagent
+    /// counts as changing it, whatever its own calls turn out to be.
+    static func leavesWorkspaceAlone(_ toolName: String, _ input: JSONValue, workspace: String) -> Bool {
+        guard !["Task", "Agent"].contains(toolName) else { return false }
+        return localPolicy.effect(toolName: toolName, input: input, context: ToolCallContext(workspace: workspace)) == .readOnly
     }
 
     /// A completed run's result with what its workspace now is as a project (git, pending changes, a test

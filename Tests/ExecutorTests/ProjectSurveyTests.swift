@@ -54,6 +54,30 @@ import Testing
         #expect(timing.current == nil)
     }
 
+    @Test func readsNeitherSpoilTheSurveyNorCallForANewOne() {
+        var timing = SurveyTiming { name, _ in name == "Read" }
+        _ = timing.hear(initialized)
+        #expect(timing.hear(.toolUse(id: "r", name: "Read", input: .object([:]))) == .none)
+        #expect(timing.current == 0, "a read leaves the survey from the start standing")
+        #expect(timing.hear(result("r")) == .none)
+        #expect(timing.current == 0)
+        #expect(timing.hear(use("w")) == .drop)
+        #expect(timing.hear(result("w")) == .begin(generation: 2))
+    }
+
+    @Test func theExecutorCountsOnlyPlainReadsAsLeavingTheWorkspaceAlone() {
+        func alone(_ name: String, _ input: [String: JSONValue] = [:]) -> Bool {
+            JobLauncher.leavesWorkspaceAlone(name, .object(input), workspace: "/srv/projects/ann")
+        }
+        #expect(alone("Read", ["file_path": .string("/srv/projects/ann/README.md")]))
+        #expect(alone("Grep", ["pattern": .string("main")]))
+        #expect(alone("Bash", ["command": .string("git status --short")]))
+        #expect(!alone("Bash", ["command": .string("rm -rf build")]))
+        #expect(!alone("Write", ["file_path": .string("/srv/projects/ann/x"), "content": .string("x")]))
+        #expect(!alone("Task", ["prompt": .string("look around")]), "a subagent may write")
+        #expect(!alone("mcp__other__tool"))
+    }
+
     /// Counts the surveys made and numbers what each found (as `testCommand`).
     final class Surveys: Sendable {
         let made = Mutex(0)

@@ -7,14 +7,18 @@ import Synchronization
 /// decides when a survey may run ahead and whether it still holds at the end; otherwise the end surveys afresh.
 final class ProjectSurvey: Sendable {
     private struct State {
-        var timing = SurveyTiming()
+        var timing: SurveyTiming
         var ahead: (generation: Int, task: Task<ProjectFacts, Never>)?
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let survey: @Sendable () async -> ProjectFacts
 
-    init(survey: @escaping @Sendable () async -> ProjectFacts) {
+    init(
+        leavesWorkspaceAlone: @escaping @Sendable (String, JSONValue) -> Bool = { _, _ in false },
+        survey: @escaping @Sendable () async -> ProjectFacts
+    ) {
+        self.state = Mutex(State(timing: SurveyTiming(leavesWorkspaceAlone: leavesWorkspaceAlone)))
         self.survey = survey
     }
 

@@ -2,9 +2,10 @@ import Messages
 
 /// When a project survey may run ahead of a run's end, and whether the one that ran ahead still tells the truth.
 /// Only tools change the workspace: a survey begun while no tool was running, with no tool started since, sees
-/// what the end would see. A tool that keeps working after its result (a background command) makes every early
-/// survey suspect, so from then on the run is surveyed at its end only.
-struct SurveyTiming: Sendable, Equatable {
+/// what the end would see. Tools that only read (`leavesWorkspaceAlone`) neither spoil a survey nor call for a
+/// new one, so a run of reads and searches costs no git at all. A tool that keeps working after its result (a
+/// background command) makes every early survey suspect, so from then on the run is surveyed at its end only.
+struct SurveyTiming: Sendable {
     enum Action: Sendable, Equatable {
         /// Begin survey `generation`; one begun earlier is no longer wanted.
         case begin(generation: Int)
@@ -20,6 +21,14 @@ struct SurveyTiming: Sendable, Equatable {
     /// The generation of the survey begun last, if one was.
     private(set) var begun: Int?
     private(set) var speculating = true
+    /// Tools that only read, started and not yet ended: their results are no news.
+    private var reading: Set<String> = []
+    /// Whether a call (tool name, input) cannot change the workspace.
+    let leavesWorkspaceAlone: @Sendable (String, JSONValue) -> Bool
+
+    init(leavesWorkspaceAlone: @escaping @Sendable (String, JSONValue) -> Bool = { _, _ in false }) {
+        self.leavesWorkspaceAlone = leavesWorkspaceAlone
+    }
 
     /// Input fields with which a tool keeps running after its result comes back.
     static let backgroundFields = ["run_in_background"]
@@ -28,12 +37,17 @@ struct SurveyTiming: Sendable, Equatable {
         switch event {
         case .initialized:
             return beginIfIdle()
-        case .toolUse(let id, _, let input):
+        case .toolUse(let id, let name, let input):
+            guard !leavesWorkspaceAlone(name, input) else {
+                reading.insert(id)
+                return .none
+            }
             generation += 1
             running.insert(id)
             if Self.backgroundFields.contains(where: { input[$0]?.boolValue == true }) { speculating = false }
             return dropBegun()
         case .toolResult(let id, _, _):
+            if reading.remove(id) != nil { return .none }
             generation += 1
             running.remove(id)
             return beginIfIdle()
