@@ -65,14 +65,17 @@ struct DirectClaudeRun {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
                              "--permission-prompt-tool", "stdio"] + (resume.map { ["--resume", $0] } ?? [])
-            + (offerTools ? ["--mcp-config", GatehouseToolServer.configuration] : [])
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: workspace)
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        let initialize = #"{"type":"control_request","request_id":"bench-initialize","request":{"subtype":"initialize","hooks":{"PreToolUse":[{"matcher":null,"hookCallbackIds":["bench-pre-tool-use"]}]}}}"#
+        // Offered as the executor offers it: named in `initialize`, with its handshake answers.
+        let tools = offerTools
+            ? #","sdkMcpServers":["\#(GatehouseToolServer.name)"],"sdkMcpServerManifests":{"\#(GatehouseToolServer.name)":\#(manifest)}"#
+            : ""
+        let initialize = #"{"type":"control_request","request_id":"bench-initialize","request":{"subtype":"initialize","hooks":{"PreToolUse":[{"matcher":null,"hookCallbackIds":["bench-pre-tool-use"]}]}\#(tools)}}"#
         let user = try JSONSerialization.data(withJSONObject: [
             "type": "user", "message": ["role": "user", "content": prompt],
         ])
@@ -114,6 +117,10 @@ struct DirectClaudeRun {
         return DirectClaudeRun(
             startupMs: Double((startedAt ?? resultAt) - spawned) / 1_000, resultMs: Double(resultAt - spawned) / 1_000,
             sessionId: sessionId, exit: exit)
+    }
+
+    private static var manifest: String {
+        (try? JSONEncoder().encode(GatehouseToolServer.manifest)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     private static var sendFileTool: Any {

@@ -33,6 +33,22 @@ import Testing
         #expect(notification == .object(["jsonrpc": .string("2.0"), "result": .object([:])]))
     }
 
+    /// The handshake answers sent ahead in `initialize` are the server's own, so a CLI that takes them sees the same
+    /// server as one that asks; without tools, `initialize` names no server.
+    @Test func theInitializeRequestCarriesTheServersOwnHandshakeAnswers() async throws {
+        let initialized = await server.respond(to: try message(
+            #"{"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}},"jsonrpc":"2.0","id":0}"#))
+        let listed = await server.respond(to: try message(#"{"method":"tools/list","jsonrpc":"2.0","id":1}"#))
+        let offering = ClaudeStdinMessage.initialize(offeringTools: true).json["request"]
+        #expect(offering?["sdkMcpServers"] == .array([.string("gatehouse")]))
+        let manifest = offering?["sdkMcpServerManifests"]?["gatehouse"]
+        #expect(manifest?["initializeResult"] == initialized["result"])
+        #expect(manifest?["toolsListResult"] == listed["result"])
+        #expect(offering?["hooks"]?["PreToolUse"] != nil)
+        let plain = ClaudeStdinMessage.initialize(offeringTools: false).json["request"]
+        #expect(plain?["sdkMcpServers"] == nil && plain?["sdkMcpServerManifests"] == nil)
+    }
+
     @Test func toolsListOffersSendFileAlwaysLoaded() async throws {
         let reply = await server.respond(to: try message(#"{"method":"tools/list","jsonrpc":"2.0","id":1}"#))
         let tools = try #require(reply["result"]?["tools"]?.arrayValue)

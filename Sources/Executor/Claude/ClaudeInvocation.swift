@@ -70,7 +70,6 @@ public struct ClaudeInvocation: Sendable {
         if let model { arguments += ["--model", model] }
         if let maxTurns { arguments += ["--max-turns", String(maxTurns)] }
         if let budget = JobAssignment.budgetText(maxBudgetUSD) { arguments += ["--max-budget-usd", budget] }
-        if tools != nil { arguments += ["--mcp-config", GatehouseToolServer.configuration] }
         return arguments
     }
 }

@@ -84,7 +84,7 @@ final class ClaudeRunSession: Sendable {
                 group.addTask { await self.readStderr(execution.standardError) }
                 group.addTask { await self.sideWork.run() }
                 // Before anything else: every tool call is to come to us as a hook callback.
-                await self.write(.initialize, to: stdin)
+                await self.write(.initialize(offeringTools: invocation.tools != nil), to: stdin)
                 group.addTask { [logger] in await self.releasePrompt(pid: pid, stdin: stdin, logger: logger) }
                 await self.readStdout(execution.standardOutput, stdin: stdin, logger: logger)
                 hookRegistration.settle(failure: "the CLI ended before it confirmed the tool-screening hook")

@@ -9,7 +9,8 @@ enum ClaudeStdinMessage {
     case permission(requestId: String, answer: ClaudePermissionAnswer, originalInput: JSONValue, toolUseId: String?)
     case controlError(requestId: String, message: String)
     /// Registers the PreToolUse hook for every tool: from then on the CLI asks the runner about each tool call.
-    case initialize
+    /// `offeringTools` also registers Gatehouse's in-process MCP server, with its handshake answers included.
+    case initialize(offeringTools: Bool)
     /// The runner's answer to a `hook_callback` for its PreToolUse hook.
     case hookDecision(requestId: String, answer: ClaudePermissionAnswer)
     /// The JSON-RPC reply of Gatehouse's in-process MCP server to a `mcp_message`.
@@ -42,17 +43,22 @@ enum ClaudeStdinMessage {
             }
             if let toolUseId { decision["toolUseID"] = .string(toolUseId) }
             return Self.success(requestId: requestId, response: .object(decision))
-        case .initialize:
+        case .initialize(let offeringTools):
+            var request: [String: JSONValue] = [
+                "subtype": .string("initialize"),
+                "hooks": .object(["PreToolUse": .array([.object([
+                    "matcher": .null,
+                    "hookCallbackIds": .array([.string(ClaudeControl.preToolUseCallbackId)]),
+                ])])]),
+            ]
+            if offeringTools {
+                request["sdkMcpServers"] = .array([.string(GatehouseToolServer.name)])
+                request["sdkMcpServerManifests"] = .object([GatehouseToolServer.name: GatehouseToolServer.manifest])
+            }
             return .object([
                 "type": .string("control_request"),
                 "request_id": .string(ClaudeControl.initializeRequestId),
-                "request": .object([
-                    "subtype": .string("initialize"),
-                    "hooks": .object(["PreToolUse": .array([.object([
-                        "matcher": .null,
-                        "hookCallbackIds": .array([.string(ClaudeControl.preToolUseCallbackId)]),
-                    ])])]),
-                ]),
+                "request": .object(request),
             ])
         case .hookDecision(let requestId, let answer):
             var output: [String: JSONValue] = ["hookEventName": .string("PreToolUse")]

@@ -1,17 +1,35 @@
 import Messages
 
-/// The tools Gatehouse offers Claude, as an MCP server that lives inside the executor: the CLI is started with
-/// `--mcp-config` naming an "sdk" server, and sends each JSON-RPC message to it as a `mcp_message` control
-/// request on stdout; the answer goes back as the control response's `mcp_response` (measured against the real
-/// CLI, see docs/claude-control-protocol.md). No process, no socket: nothing else can talk to it.
+/// The tools Gatehouse offers Claude, as an MCP server that lives inside the executor: the runner's `initialize`
+/// request names it in `sdkMcpServers`, with the answers to the MCP handshake (`sdkMcpServerManifests`: the
+/// server's `initialize` and `tools/list` results) so the CLI starts without three control round trips, as the
+/// Agent SDKs do; a CLI that does not take them handshakes over the control channel instead. Each JSON-RPC message
+/// comes as a `mcp_message` control request on stdout; the answer goes back as the control response's
+/// `mcp_response` (measured against the real CLI, see docs/claude-control-protocol.md). No process, no socket:
+/// nothing else can talk to it.
 ///
 /// Calling a tool is screened like any other: the CLI's PreToolUse hook asks the guard first
 /// (`mcp__gatehouse__send_file`), and only an allowed call reaches `tools/call` here.
 package struct GatehouseToolServer: Sendable {
     package static let name = "gatehouse"
     static let sendFile = "send_file"
-    /// What `--mcp-config` is given.
-    package static let configuration = #"{"mcpServers":{"gatehouse":{"type":"sdk","name":"gatehouse"}}}"#
+    /// The MCP protocol version of the handshake answers sent ahead: the one the pinned CLI's client asks for.
+    /// A CLI asking for another handshakes over the control channel, and is answered in its own version.
+    static let protocolVersion = "2025-11-25"
+
+    /// The server's handshake answers for the `initialize` request: its `initialize` result and its tool list.
+    package static let manifest: JSONValue = .object([
+        "initializeResult": initializeResult(version: .string(protocolVersion)),
+        "toolsListResult": .object(["tools": .array([sendFileTool])]),
+    ])
+
+    static func initializeResult(version: JSONValue) -> JSONValue {
+        .object([
+            "protocolVersion": version,
+            "capabilities": .object(["tools": .object([:])]),
+            "serverInfo": .object(["name": .string(name), "version": .string("1")]),
+        ])
+    }
 
     /// Sends the file at `path` (as Claude named it) to the person's chat: the text for Claude on success ("sent
     /// report.pdf to the chat"), or the refusal's reason.
@@ -27,11 +45,7 @@ package struct GatehouseToolServer: Sendable {
         }
         switch message["method"]?.stringValue ?? "" {
         case "initialize":
-            return result(.object([
-                "protocolVersion": message["params"]?["protocolVersion"] ?? .string("2025-06-18"),
-                "capabilities": .object(["tools": .object([:])]),
-                "serverInfo": .object(["name": .string(Self.name), "version": .string("1")]),
-            ]))
+            return result(Self.initializeResult(version: message["params"]?["protocolVersion"] ?? .string(Self.protocolVersion)))
         case "ping":
             return result(.object([:]))
         case "tools/list":
