@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Executor
 import Foundation
+import Messages
 import TestSupport
 import Transport
 
@@ -71,17 +72,14 @@ struct DirectClaudeRun {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        // Offered as the executor offers it: named in `initialize`, with its handshake answers.
-        let tools = offerTools
-            ? #","sdkMcpServers":["\#(GatehouseToolServer.name)"],"sdkMcpServerManifests":{"\#(GatehouseToolServer.name)":\#(manifest)}"#
-            : ""
-        let initialize = #"{"type":"control_request","request_id":"bench-initialize","request":{"subtype":"initialize","hooks":{"PreToolUse":[{"matcher":null,"hookCallbackIds":["bench-pre-tool-use"]}]}\#(tools)}}"#
+        // The executor's own `initialize` (the hook, and the tool server with its handshake answers when offered).
+        let initialize = try JSONEncoder().encode(ClaudeStdinMessage.initialize(offeringTools: offerTools).json)
         let user = try JSONSerialization.data(withJSONObject: [
             "type": "user", "message": ["role": "user", "content": prompt],
         ])
         let spawned = BenchClock.epochMicros()
         try process.run()
-        input.fileHandleForWriting.write(Data((initialize + "\n").utf8))
+        input.fileHandleForWriting.write(initialize + Data("\n".utf8))
         var startedAt: Int64?, resultAt: Int64?, sessionId: String?
         var pending = Data()
         let fd = output.fileHandleForReading.fileDescriptor
@@ -119,36 +117,15 @@ struct DirectClaudeRun {
             sessionId: sessionId, exit: exit)
     }
 
-    private static var manifest: String {
-        (try? JSONEncoder().encode(GatehouseToolServer.manifest)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    private static var sendFileTool: Any {
-        (try? JSONEncoder().encode(GatehouseToolServer.sendFileTool)).flatMap { try? JSONSerialization.jsonObject(with: $0) } ?? [:]
-    }
-
-    /// The control response to one `mcp_message`, shaped as the executor's tool server answers it.
+    /// The control response to one `mcp_message` the CLI sends when it did not take the handshake answers, as the
+    /// executor's tool server answers it (no file is ever sent here).
     private static func toolServerAnswer(_ line: [String: Any]) -> Data? {
         guard let request = line["request"] as? [String: Any], request["subtype"] as? String == "mcp_message",
-              let requestId = line["request_id"] as? String, let message = request["message"] as? [String: Any]
+              let requestId = line["request_id"] as? String, let message = request["message"],
+              let data = try? JSONSerialization.data(withJSONObject: message),
+              let decoded = try? JSONDecoder().decode(JSONValue.self, from: data),
+              let reply = GatehouseToolServer.handshakeReply(to: decoded)
         else { return nil }
-        var reply: [String: Any] = ["jsonrpc": "2.0", "result": [String: Any]()]
-        if let id = message["id"] {
-            reply["id"] = id
-            switch message["method"] as? String {
-            case "initialize":
-                let version = (message["params"] as? [String: Any])?["protocolVersion"] ?? "2025-06-18"
-                reply["result"] = ["protocolVersion": version, "capabilities": ["tools": [String: Any]()],
-                                   "serverInfo": ["name": GatehouseToolServer.name, "version": "1"]]
-            case "tools/list":
-                // The executor's own tool definition: its description is part of what the CLI sends the model.
-                reply["result"] = ["tools": [sendFileTool]]
-            default: break
-            }
-        }
-        return try? JSONSerialization.data(withJSONObject: [
-            "type": "control_response",
-            "response": ["subtype": "success", "request_id": requestId, "response": ["mcp_response": reply]],
-        ] as [String: Any])
+        return try? JSONEncoder().encode(ClaudeStdinMessage.mcpResponse(requestId: requestId, message: reply).json)
     }
 }

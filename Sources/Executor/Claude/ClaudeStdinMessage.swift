@@ -2,7 +2,7 @@ import Foundation
 import Messages
 
 /// The lines the runner writes on the CLI's stdin (`--input-format stream-json`), each ending in a newline.
-enum ClaudeStdinMessage {
+package enum ClaudeStdinMessage {
     case userPrompt(String)
     /// `toolUseId` must be echoed as `toolUseID`: the CLI matches an answer to the prompt it parked by it, and may
     /// drop an answer without it (then it waits forever).
@@ -24,7 +24,7 @@ enum ClaudeStdinMessage {
         ])
     }
 
-    var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .userPrompt(let prompt):
             return .object([

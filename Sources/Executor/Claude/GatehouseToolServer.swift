@@ -18,10 +18,24 @@ package struct GatehouseToolServer: Sendable {
     static let protocolVersion = "2025-11-25"
 
     /// The server's handshake answers for the `initialize` request: its `initialize` result and its tool list.
-    package static let manifest: JSONValue = .object([
+    static let manifest: JSONValue = .object([
         "initializeResult": initializeResult(version: .string(protocolVersion)),
         "toolsListResult": .object(["tools": .array([sendFileTool])]),
     ])
+
+    /// The reply to a message that sends nothing (notifications, `initialize`, `ping`, `tools/list`); nil for a
+    /// tool call or an unknown method.
+    package static func handshakeReply(to message: JSONValue) -> JSONValue? {
+        guard let id = message["id"] else { return .object(["jsonrpc": .string("2.0"), "result": .object([:])]) }
+        let result: JSONValue
+        switch message["method"]?.stringValue ?? "" {
+        case "initialize": result = initializeResult(version: message["params"]?["protocolVersion"] ?? .string(protocolVersion))
+        case "ping": result = .object([:])
+        case "tools/list": result = .object(["tools": .array([sendFileTool])])
+        default: return nil
+        }
+        return .object(["jsonrpc": .string("2.0"), "id": id, "result": result])
+    }
 
     static func initializeResult(version: JSONValue) -> JSONValue {
         .object([
@@ -38,18 +52,13 @@ package struct GatehouseToolServer: Sendable {
     /// The JSON-RPC reply to one message (requests get their `id` back; notifications an empty result, which the
     /// CLI accepts).
     func respond(to message: JSONValue) async -> JSONValue {
-        guard let id = message["id"] else { return .object(["jsonrpc": .string("2.0"), "result": .object([:])]) }
+        if let reply = Self.handshakeReply(to: message) { return reply }
+        let id = message["id"] ?? .null
         func result(_ value: JSONValue) -> JSONValue { .object(["jsonrpc": .string("2.0"), "id": id, "result": value]) }
         func error(_ code: Double, _ text: String) -> JSONValue {
             .object(["jsonrpc": .string("2.0"), "id": id, "error": .object(["code": .number(code), "message": .string(text)])])
         }
         switch message["method"]?.stringValue ?? "" {
-        case "initialize":
-            return result(Self.initializeResult(version: message["params"]?["protocolVersion"] ?? .string(Self.protocolVersion)))
-        case "ping":
-            return result(.object([:]))
-        case "tools/list":
-            return result(.object(["tools": .array([Self.sendFileTool])]))
         case "tools/call":
             let params = message["params"]
             guard params?["name"]?.stringValue == Self.sendFile else { return error(-32602, "unknown tool") }
@@ -71,7 +80,7 @@ package struct GatehouseToolServer: Sendable {
 
     /// `anthropic/alwaysLoad`: without it the CLI defers MCP tools behind its ToolSearch tool, and the model would
     /// not see `send_file` until it searched for it.
-    package static let sendFileTool: JSONValue = .object([
+    static let sendFileTool: JSONValue = .object([
         "name": .string(sendFile),
         "description": .string(
             "Send a file from the current working directory to the user's Telegram chat: an image (PNG, JPEG, GIF, "
