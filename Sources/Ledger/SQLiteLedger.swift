@@ -135,31 +135,31 @@ public final class SQLiteLedger: Ledger {
             if db.changesCount == 0 { return false }
         }
         for job in changes.jobs {
-            try sealer.sealed(job).save(db)
+            try sealer.sealed(job).upsertRow(db)
             // Uploads are kept only until their job ends.
             if job.status.isFinal {
                 try db.execute(sql: "DELETE FROM job_files WHERE jobId = ?", arguments: [job.id])
                 try db.execute(sql: "DELETE FROM job_tools WHERE jobId = ?", arguments: [job.id])
             }
         }
-        for entry in changes.outbox { try sealer.sealed(entry).save(db) }
-        for session in changes.sessions { try session.save(db) }
-        for button in changes.buttons { try button.save(db) }
-        for preferences in changes.preferences { try preferences.save(db) }
-        for approval in changes.approvals { try sealer.sealed(approval).save(db) }
-        for rule in changes.rules { try rule.save(db) }
-        for member in changes.members { try member.save(db) }
-        for token in changes.tokens { try token.save(db) }
+        for entry in changes.outbox { try sealer.sealed(entry).upsertRow(db) }
+        for session in changes.sessions { try session.upsertRow(db) }
+        for button in changes.buttons { try button.upsertRow(db) }
+        for preferences in changes.preferences { try preferences.upsertRow(db) }
+        for approval in changes.approvals { try sealer.sealed(approval).upsertRow(db) }
+        for rule in changes.rules { try rule.upsertRow(db) }
+        for member in changes.members { try member.upsertRow(db) }
+        for token in changes.tokens { try token.upsertRow(db) }
         for userId in changes.endedAuthSessions { _ = try AuthSessionRecord.deleteOne(db, key: userId) }
-        for session in changes.authSessions { try session.save(db) }
-        for lockout in changes.lockouts { try lockout.save(db) }
-        for bucket in changes.rateBuckets { try bucket.save(db) }
-        for usage in changes.usage { try usage.save(db) }
-        for entry in changes.sessionHistory { try sealer.sealed(entry).save(db) }
-        for binding in changes.topicBindings { try binding.save(db) }
-        for file in changes.jobFiles { try sealer.sealed(file).save(db) }
-        for tool in changes.jobTools { try sealer.sealed(tool).save(db) }
-        for schedule in changes.schedules { try sealer.sealed(schedule).save(db) }
+        for session in changes.authSessions { try session.upsertRow(db) }
+        for lockout in changes.lockouts { try lockout.upsertRow(db) }
+        for bucket in changes.rateBuckets { try bucket.upsertRow(db) }
+        for usage in changes.usage { try usage.upsertRow(db) }
+        for entry in changes.sessionHistory { try sealer.sealed(entry).upsertRow(db) }
+        for binding in changes.topicBindings { try binding.upsertRow(db) }
+        for file in changes.jobFiles { try sealer.sealed(file).upsertRow(db) }
+        for tool in changes.jobTools { try sealer.sealed(tool).upsertRow(db) }
+        for schedule in changes.schedules { try sealer.sealed(schedule).upsertRow(db) }
         for id in changes.deletedSchedules { _ = try ScheduleRecord.deleteOne(db, key: id) }
         for key in changes.endedSessions {
             _ = try SessionRecord.deleteOne(db, key: ["userId": key.userId, "workspace": key.workspace])
