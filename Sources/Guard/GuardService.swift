@@ -63,7 +63,8 @@ public struct GuardService: Service, CustomStringConvertible {
         let pieces: [any Service] = [
             CheckpointService(checkpointer: checkpointer, logger: logger),
             GuardLinkService(
-                links: links, core: core, outlet: outlet, identities: identities, memory: memory, clock: clock, logger: logger),
+                links: links, core: core, outlet: outlet, identities: identities, memory: memory, clock: clock,
+                followUpHold: .milliseconds(configuration.timing.followUpHoldMs), logger: logger),
             GuardClock(
                 core: core, outlet: outlet, links: links, ledger: ledger, memory: memory, clock: clock,
                 health: configuration.health),

@@ -42,10 +42,21 @@ import Testing
         #expect(first.messages(UpdateAck.self).first?.message.outcome == .committed)
         #expect(deliveries(first).map(\.kind) == [.chatAction])
         #expect(first.messages(JobAssignment.self).isEmpty, "the dispatch waits for the follow-up")
+        #expect(FollowUpHold.applies(to: first), "and the follow-up waits for the typing to leave")
         let then = await guardian.core.intakeFollowUp()
         let job = try #require(then.messages(JobAssignment.self).first?.message)
         #expect(deliveries(then).contains { $0.deliveryId == "status-\(job.jobId)" })
         #expect(await guardian.core.intakeFollowUp().isEmpty, "owed once")
+    }
+
+    @Test func aBatchThatSendsEgressNothingHasItsFollowUpAtOnce() async throws {
+        let guardian = GuardHarness()
+        _ = try await guardian.registerEgress()
+        _ = try await guardian.registerExecutor("a")
+        let stranger = [(peer: guardian.ingress, frames: try WireCodec.encode(guardian.message(updateId: 1, from: 555, text: "let me in")))]
+        let answer = await guardian.core.receiveIntake(stranger, followUpLater: true)
+        #expect(answer.messages(UpdateAck.self).first?.message.outcome == .committed)
+        #expect(!FollowUpHold.applies(to: answer))
     }
 
     @Test func aPromptWaitingForAnExecutorGetsTypingNowAndItsStatusMessageWhenDispatched() async throws {

@@ -18,6 +18,8 @@ struct GuardLinkService: Service, CustomStringConvertible {
     let identities: ExecutorIdentities
     let memory: BurstWatch
     let clock: any WallClock
+    /// How long an intake batch that sent egress something waits before its follow-up (`FollowUpHold`).
+    let followUpHold: Duration
     let logger: Logger
 
     func run() async {
@@ -66,7 +68,9 @@ struct GuardLinkService: Service, CustomStringConvertible {
                         let batch = inbox.takeAll().filter { admitted($0, .intake) }
                         guard !batch.isEmpty else { continue }
                         memory.arrived(batch.count, at: clock.now())
-                        outlet.send(await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }, followUpLater: true))
+                        let answer = await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }, followUpLater: true)
+                        outlet.send(answer)
+                        if FollowUpHold.applies(to: answer), followUpHold > .zero { try? await Task.sleep(for: followUpHold) }
                         outlet.send(await core.intakeFollowUp())
                     }
                 }
