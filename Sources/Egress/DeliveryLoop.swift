@@ -18,8 +18,9 @@ struct DeliveryLoop: Service, CustomStringConvertible {
     func run() async {
         await withGracefulShutdownHandler {
             await deliver()
-        } onGracefulShutdown: { [logger] in
+        } onGracefulShutdown: { [logger, connection] in
             logger.info("egress draining")
+            connection.stopTakingMessages()
         }
     }
 
@@ -30,7 +31,7 @@ struct DeliveryLoop: Service, CustomStringConvertible {
         // progress itself (one status message per job, edits coalesced, one removal).
         await withTaskGroup(of: Bool.self) { group in
             var running = 0
-            for await envelope in connection.messages.cancelOnGracefulShutdown() {
+            for await envelope in connection.messages {
                 guard envelope.type == .delivery else { continue }
                 let delivery: Delivery
                 do {

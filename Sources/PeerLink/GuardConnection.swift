@@ -91,6 +91,13 @@ public final class GuardConnection: Sendable {
     /// Messages from the guard other than heartbeats.
     public var messages: AsyncStream<Envelope> { inbox }
 
+    /// Ends `messages` now (what arrives later is dropped) while the connection stays up for sending: a program
+    /// that drains on shutdown stops taking work this way without wrapping the stream in a shutdown-aware one, whose
+    /// merge put another task between the socket and the reader of every message.
+    public func stopTakingMessages() {
+        inboxContinuation.finish()
+    }
+
     /// Whether the guard answered heartbeats recently.
     public var guardReachable: Bool { state.withLock { $0.guardReachable } }
 
