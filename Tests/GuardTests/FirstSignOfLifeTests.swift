@@ -33,12 +33,18 @@ import Testing
         #expect(!started.contains { $0.kind == .chatAction })
     }
 
-    @Test func theServicesBatchSendsTypingBeforeTheDispatchIsCommitted() async throws {
-        let guardian = GuardHarness()
+    /// An egress and executor "a" registered, and a message of `user` handed over as the guard's service does:
+    /// in a batch whose follow-up (dispatch) is left for later. What the batch answered.
+    func batch(_ guardian: GuardHarness, from user: Int64, text: String) async throws -> [Outbound] {
         _ = try await guardian.registerEgress()
         _ = try await guardian.registerExecutor("a")
-        let batch = [(peer: guardian.ingress, frames: try WireCodec.encode(guardian.message(updateId: 1, from: 100, text: "work")))]
-        let first = await guardian.core.receiveIntake(batch, followUpLater: true)
+        let batch = [(peer: guardian.ingress, frames: try WireCodec.encode(guardian.message(updateId: 1, from: user, text: text)))]
+        return await guardian.core.receiveIntake(batch, followUpLater: true)
+    }
+
+    @Test func theServicesBatchSendsTypingBeforeTheDispatchIsCommitted() async throws {
+        let guardian = GuardHarness()
+        let first = try await batch(guardian, from: 100, text: "work")
         #expect(first.messages(UpdateAck.self).first?.message.outcome == .committed)
         #expect(deliveries(first).map(\.kind) == [.chatAction])
         #expect(first.messages(JobAssignment.self).isEmpty, "the dispatch waits for the follow-up")
@@ -50,11 +56,7 @@ import Testing
     }
 
     @Test func aBatchThatSendsEgressNothingHasItsFollowUpAtOnce() async throws {
-        let guardian = GuardHarness()
-        _ = try await guardian.registerEgress()
-        _ = try await guardian.registerExecutor("a")
-        let stranger = [(peer: guardian.ingress, frames: try WireCodec.encode(guardian.message(updateId: 1, from: 555, text: "let me in")))]
-        let answer = await guardian.core.receiveIntake(stranger, followUpLater: true)
+        let answer = try await batch(GuardHarness(), from: 555, text: "let me in")
         #expect(answer.messages(UpdateAck.self).first?.message.outcome == .committed)
         #expect(!FollowUpHold.applies(to: answer))
     }
