@@ -183,6 +183,14 @@ extension SQLiteLedger {
         } ?? 0
     }
 
+    public func positiveUsageTotal(userId: Int64, after: EpochMillis) throws -> Double {
+        try read { db in
+            try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT TOTAL(costUSD) FROM usage WHERE userId = ? AND at > ? AND costUSD > 0"),
+                arguments: [userId, after])
+        } ?? 0
+    }
+
     public func personalData(userId: Int64) throws -> PersonalData {
         try database.read { db in  // several statements: one snapshot
             let subject = try String.fetchOne(

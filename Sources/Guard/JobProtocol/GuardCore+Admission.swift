@@ -54,13 +54,17 @@ extension GuardCore {
 
     /// What `CostLimits.check` needs to decide for this person: their own runs, and everyone's only when the team's
     /// total has reached the global limit (below it, everyone's runs cannot refuse anyone, and reading a busy
-    /// team's whole day on every prompt was most of the guard's time per prompt).
+    /// team's whole day on every prompt was most of the guard's time per prompt). Their own runs likewise only once
+    /// their day's total has reached their limit: below it nothing can refuse them, and a busy person's day of runs,
+    /// read and decoded one by one, grew the wait for every prompt's `typing` with each run.
     func costsToCheck(userId: Int64, now: EpochMillis) throws -> [CostEntry] {
-        if let global = configuration.access.costLimits.globalDailyUsd,
-            try ledger.usageTotal(since: now - CostLimits.dayMs) >= global
-        {
+        let limits = configuration.access.costLimits
+        if let global = limits.globalDailyUsd, try ledger.usageTotal(since: now - CostLimits.dayMs) >= global {
             return try recentCosts(now: now)
         }
+        guard let own = limits.perUserDailyUsd,
+              try ledger.positiveUsageTotal(userId: userId, after: now - CostLimits.dayMs) >= own
+        else { return [] }
         return try recentCosts(userId: userId, now: now)
     }
 

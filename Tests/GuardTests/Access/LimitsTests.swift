@@ -73,6 +73,24 @@ import Testing
         #expect(job.maxBudgetUSD == 2)
     }
 
+    /// The guard reads a person's runs one by one only once their day's total reaches the limit; at the window's
+    /// edge and with costs that do not count (negative), the sum and the runs must agree on who is refused.
+    @Test func theDailyBudgetsEdgeIsTheSameWhetherSummedOrCountedRunByRun() async throws {
+        let guardian = GuardHarness(allowed: [100]) { configuration in
+            configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: nil, globalDailyUsd: nil)
+        }
+        let now = guardian.clock.now()
+        try spent([(100, now - CostLimits.dayMs, 3), (100, now - 1_000, 4.99), (100, now - 900, -10)], in: guardian)
+        try await guardian.say("just under", from: 100, updateId: 1)
+        #expect(try guardian.queuedJobs(of: 100).count == 1, "the run exactly a day old has left; $4.99 is under $5")
+
+        try spent([(100, now - 500, 0.01)], in: guardian)
+        try await guardian.say("at the limit", from: 100, updateId: 2)
+        #expect(try guardian.queuedJobs(of: 100).count == 1, "$5.00 reaches the limit; the negative cost takes nothing off")
+        let refusal = try #require(try guardian.pendingReplies(to: 100).last?.text)
+        #expect(refusal.contains("$5.00 of your $5.00"))
+    }
+
     @Test func theTeamsDailyBudgetRefusesEveryoneOnceReachedAndOthersSpendingNeverCountsAgainstOnesOwn() async throws {
         let guardian = GuardHarness(allowed: [100, 101, 102]) { configuration in
             configuration.access.costLimits = CostLimits(perUserDailyUsd: 5, perRequestUsd: nil, globalDailyUsd: 10)
