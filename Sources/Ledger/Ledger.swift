@@ -54,9 +54,9 @@ public protocol Ledger: Sendable {
     func usage(userId: Int64, since: EpochMillis) throws -> [UsageRecord]
     /// Everyone's spending since `since`, summed by the store.
     func usageTotal(since: EpochMillis) throws -> Double
-    /// One person's spending in runs that finished after `after`, summed by the store, counting only positive costs
-    /// (what `CostLimits` counts): below their limit, their runs need not be read one by one.
-    func positiveUsageTotal(userId: Int64, after: EpochMillis) throws -> Double
+    /// One person's (nil: everyone's) spending in runs that finished after `after`, summed by the store, counting
+    /// only positive costs: the total `CostLimits` counts, without reading the runs one by one.
+    func countedUsageTotal(userId: Int64?, after: EpochMillis) throws -> Double
     /// Everything stored about one person (`/mydata`).
     func personalData(userId: Int64) throws -> PersonalData
 

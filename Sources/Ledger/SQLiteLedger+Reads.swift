@@ -183,11 +183,15 @@ extension SQLiteLedger {
         } ?? 0
     }
 
-    public func positiveUsageTotal(userId: Int64, after: EpochMillis) throws -> Double {
+    public func countedUsageTotal(userId: Int64?, after: EpochMillis) throws -> Double {
         try read { db in
-            try Double.fetchOne(
-                db.cachedStatement(sql: "SELECT TOTAL(costUSD) FROM usage WHERE userId = ? AND at > ? AND costUSD > 0"),
-                arguments: [userId, after])
+            if let userId {
+                return try Double.fetchOne(
+                    db.cachedStatement(sql: "SELECT TOTAL(costUSD) FROM usage WHERE userId = ? AND at > ? AND costUSD > 0"),
+                    arguments: [userId, after])
+            }
+            return try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT TOTAL(costUSD) FROM usage WHERE at > ? AND costUSD > 0"), arguments: [after])
         } ?? 0
     }
 

@@ -214,7 +214,7 @@ extension GuardCore {
         lines.append(active.isEmpty ? "Running: nothing" : active.map {
             "Running: \($0.status.rawValue) for \(ChatText.age(now - $0.createdAt))"
         }.joined(separator: "\n"))
-        let spent = try recentCosts(userId: request.userId, now: now).reduce(0) { $0 + $1.costUsd }
+        let spent = try dayTotal(userId: request.userId, now: now)
         var usage = "Usage (24 h): \(ReplyTexts.dollars(spent))"
         if let limit = configuration.access.costLimits.perUserDailyUsd { usage += " of \(ReplyTexts.dollars(limit))" }
         lines.append(usage)

@@ -59,12 +59,10 @@ extension GuardCore {
     /// read and decoded one by one, grew the wait for every prompt's `typing` with each run.
     func costsToCheck(userId: Int64, now: EpochMillis) throws -> [CostEntry] {
         let limits = configuration.access.costLimits
-        if let global = limits.globalDailyUsd, try ledger.usageTotal(since: now - CostLimits.dayMs) >= global {
+        if let global = limits.globalDailyUsd, try dayTotal(userId: nil, now: now) >= global {
             return try recentCosts(now: now)
         }
-        guard let own = limits.perUserDailyUsd,
-              try ledger.positiveUsageTotal(userId: userId, after: now - CostLimits.dayMs) >= own
-        else { return [] }
+        guard let own = limits.perUserDailyUsd, try dayTotal(userId: userId, now: now) >= own else { return [] }
         return try recentCosts(userId: userId, now: now)
     }
 

@@ -142,11 +142,15 @@ extension GuardCore {
         guard limits.perRequestUsd != nil || limits.perUserDailyUsd != nil || limits.globalDailyUsd != nil else { return nil }
         var budget: [Double] = []
         if let perRequest = limits.perRequestUsd { budget.append(perRequest) }
-        if let perUser = limits.perUserDailyUsd {
-            budget.append(perUser - (try recentCosts(userId: userId, now: now)).reduce(0) { $0 + $1.costUsd })
-        }
-        if let global = limits.globalDailyUsd { budget.append(global - (try ledger.usageTotal(since: now - CostLimits.dayMs))) }
+        if let perUser = limits.perUserDailyUsd { budget.append(perUser - (try dayTotal(userId: userId, now: now))) }
+        if let global = limits.globalDailyUsd { budget.append(global - (try dayTotal(userId: nil, now: now))) }
         return budget.min().map { max(0.01, $0) }
+    }
+
+    /// What one person (nil: everyone) spent in the last 24 hours, counted as `CostLimits` counts it, summed by the
+    /// ledger rather than read run by run.
+    func dayTotal(userId: Int64?, now: EpochMillis) throws -> Double {
+        try ledger.countedUsageTotal(userId: userId, after: now - CostLimits.dayMs)
     }
 
     /// The uploads to send with a job's assignment.
