@@ -17,6 +17,9 @@ struct DirectClaudeRun {
     var resultMs: Double
     /// The session, for the next run's `--resume`.
     var sessionId: String?
+    /// With `profile`: how long the CLI's own set-up of its in-process MCP servers took (`setupSdkMcpClients`, timed
+    /// by its start-up profiler); nil when it logged no such step.
+    var sdkMcpSetupMs: Double?
     /// The process goes on after its result line (as the executor's does); this opens when it has exited.
     var exit: Latch
 
@@ -24,15 +27,17 @@ struct DirectClaudeRun {
     /// then; the CLI exits meanwhile, overlapping what comes next just as the executor's CLI does.
     /// With `offerTools`, the CLI is also offered a `send_file` tool as the executor offers it (an "sdk" MCP server,
     /// answered on stdin as soon as the CLI asks): the CLI's own cost of Gatehouse's tool, apart from Gatehouse.
+    /// With `profile`, the CLI runs with its start-up profiler and debug log on (slower: not for timing the run) and
+    /// the run returns once it has exited.
     static func run(
         executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
-        offerTools: Bool = false
+        offerTools: Bool = false, profile: Bool = false
     ) async throws -> DirectClaudeRun {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 runBlocking(
                     executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume,
-                    offerTools: offerTools
+                    offerTools: offerTools, profile: profile
                 ) {
                     continuation.resume(with: $0)
                 }
@@ -44,14 +49,21 @@ struct DirectClaudeRun {
     /// Hands the run to `done` at the result line, then waits for the process to exit.
     private static func runBlocking(
         executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
-        offerTools: Bool, done: (Result<DirectClaudeRun, any Error>) -> Void
+        offerTools: Bool, profile: Bool, done: (Result<DirectClaudeRun, any Error>) -> Void
     ) {
         let process = Process()
         let exit = Latch()
         do {
-            done(.success(try untilResult(
+            let log = profile ? FileManager.default.temporaryDirectory.appendingPathComponent("claude-profile-\(UUID().uuidString).log") : nil
+            defer { if let log { try? FileManager.default.removeItem(at: log) } }
+            var run = try untilResult(
                 process, executable: executable, workspace: workspace, environment: environment, prompt: prompt, resume: resume,
-                offerTools: offerTools, exit: exit)))
+                offerTools: offerTools, debugLog: log, exit: exit)
+            if let log {
+                process.waitUntilExit()
+                run.sdkMcpSetupMs = sdkMcpSetupMs(inDebugLog: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+            }
+            done(.success(run))
         } catch {
             done(.failure(error))
         }
@@ -61,17 +73,23 @@ struct DirectClaudeRun {
 
     private static func untilResult(
         _ process: Process, executable: String, workspace: String, environment: [String: String], prompt: String, resume: String?,
-        offerTools: Bool, exit: Latch
+        offerTools: Bool, debugLog: URL?, exit: Latch
     ) throws -> DirectClaudeRun {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
                              "--permission-prompt-tool", "stdio"] + (resume.map { ["--resume", $0] } ?? [])
-        process.environment = environment
+            + (debugLog == nil ? [] : ["--debug-to-stderr"])
+        process.environment = environment.merging(debugLog == nil ? [:] : ["CLAUDE_CODE_PROFILE_STARTUP": "1"]) { _, set in set }
         process.currentDirectoryURL = URL(fileURLWithPath: workspace)
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let debugLog {
+            _ = FileManager.default.createFile(atPath: debugLog.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: debugLog)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         // The executor's own `initialize` (the hook, and the tool server with its handshake answers when offered).
         let initialize = try JSONEncoder().encode(ClaudeStdinMessage.initialize(offeringTools: offerTools).json)
         let user = try JSONSerialization.data(withJSONObject: [
@@ -115,6 +133,17 @@ struct DirectClaudeRun {
         return DirectClaudeRun(
             startupMs: Double((startedAt ?? resultAt) - spawned) / 1_000, resultMs: Double(resultAt - spawned) / 1_000,
             sessionId: sessionId, exit: exit)
+    }
+
+    /// `before_setupSdkMcp at 369.7ms` … `after_setupSdkMcp at 387.2ms`: the checkpoints the CLI's start-up
+    /// profiler logs around its set-up of the in-process MCP servers named in `initialize`.
+    static func sdkMcpSetupMs(inDebugLog log: String) -> Double? {
+        func checkpoint(_ name: String) -> Double? {
+            guard let range = log.range(of: "Checkpoint: \(name) at ") else { return nil }
+            return Double(log[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        }
+        guard let before = checkpoint("before_setupSdkMcp"), let after = checkpoint("after_setupSdkMcp") else { return nil }
+        return after - before
     }
 
     /// The control response to one `mcp_message` the CLI sends when it did not take the handshake answers, as the

@@ -118,6 +118,14 @@ struct ExperienceBenchmark: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(idleSeconds))
             let programs = cluster.programs().compactMap { program in ProcessMemory.read(pid: program.pid).map { (program.name, $0) } }
             let memory = programs.map(\.1)
+            // The CLI's own set-up of the tool server, timed by its start-up profiler, after the memory is read.
+            var sdkMcpSetup: [Double] = []
+            for _ in 0..<5 {
+                let profiled = try await DirectClaudeRun.run(
+                    executable: cli, workspace: aloneWorkspace, environment: direct.env, prompt: "profiled", resume: toolSession,
+                    offerTools: true, profile: true)
+                if let setup = profiled.sdkMcpSetupMs { sdkMcpSetup.append(setup) }
+            }
             let finishedAt = try finishTimes(databasePath: cluster.databasePath, chatId: person.id)
             let samples = try collect(cluster.telegram, chatId: person.id, updates: updates, finishedAt: finishedAt)
 
@@ -154,6 +162,8 @@ struct ExperienceBenchmark: AsyncParsableCommand {
                 BenchRow(name: "final reply − CLI alone, medians", target: "≤ +10 ms", measured: String(format: "%+.1f ms", final.p50 - alone.p50), met: final.p50 - alone.p50 <= 10),
                 BenchRow(name: "final reply − CLI alone, paired median", target: "", measured: String(format: "%+.1f ms", paired.p50), met: nil),
                 BenchRow(name: "  of it the CLI's cost of send_file, medians", target: "", measured: String(format: "%+.1f ms", withTool.p50 - alone.p50), met: nil),
+                BenchRow(name: "    the CLI setting up its in-process MCP server (its own profiler, 5 runs), median", target: "",
+                         measured: sdkMcpSetup.isEmpty ? "not logged" : milliseconds(Percentiles(sdkMcpSetup).p50), met: nil),
                 BenchRow(name: "  the rest: final reply − CLI alone offered send_file, medians", target: "", measured: String(format: "%+.1f ms", final.p50 - withTool.p50), met: nil),
                 BenchRow(name: "  before the prompt: message → CLI ready, median", target: "", measured: milliseconds(beforePrompt.p50), met: nil),
                 BenchRow(name: "    minus the CLI alone's start-up (offered send_file), medians", target: "",

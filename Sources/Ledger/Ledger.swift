@@ -12,6 +12,8 @@ public protocol Ledger: Sendable {
     /// changes nothing for that element only.
     func apply(_ batch: [LedgerChanges]) throws -> [Bool]
 
+    /// Whether an update with this id was already committed.
+    func hasUpdate(id: Int64) throws -> Bool
     func job(id: String) throws -> JobRecord?
     /// Jobs in any of the given states, oldest first.
     func jobs(in statuses: Set<JobStatus>) throws -> [JobRecord]

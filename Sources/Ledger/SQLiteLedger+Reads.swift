@@ -27,6 +27,12 @@ extension SQLiteLedger {
         try database.inDatabase(body)
     }
 
+    public func hasUpdate(id: Int64) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM updates WHERE updateId = ?)"), arguments: [id])
+        } ?? false
+    }
+
     public func job(id: String) throws -> JobRecord? {
         try read { db in try Self.one(JobRecord.self, db, where: "id = ?", [id]) }.map(sealer.opened)
     }

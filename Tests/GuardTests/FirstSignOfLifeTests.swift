@@ -1,6 +1,7 @@
 import Foundation
 import Guard
 import Messages
+import Synchronization
 import Testing
 
 /// A message that becomes a job shows a sign of life as soon as the guard has committed it: `typing` at once, and
@@ -53,6 +54,68 @@ import Testing
         let job = try #require(then.messages(JobAssignment.self).first?.message)
         #expect(deliveries(then).contains { $0.deliveryId == "status-\(job.jobId)" })
         #expect(await guardian.core.intakeFollowUp().isEmpty, "owed once")
+    }
+
+    /// What a batch handed over as the service does sent ahead of its commits, with whether each update was
+    /// stored at that moment.
+    final class Ahead: Sendable {
+        let sent = Mutex<[(delivery: Delivery, committed: Bool)]>([])
+        var deliveries: [Delivery] { sent.withLock { $0.map(\.delivery) } }
+    }
+
+    func batchAhead(_ guardian: GuardHarness, updates: [InboundUpdate]) async throws -> (answer: [Outbound], ahead: Ahead) {
+        let ahead = Ahead()
+        let batch = try updates.map { (peer: guardian.ingress, frames: try WireCodec.encode($0)) }
+        let ledger = guardian.ledger
+        let answer = await guardian.core.receiveIntake(batch, followUpLater: true) { messages in
+            for delivery in messages.messages(Delivery.self).map(\.message) {
+                let committed = updates.contains { (try? ledger.hasUpdate(id: $0.updateId)) == true && delivery.chatId == $0.chat?.id }
+                ahead.sent.withLock { $0.append((delivery, committed)) }
+            }
+        }
+        return (answer, ahead)
+    }
+
+    @Test func aNewJobsTypingLeavesBeforeItsCommitAndNothingElseDoes() async throws {
+        let guardian = GuardHarness()
+        _ = try await guardian.registerEgress()
+        _ = try await guardian.registerExecutor("a")
+        let (answer, ahead) = try await batchAhead(guardian, updates: [guardian.message(updateId: 1, from: 100, text: "work")])
+        let sent = ahead.sent.withLock { $0 }
+        #expect(sent.map(\.delivery.kind) == [.chatAction])
+        #expect(sent.first?.delivery.chatAction == "typing")
+        #expect(sent.first?.committed == false, "handed over before the update was stored")
+        #expect(try guardian.ledger.hasUpdate(id: 1))
+        #expect(answer.messages(UpdateAck.self).first?.message.outcome == .committed)
+        #expect(deliveries(answer).isEmpty, "the typing is not sent twice")
+        #expect(FollowUpHold.applies(to: answer, sentAhead: true))
+        let then = await guardian.core.intakeFollowUp()
+        let job = try #require(then.messages(JobAssignment.self).first?.message)
+        #expect(deliveries(then).contains { $0.deliveryId == "status-\(job.jobId)" }, "the status message waits for the commit")
+    }
+
+    @Test func anUpdateSentAgainGetsNoTypingAhead() async throws {
+        let guardian = GuardHarness()
+        _ = try await guardian.registerEgress()
+        _ = try await guardian.registerExecutor("a")
+        let prompt = guardian.message(updateId: 1, from: 100, text: "work")
+        _ = try await batchAhead(guardian, updates: [prompt])
+        _ = await guardian.core.intakeFollowUp()
+        let (answer, ahead) = try await batchAhead(guardian, updates: [prompt])
+        #expect(answer.messages(UpdateAck.self).first?.message.outcome == .duplicate)
+        #expect(ahead.deliveries.isEmpty)
+        #expect(deliveries(answer).isEmpty)
+    }
+
+    @Test func strangersAndCommandsSendNothingAhead() async throws {
+        let guardian = GuardHarness()
+        _ = try await guardian.registerEgress()
+        _ = try await guardian.registerExecutor("a")
+        let (answer, ahead) = try await batchAhead(guardian, updates: [
+            guardian.message(updateId: 1, from: 555, text: "let me in"), guardian.message(updateId: 2, from: 100, text: "/status"),
+        ])
+        #expect(ahead.deliveries.isEmpty)
+        #expect(answer.messages(UpdateAck.self).count == 2)
     }
 
     @Test func aBatchThatSendsEgressNothingHasItsFollowUpAtOnce() async throws {

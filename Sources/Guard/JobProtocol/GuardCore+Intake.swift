@@ -31,8 +31,11 @@ extension GuardCore {
     /// commits stays the order of arrival, and a person's next update is decided only once theirs are committed.
     /// With `followUpLater`, the dispatch and deliveries the batch makes due are left to `intakeFollowUp()`, so that
     /// the acknowledgements and each new job's `typing` leave before the dispatch's own commit (and before the
-    /// executor starts a CLI that competes with them for the CPU).
-    public func receiveIntake(_ batch: [(peer: Data, frames: [Data])], followUpLater: Bool = false) -> [Outbound] {
+    /// executor starts a CLI that competes with them for the CPU). With `ahead`, a new job's `typing` is handed to
+    /// it as soon as the update is decided, before its commit (see `typeAhead`); it is then not in the answer.
+    public func receiveIntake(
+        _ batch: [(peer: Data, frames: [Data])], followUpLater: Bool = false, ahead: (@Sendable ([Outbound]) -> Void)? = nil
+    ) -> [Outbound] {
         followUpDeferred = followUpLater
         defer { followUpDeferred = false }
         var out: [Outbound] = []
@@ -72,8 +75,16 @@ extension GuardCore {
                     if waiting.count >= Self.groupCommitLimit { commitWaiting() }
                     continue
                 }
+                let typedAhead = ahead.map { typeAhead(decided, into: $0) } ?? false
                 commitWaiting()
-                out += try conclude(decided, applied: try ledger.apply(decided.changes), to: message.peer)
+                let applied: Bool
+                do {
+                    applied = try ledger.apply(decided.changes)
+                } catch {
+                    if typedAhead, let job = newJob(of: decided) { statuses.stopTyping(job.id) }
+                    throw error
+                }
+                out += try conclude(decided, applied: applied, to: message.peer, typedAhead: typedAhead)
             } catch let error as WireError {
                 logger.warning("dropped a malformed message", metadata: ["link": "intake", "error": "\(error)"])
             } catch {
@@ -87,8 +98,34 @@ extension GuardCore {
     /// Updates committed in one transaction at most: bounds how long the first of a burst waits for its ack.
     static let groupCommitLimit = 128
 
-    /// Acknowledges a decided update once stored, with what it causes if it was new.
-    private func conclude(_ decided: DecidedUpdate, applied: Bool, to peer: Data) throws -> [Outbound] {
+    /// The first sign of life before the commit: a new job's `typing` handed to `send` as soon as the update is
+    /// decided, so the person's chat shows it while the guard is still writing (the commit was a third of the guard's
+    /// part of the way). Only a `typing`, which promises nothing: the acknowledgement, the status message and every
+    /// reply still wait for the commit. An update committed before (ingress sends it again after a restart) gets
+    /// none, as it would after its commit; if this commit fails, ingress sends the update again and the person sees
+    /// `typing` once more. Whether it was sent.
+    private func typeAhead(_ decided: DecidedUpdate, into send: ([Outbound]) -> Void) -> Bool {
+        guard let job = newJob(of: decided) else { return false }
+        do {
+            guard try !ledger.hasUpdate(id: decided.update.updateId), let typing = try typing(for: job, now: clock.now()) else { return false }
+            send([typing])
+            return true
+        } catch {
+            // The typing then comes with the commit.
+            logger.warning("could not send typing ahead of the commit", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// The job a decided update starts, if it becomes one.
+    private func newJob(of decided: DecidedUpdate) -> JobRecord? {
+        guard decided.changes.newUpdate?.knownDisposition == .job else { return nil }
+        return decided.changes.jobs.last { $0.updateId == decided.update.updateId && $0.attempt == 0 }
+    }
+
+    /// Acknowledges a decided update once stored, with what it causes if it was new (and its `typing`, unless that
+    /// went ahead of the commit).
+    private func conclude(_ decided: DecidedUpdate, applied: Bool, to peer: Data, typedAhead: Bool = false) throws -> [Outbound] {
         let update = decided.update
         logger.info(applied ? "update committed" : "duplicate update ignored", metadata: [
             "update.id": "\(update.updateId)", "user.id": "\(update.sender.map { String($0.id) } ?? "-")",
@@ -100,10 +137,7 @@ extension GuardCore {
         countUpdate(decided)
         out += decided.effects
         // The first sign of life: `typing` as soon as the message is committed as a job, not once a CLI has started.
-        if decided.changes.newUpdate?.knownDisposition == .job,
-            let job = decided.changes.jobs.last(where: { $0.updateId == update.updateId && $0.attempt == 0 }),
-            let typing = try typing(for: job, now: clock.now())
-        {
+        if !typedAhead, let job = newJob(of: decided), let typing = try typing(for: job, now: clock.now()) {
             out.append(typing)
         }
         // An unanswered refusal or an ignored update leaves nothing new to dispatch or deliver: under a flood of

@@ -3,6 +3,7 @@ import Messages
 import PeerKeys
 import ServiceLifecycle
 import Settings
+import Synchronization
 import Transport
 
 /// The guard's three ROUTER sockets as a piece of its service group: feeds everything they hear to the core and
@@ -68,9 +69,15 @@ struct GuardLinkService: Service, CustomStringConvertible {
                         let batch = inbox.takeAll().filter { admitted($0, .intake) }
                         guard !batch.isEmpty else { continue }
                         memory.arrived(batch.count, at: clock.now())
-                        let answer = await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }, followUpLater: true)
+                        let sentAhead = Atomic<Bool>(false)
+                        let answer = await core.receiveIntake(batch.map { ($0.peer.bytes, $0.frames) }, followUpLater: true) { typing in
+                            sentAhead.store(true, ordering: .relaxed)
+                            outlet.send(typing)
+                        }
                         outlet.send(answer)
-                        if FollowUpHold.applies(to: answer), followUpHold > .zero { try? await Task.sleep(for: followUpHold) }
+                        if FollowUpHold.applies(to: answer, sentAhead: sentAhead.load(ordering: .relaxed)), followUpHold > .zero {
+                            try? await Task.sleep(for: followUpHold)
+                        }
                         outlet.send(await core.intakeFollowUp())
                     }
                 }
