@@ -46,8 +46,9 @@ public struct GuardConfiguration: Sendable {
         public var deliveryTimeoutMs: Int64 = 30_000
         /// A job handed to an executor that neither accepted nor refused it after this long is dispatched again.
         public var dispatchTimeoutMs: Int64 = 10_000
-        /// After an intake batch that sends a new job's `typing`, the job's dispatch waits this long, so that the
-        /// typing leaves before the dispatch and the CLI's start compete with it for the CPU (`FollowUpHold`).
+        /// After an intake batch that sends a new job's `typing`, the job's dispatch and the batch's acknowledgements
+        /// wait this long, so that the typing leaves before the dispatch, the CLI's start and ingress's next
+        /// `getUpdates` compete with it for the CPU (`FollowUpHold`).
         public var followUpHoldMs: Int64 = 1
 
         public init() {}

@@ -74,11 +74,11 @@ struct GuardLinkService: Service, CustomStringConvertible {
                             sentAhead.store(true, ordering: .relaxed)
                             outlet.send(typing)
                         }
-                        outlet.send(answer)
-                        if FollowUpHold.applies(to: answer, sentAhead: sentAhead.load(ordering: .relaxed)), followUpHold > .zero {
-                            try? await Task.sleep(for: followUpHold)
-                        }
-                        outlet.send(await core.intakeFollowUp())
+                        let hold = followUpHold > .zero && FollowUpHold.applies(to: answer, sentAhead: sentAhead.load(ordering: .relaxed))
+                        let (now, held) = hold ? FollowUpHold.split(answer) : (answer, [])
+                        outlet.send(now)
+                        if hold { try? await Task.sleep(for: followUpHold) }
+                        outlet.send(held + (await core.intakeFollowUp()))
                     }
                 }
             }
