@@ -45,6 +45,10 @@ public struct ExecutorConfiguration: Sendable {
     public var warmPool = 0
     /// `WARM_CLI_SECONDS`: how long a warm CLI waits for that prompt before it is stopped.
     public var warmWindow: Duration = .seconds(120)
+    /// `SEND_FILE_TOOL`: whether Claude is offered Gatehouse's `send_file` tool (on by default). Off, Claude cannot
+    /// send the person files, and each CLI starts without an in-process MCP server, which the pinned CLI spends
+    /// 16–25 ms of CPU setting up before it reads the prompt.
+    public var offersSendFile = true
     /// Kernel confinement of every CLI process tree (Landlock by default; see `Sandbox/`).
     public var sandbox = Sandbox()
     /// The proxy every CLI is pointed at (`OUTBOUND_PROXY`); nil runs CLIs without it. The Anthropic endpoint of

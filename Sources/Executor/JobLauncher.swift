@@ -189,7 +189,7 @@ struct JobLauncher: Sendable {
             var outcome: ClaudeOutcome
             repeat {
                 let callbacks = binding(fresh)
-                prepared.invocation.tools = GatehouseToolServer(send: callbacks.sendFile)
+                prepared.invocation.tools = configuration.offersSendFile ? GatehouseToolServer(send: callbacks.sendFile) : nil
                 outcome = try await ClaudeRunner(logger: logger).run(
                     prepared.invocation, cancellation: cancellation, release: callbacks.release, onCompleted: callbacks.onCompleted,
                     onEvent: callbacks.onEvent, decide: callbacks.decide)

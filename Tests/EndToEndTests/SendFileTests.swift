@@ -62,6 +62,32 @@ import Testing
         }
     }
 
+    /// `SEND_FILE_TOOL=off`: the model is not offered the tool, a call to it anyway fails in the CLI, nothing is sent.
+    @Test func withTheToolOffClaudeIsNotOfferedItAndCannotSendAFile() async throws {
+        var options = self.options
+        options.environment["SEND_FILE_TOOL"] = "off"
+        try await GatehouseCluster.with(options) { cluster in
+            let home = cluster.approved.appendingPathComponent("1001")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            try Data("# Report\n".utf8).write(to: home.appendingPathComponent("report.md"))
+            let offered = Mutex<[String]>([])
+            let steps = script([(Self.tool, .object(["path": .string("report.md")]))], marker: "ASKED")
+            cluster.anthropic.setHandler { request in
+                let names = (request.rawBody["tools"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+                offered.withLock { $0 += names }
+                return await steps(request)
+            }
+            cluster.telegram.enqueueMessage(from: ann, text: "send me the report")
+            let answer = try #require(await cluster.reply(in: ann.id, containing: "ASKED", timeout: .seconds(60)))
+            #expect((answer.plainText ?? "").contains("error=true"), "\(answer.plainText ?? "")")
+            let names = offered.withLock { $0 }
+            #expect(names.contains("Read"), "the model's requests list the CLI's own tools: \(names)")
+            #expect(!names.contains(Self.tool))
+            let files = cluster.telegram.messages(inChat: ann.id).filter { $0.kind == "document" || $0.kind == "photo" }
+            #expect(files.isEmpty)
+        }
+    }
+
     @Test func pathsOutsideTheWorkspaceAndSecretsAreRefusedAndNothingIsSent() async throws {
         try await GatehouseCluster.with(options) { cluster in
             let home = cluster.approved.appendingPathComponent("1001")

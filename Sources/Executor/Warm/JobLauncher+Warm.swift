@@ -33,10 +33,11 @@ extension JobLauncher {
             workspace: workspace, approvedDirectory: configuration.approvedDirectory, home: configuration.claude.home)
         prepared.invocation.startTimeout = configuration.warmWindow + .seconds(5)
         let cliPrepared = prepared
+        let offersSendFile = configuration.offersSendFile
         let cli = WarmCLI(id: id, launch: launch, workspace: workspace, fingerprint: fingerprint)
         await cli.start(in: work, { [logger] callbacks in
             var invocation = cliPrepared.invocation
-            invocation.tools = GatehouseToolServer { path in await callbacks.sendFile(path) }
+            invocation.tools = offersSendFile ? GatehouseToolServer { path in await callbacks.sendFile(path) } : nil
             return try? await ClaudeRunner(logger: logger).run(
                 invocation, cancellation: cli.cancellation, release: callbacks.release, onCompleted: callbacks.onCompleted,
                 onEvent: callbacks.onEvent, decide: callbacks.decide)

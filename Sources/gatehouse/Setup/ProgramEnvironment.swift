@@ -230,6 +230,7 @@ struct ProgramEnvironment {
         configuration.capacity = reader.int("EXECUTOR_CAPACITY", default: 4, in: 1...64)
         configuration.warmPool = reader.int("WARM_CLI_POOL", default: 0, in: 0...64)
         configuration.warmWindow = .seconds(reader.int("WARM_CLI_SECONDS", default: 120, in: 5...3_600))
+        configuration.offersSendFile = reader.bool("SEND_FILE_TOOL", default: true)
         configuration.sandbox = sandboxConfiguration()
         configuration.outboundProxy = outboundProxy()
         return configuration
