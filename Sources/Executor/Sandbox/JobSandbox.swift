@@ -20,6 +20,21 @@ struct JobSandbox: Sendable {
         var cliPath: String
     }
 
+    /// The name of the directory in `XDG_RUNTIME_DIR` where the CLI binds its cross-session inbox: a unix socket
+    /// that takes user messages for its session, unauthenticated on Linux. Every job's CLI runs as the same user and
+    /// a confined process can find a socket's path in `/proc/net/unix` and connect to it, so one person's job could
+    /// put words into another person's session. A plain file of that name makes the CLI refuse the directory; its
+    /// fallback under `/tmp` is outside what the sandbox lets it write, so it listens nowhere (measured against
+    /// 2.1.330; `CrossSessionInboxTests` checks it end to end).
+    static let crossSessionInboxDirectory = "cc-socks"
+
+    static func closeCrossSessionInbox(in temporary: String) throws {
+        let blocker = temporary + "/" + crossSessionInboxDirectory
+        guard FileManager.default.createFile(atPath: blocker, contents: nil, attributes: [.posixPermissions: 0o400]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: blocker])
+        }
+    }
+
     /// Makes the temporary directory and the launcher for a job whose CLI gets `environment`.
     static func prepare(
         _ context: Context, workspace: String, scratch: ScratchDirectory, environment: [String: String]
@@ -27,6 +42,7 @@ struct JobSandbox: Sendable {
         let temporary = scratch.path + "/" + String(UUID().uuidString.prefix(8)).lowercased()
         try FileManager.default.createDirectory(
             atPath: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try closeCrossSessionInbox(in: temporary)
         guard case .landlock(_, let helper) = context.status else {
             return JobSandbox(temporaryDirectory: temporary, launcher: [])
         }
