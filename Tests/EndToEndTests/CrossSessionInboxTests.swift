@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -14,34 +15,21 @@ import Testing
         options.allowedUsers = [ann.id]
         try await GatehouseCluster.with(options) { cluster in
             let workspaces = cluster.approved.resolvingSymlinksInPath().path
-            let seen = LockedPaths()
-            // Asked by the CLI while it runs: what the CLI (and anything it started) in a workspace listens on.
+            // Filled by the model, asked by the CLI while it runs: what the CLI (and anything it started) in a
+            // workspace listens on; nil until asked.
+            let seen = Mutex<[String]?>(nil)
             cluster.anthropic.setHandler { request in
-                seen.add(UnixSockets.listening(byProcessesUnder: workspaces))
+                let listening = UnixSockets.listening(byProcessesUnder: workspaces)
+                seen.withLock { $0 = ($0 ?? []) + listening }
                 return .text("LOOKED")
             }
             cluster.telegram.enqueueMessage(from: ann, text: "hello")
             _ = try #require(await cluster.reply(in: ann.id, containing: "LOOKED", timeout: .seconds(60)))
-            #expect(seen.looked, "the model was asked while the CLI ran")
-            #expect(seen.paths.isEmpty, "the CLI listens on \(seen.paths)")
+            let paths = seen.withLock { $0 }
+            #expect(paths != nil, "the model was asked while the CLI ran")
+            #expect(paths?.isEmpty == true, "the CLI listens on \(paths ?? [])")
         }
     }
-}
-
-private final class LockedPaths: @unchecked Sendable {
-    private let lock = NSLock()
-    private var found: [String] = []
-    private var didLook = false
-
-    func add(_ paths: [String]) {
-        lock.withLock {
-            didLook = true
-            found += paths
-        }
-    }
-
-    var paths: [String] { lock.withLock { found } }
-    var looked: Bool { lock.withLock { didLook } }
 }
 
 /// Listening pathname unix sockets, from `/proc`.
